@@ -1,0 +1,29 @@
+"""User configuration: settings from the environment / config file and the source catalog."""
+
+from configuration.errors import CatalogError, ConfigError
+from configuration.settings import Settings, load_settings
+from configuration.sources import (
+    ArticleSelectors,
+    Catalog,
+    FeedSource,
+    ListingSelectors,
+    SitemapSource,
+    SiteSource,
+    Source,
+    load_catalog,
+)
+
+__all__ = [
+    "ArticleSelectors",
+    "Catalog",
+    "CatalogError",
+    "ConfigError",
+    "FeedSource",
+    "ListingSelectors",
+    "Settings",
+    "SiteSource",
+    "SitemapSource",
+    "Source",
+    "load_catalog",
+    "load_settings",
+]

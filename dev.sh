@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine: creates .venv, installs fundwatch, then runs a task.
+#   bash dev.sh demo    set up and run the main job on the embedded default (SQLite, demo site)
+#   bash dev.sh test    set up and run the whole test suite
+#   bash dev.sh setup   only set up .venv
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+need_python() {
+    if ! command -v "$PYTHON" >/dev/null 2>&1; then
+        echo "dev.sh: $PYTHON not found; install Python 3.11 or newer" >&2
+        exit 1
+    fi
+    if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        echo "dev.sh: fundwatch needs Python 3.11 or newer ($("$PYTHON" --version) found)" >&2
+        exit 1
+    fi
+}
+
+make_venv() {
+    if "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+        return
+    fi
+    rm -rf "$VENV"
+    # Debian ships venv support separately (python3-venv); install it when we may.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "dev.sh: installing python3-venv" >&2
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        "$PYTHON" -m venv "$VENV"
+    else
+        echo "dev.sh: '$PYTHON -m venv' failed; install your distribution's python3-venv package" >&2
+        exit 1
+    fi
+}
+
+setup() {
+    need_python
+    [ -x "$VENV/bin/python" ] || make_venv
+    local stamp="$VENV/.installed"
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e '.[test]'
+        touch "$stamp"
+    fi
+}
+
+task=${1:-}
+shift || true
+case "$task" in
+    setup)
+        setup
+        ;;
+    demo)
+        setup
+        exec "$VENV/bin/fundwatch" demo "$@"
+        ;;
+    test)
+        setup
+        bash scripts/services.sh || true
+        "$VENV/bin/ruff" check .
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    *)
+        echo "usage: bash dev.sh demo | test | setup" >&2
+        exit 2
+        ;;
+esac

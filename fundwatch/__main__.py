@@ -1,0 +1,5 @@
+import sys
+
+from fundwatch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""`fundwatch check`: validate settings, the source catalog and the detector vocabulary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from configuration import load_catalog, load_settings
+from configuration.errors import ConfigError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("check", help="validate the catalog and settings")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"settings: {exc}", file=sys.stderr)
+        return 1
+    try:
+        catalog = load_catalog(settings.seeds)
+    except ConfigError as exc:
+        problems.extend(str(exc).splitlines())
+        catalog = None
+    try:
+        import detection
+
+        detection.load_detector(settings.detection_vocab)
+    except ImportError:
+        pass
+    except Exception as exc:  # the detector's own errors name the file and field
+        problems.append(f"detector vocabulary: {exc}")
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    assert catalog is not None
+    print(f"ok: {len(catalog)} sources in {settings.seeds}")
+    return 0

@@ -1,0 +1,59 @@
+"""`fundwatch sources`: the catalog with each source's cadence, health and last run."""
+
+from __future__ import annotations
+
+import argparse
+
+from fundwatch.tables import FORMATS, render
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sources", help="list sources with status and last run")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.set_defaults(func=run)
+
+
+HEADERS = (
+    "name",
+    "kind",
+    "lang",
+    "cadence",
+    "last_run",
+    "status",
+    "new",
+    "failures",
+    "next_run",
+    "last_error",
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fundwatch.context import AppContext
+    from storage.runs import latest_runs, source_states
+
+    app = AppContext()
+    catalog = app.catalog
+    with app.sessions() as session:
+        runs = latest_runs(session)
+        states = source_states(session)
+    rows = []
+    for source in catalog:
+        last = runs.get(source.name)
+        state = states.get(source.name)
+        status = "disabled" if (not source.enabled or (state and state.disabled)) else None
+        rows.append(
+            (
+                source.name,
+                source.kind,
+                source.language,
+                source.cadence_label,
+                last.started_at if last else None,
+                status or (state.status if state else (last.status if last else "never run")),
+                last.new if last else None,
+                state.consecutive_failures if state else 0,
+                state.next_run_at if state else None,
+                (state.last_error or "")[:80] if state and state.last_error else None,
+            )
+        )
+    print(render(HEADERS, rows, args.format))
+    return 0

@@ -1,0 +1,30 @@
+"""SQL storage: typed models, Alembic migrations, engine setup and idempotent writes.
+
+Imports nothing else of fundwatch's.
+"""
+
+from storage.engine import create_db_engine, session_factory, upgrade_database
+from storage.models import (
+    AlertAttempt,
+    AlertOutbox,
+    Article,
+    Base,
+    CrawlRun,
+    FundingEvent,
+    SourceState,
+    UrlState,
+)
+
+__all__ = [
+    "AlertAttempt",
+    "AlertOutbox",
+    "Article",
+    "Base",
+    "CrawlRun",
+    "FundingEvent",
+    "SourceState",
+    "UrlState",
+    "create_db_engine",
+    "session_factory",
+    "upgrade_database",
+]

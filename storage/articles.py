@@ -1,0 +1,115 @@
+"""Idempotent article writes: INSERT ... ON CONFLICT DO NOTHING keyed on the canonical URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.canonical import canonicalize_url, url_key
+from storage.models import Article
+from storage.text import clean_optional, clean_text
+from storage.timeutil import utcnow
+
+TITLE_LIMIT = 1_000
+BODY_LIMIT = 1_000_000
+SHORT_LIMIT = 200
+
+
+@dataclass
+class ArticleRecord:
+    """An article as the crawler hands it to storage (detection fields optional)."""
+
+    url: str
+    source: str
+    title: str = ""
+    body: str = ""
+    author: str | None = None
+    breadcrumb: str | None = None
+    origin_url: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    detection: dict[str, Any] = field(default_factory=dict)
+
+
+_DETECTION_COLUMNS = (
+    "flag",
+    "is_funding",
+    "is_ai_video",
+    "score",
+    "company",
+    "company_key",
+    "amount",
+    "currency",
+    "amount_usd",
+    "amount_approximate",
+    "round",
+    "valuation_usd",
+    "investors",
+    "lead_investors",
+    "matched",
+)
+
+
+def article_values(record: ArticleRecord) -> dict[str, Any]:
+    """Column values for a record: canonical URL, key, and cleaned text."""
+    canonical = canonicalize_url(record.url)
+    values: dict[str, Any] = {
+        "url_key": url_key(canonical),
+        "url": canonical,
+        "source": clean_text(record.source, 100),
+        "title": clean_text(record.title, TITLE_LIMIT),
+        "body": clean_text(record.body, BODY_LIMIT),
+        "author": clean_optional(record.author, 300),
+        "breadcrumb": clean_optional(record.breadcrumb, 500),
+        "origin_url": clean_optional(record.origin_url, 4000),
+        "language": clean_optional(record.language, 16),
+        "published_at": record.published_at,
+        "fetched_at": record.fetched_at or utcnow(),
+        "investors": [],
+        "lead_investors": [],
+        "matched": [],
+    }
+    for column in _DETECTION_COLUMNS:
+        if column in record.detection:
+            value = record.detection[column]
+            if isinstance(value, str):
+                value = clean_text(value, SHORT_LIMIT)
+            elif isinstance(value, list):
+                value = [clean_text(str(item), SHORT_LIMIT) for item in value]
+            values[column] = value
+    return values
+
+
+def insert_article(session: Session, record: ArticleRecord, **extra: Any) -> int | None:
+    """Insert unless the canonical URL is stored already; return the new id or None.
+
+    `extra` sets further columns (content hash, fingerprint, duplicate_of, event_id).
+    """
+    values = article_values(record) | extra
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Article)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["url_key"])
+        .returning(Article.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def stored_url_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these URL keys are stored already (for incremental crawling)."""
+    if not keys:
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(session.scalars(select(Article.url_key).where(Article.url_key.in_(chunk))))
+    return found

@@ -1,0 +1,184 @@
+"""Tables of fundwatch (SQLAlchemy 2.x typed models).
+
+Keep storage/migrations/versions in step with this file: tests compare the migrated schema
+with these models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.timeutil import utcnow
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_simhash_bands", "simhash_band0", "simhash_band1"),
+        Index("ix_articles_band2", "simhash_band2"),
+        Index("ix_articles_band3", "simhash_band3"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url_key: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(String(300))
+    breadcrumb: Mapped[str | None] = mapped_column(String(500))
+    origin_url: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    published_at: Mapped[datetime | None] = mapped_column()
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
+    simhash_band0: Mapped[int | None] = mapped_column(Integer)
+    simhash_band1: Mapped[int | None] = mapped_column(Integer)
+    simhash_band2: Mapped[int | None] = mapped_column(Integer)
+    simhash_band3: Mapped[int | None] = mapped_column(Integer)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    is_funding: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_ai_video: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    company: Mapped[str | None] = mapped_column(String(200))
+    company_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    amount: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    amount_usd: Mapped[float | None] = mapped_column(Float)
+    amount_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    round: Mapped[str | None] = mapped_column(String(32))
+    valuation_usd: Mapped[float | None] = mapped_column(Float)
+    investors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lead_investors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    matched: Mapped[list[str]] = mapped_column(JSON, default=list)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("funding_events.id"), index=True)
+
+
+class FundingEvent(Base):
+    """One real-world funding round, joined from every article that reports it."""
+
+    __tablename__ = "funding_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_key: Mapped[str] = mapped_column(String(200), index=True)
+    company: Mapped[str] = mapped_column(String(200))
+    round: Mapped[str | None] = mapped_column(String(32))
+    amount: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    amount_usd: Mapped[float | None] = mapped_column(Float)
+    amount_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    valuation_usd: Mapped[float | None] = mapped_column(Float)
+    investors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lead_investors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    announced_at: Mapped[datetime | None] = mapped_column()
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started", "source", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+
+class UrlState(Base):
+    """Conditional-GET state of listing pages and feeds."""
+
+    __tablename__ = "url_state"
+
+    url_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_fetched_at: Mapped[datetime | None] = mapped_column()
+    retry_after_until: Mapped[datetime | None] = mapped_column()
+
+
+class SourceState(Base):
+    """Health of a source as the daemon and `fundwatch sources` see it."""
+
+    __tablename__ = "source_state"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_run_at: Mapped[datetime | None] = mapped_column()
+    last_success_at: Mapped[datetime | None] = mapped_column()
+    next_run_at: Mapped[datetime | None] = mapped_column()
+    backoff_until: Mapped[datetime | None] = mapped_column()
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AlertOutbox(Base):
+    """One alert per event, channel and revision, written in the event's transaction."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel", "revision", name="uq_alert_event_channel"),
+        Index("ix_alert_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("funding_events.id"))
+    channel: Mapped[str] = mapped_column(String(100))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class AlertAttempt(Base):
+    __tablename__ = "alert_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("alert_outbox.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(16))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float | None] = mapped_column(Float)

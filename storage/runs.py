@@ -1,0 +1,85 @@
+"""Crawl runs and source health, as `fundwatch sources` and the daemon read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import CrawlRun, SourceState
+from storage.timeutil import utcnow
+
+FINISHED_STATUSES = ("ok", "error", "timeout", "killed", "unhealthy")
+
+
+def start_run(session: Session, source: str, pid: int | None = None) -> CrawlRun:
+    run = CrawlRun(source=source, started_at=utcnow(), status="running", pid=pid)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    status: str,
+    pages: int = 0,
+    new: int = 0,
+    duplicates: int = 0,
+    flagged: int = 0,
+    errors: int = 0,
+    message: str | None = None,
+) -> CrawlRun:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"crawl run {run_id} does not exist")
+    run.finished_at = utcnow()
+    run.status = status
+    run.pages, run.new, run.duplicates = pages, new, duplicates
+    run.flagged, run.errors, run.message = flagged, errors, message
+    record_outcome(session, run.source, ok=status == "ok", error=message, at=run.finished_at)
+    return run
+
+
+def source_state(session: Session, name: str) -> SourceState:
+    state = session.get(SourceState, name)
+    if state is None:
+        state = SourceState(name=name, status="new", consecutive_failures=0, disabled=False)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def record_outcome(
+    session: Session, name: str, *, ok: bool, error: str | None = None, at: datetime | None = None
+) -> SourceState:
+    state = source_state(session, name)
+    at = at or utcnow()
+    state.last_run_at = at
+    if ok:
+        state.status = "ok"
+        state.consecutive_failures = 0
+        state.last_success_at = at
+        state.last_error = None
+    else:
+        state.consecutive_failures += 1
+        state.status = "failing"
+        state.last_error = error
+    return state
+
+
+def latest_runs(session: Session) -> dict[str, CrawlRun]:
+    """The newest crawl run of every source."""
+    newest = (
+        select(CrawlRun.source, func.max(CrawlRun.id).label("id"))
+        .group_by(CrawlRun.source)
+        .subquery()
+    )
+    rows = session.scalars(select(CrawlRun).join(newest, CrawlRun.id == newest.c.id))
+    return {run.source: run for run in rows}
+
+
+def source_states(session: Session) -> dict[str, SourceState]:
+    return {state.name: state for state in session.scalars(select(SourceState))}
