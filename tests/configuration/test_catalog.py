@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from configuration import CatalogError, FeedSource, SiteSource, load_catalog
-from conftest import REPO_ROOT
 
 GOOD_SITE = """
 - name: demo_site
@@ -65,16 +65,25 @@ def test_cron_cadence(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "field", "words"),
     [
-        ("{name: a, kind: feed, url: 'https://e.com/rss', every: 15x}", "every", "invalid duration"),
+        (
+            "{name: a, kind: feed, url: 'https://e.com/rss', every: 15x}",
+            "every",
+            "invalid duration",
+        ),
         ("{name: a, kind: feed, url: 'ftp://e.com/rss'}", "url", "not an http(s) URL"),
         ("{name: a, kind: blog, url: 'https://e.com'}", "kind", "site, feed, sitemap"),
         ("{name: a, kind: feed, url: 'https://e.com/r', cron: '* * *'}", "cron", "5 fields"),
-        ("{name: a, kind: feed, url: 'https://e.com/r', timezone: Mars/Base}", "timezone", "time zone"),
+        (
+            "{name: a, kind: feed, url: 'https://e.com/r', timezone: Mars/Base}",
+            "timezone",
+            "time zone",
+        ),
         ("{name: A B, kind: feed, url: 'https://e.com/r'}", "name", "pattern"),
         ("{name: a, kind: feed, url: 'https://e.com/r', evrey: 5m}", "evrey", "unknown field"),
         ("{name: a, kind: feed}", "url", "Field required"),
         (
-            "{name: a, kind: site, start_urls: ['https://e.com/'], listing: {article_links: 'a[[['}}",
+            "{name: a, kind: site, start_urls: ['https://e.com/'], "
+            "listing: {article_links: 'a[[['}}",
             "listing.article_links",
             "invalid selector",
         ),

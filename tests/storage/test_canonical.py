@@ -20,7 +20,9 @@ def test_canonical_forms(raw: str, expected: str) -> None:
     assert canonicalize_url(raw) == expected
 
 
-@pytest.mark.parametrize("bad", ["ftp://e.com/x", "javascript:alert(1)", "file:///etc/passwd", "https://"])
+@pytest.mark.parametrize(
+    "bad", ["ftp://e.com/x", "javascript:alert(1)", "file:///etc/passwd", "https://"]
+)
 def test_non_http_urls_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         canonicalize_url(bad)

@@ -32,7 +32,10 @@ def test_db_upgrade_command(database_url: str) -> None:
     env = dict(os.environ, FUNDWATCH_DATABASE_URL=database_url)
     result = subprocess.run(
         [sys.executable, "-m", "fundwatch", "db", "upgrade"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert f"revision {head_revision()}" in result.stdout
