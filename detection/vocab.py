@@ -124,7 +124,7 @@ def _load_keywords(directory: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("funding", "funding_weak", "background", "prospective", "hypothetical"):
         out[name] = _term_lists(_need(data, path, name, (dict, list)), path, name)
-    for name in ("aggregate", "count_deals", "valuation", "range"):
+    for name in ("aggregate", "count_deals", "valuation", "range", "approximate"):
         out[name] = _term_lists(_need(data, path, name, (dict, list)), path, name)
     verbs = _need(data, path, "raise_verbs", dict)
     for role in ("subject", "object"):

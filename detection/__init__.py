@@ -1,0 +1,29 @@
+"""Funding-story detection: does a news text report an AI-video company raising money?
+
+Pure code: text in, ``Detection`` out. The only I/O is reading the vocabulary files once,
+in ``load_detector``. Imports nothing else from fundwatch.
+
+    >>> from detection import DEFAULT_VOCAB_DIR, load_detector
+    >>> detector = load_detector(DEFAULT_VOCAB_DIR)
+    >>> detector.detect("HeyGen raises $60 million", "...").flag
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .detector import Detector
+from .result import Detection
+from .vocab import VocabError, load_vocabulary
+
+DEFAULT_VOCAB_DIR = Path(__file__).resolve().parent.parent / "seeds" / "detection"
+
+__all__ = ["DEFAULT_VOCAB_DIR", "Detection", "Detector", "VocabError", "load_detector"]
+
+
+def load_detector(vocab_dir: Path) -> Detector:
+    """Build a detector from the YAML vocabulary files in ``vocab_dir``.
+
+    Raises ``VocabError`` naming the file and field when a file is missing or malformed.
+    """
+    return Detector(load_vocabulary(Path(vocab_dir)))

@@ -1,0 +1,176 @@
+"""Company names: known aliases (``companies.yaml``), canonical keys, and name extraction.
+
+``CompanyBook.key`` maps every spelling of a known company (爱诗科技 / 愛詩科技 / AIsphere /
+PixVerse) to one key; unknown names get a folded form with legal suffixes removed
+("Acme Labs Inc." -> "acme"). ``subject_en``/``object_en``/``subject_zh`` pull an unknown
+company name out of a sentence around the verb or cue that anchors a raise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from .vocab import CompanyEntry
+
+_CAP_TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[.\-&'][A-Za-z0-9]+)*|[0-9]+[A-Za-z][A-Za-z0-9]*)"
+_CAP_RUN = rf"{_CAP_TOKEN}(?:[ ]+(?:{_CAP_TOKEN}|de|of|&))*(?<![ ])"
+CAP_RUN = re.compile(_CAP_RUN)
+_CAP_RUN_END = re.compile(rf"({_CAP_RUN})(?:'s)?\s*$")
+_EN_AUX = re.compile(
+    r"(?:\s+|,\s*)(?:has|have|had|is|was|are|were|just|now|also|officially|quietly|reportedly|"
+    r"recently|today|finally|said it|says it|said|says|announced it|which|that|who)\s*$"
+)
+_EN_DESCRIPTOR = re.compile(
+    r"\b(?:startup|start-up|company|firm|developer|maker|platform|provider|unicorn|rival|"
+    r"creator|generator|app|upstart|outfit|specialist|pioneer)\s+(" + _CAP_RUN + ")"
+)
+_ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
+_ZH_TIME = re.compile(
+    r"^(?:\s|据.{0,10}?(?:获悉|报道|消息)|\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|今年|近日|日前|今日|"
+    r"今天|昨日|昨天|近期|目前|本周|上周|最近|近来|同时|此外|另外|其中|其次|首先|而且|而|并且|并|就有|就)+"
+)
+_ZH_TAIL = re.compile(
+    r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
+    r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|\s)+$"
+)
+_ZH_DESCRIPTORS = (
+    "的", "公司", "企业", "创企", "初创", "厂商", "平台", "品牌", "独角兽", "团队", "旗下",
+    "开发商", "服务商", "提供商", "创业", "明星", "黑马", "新锐", "赛道",
+)  # fmt: skip
+_ZH_NOT_NAME = re.compile(
+    r"[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
+)
+_QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
+_ZH_PRONOUNS = (
+    "该公司", "公司", "其", "该", "这家公司", "这家", "他们", "它", "本轮", "此轮", "该企业",
+    "对方", "这家企业", "创始人", "团队", "双方", "项目", "平台",
+)  # fmt: skip
+
+
+class CompanyBook:
+    def __init__(
+        self,
+        entries: Iterable[CompanyEntry],
+        legal_suffixes: Iterable[str],
+        stopwords: Iterable[str],
+        fold: Callable[[str], str],
+    ) -> None:
+        self._fold = fold
+        self.entries = tuple(entries)
+        self._suffixes = sorted({fold(s) for s in legal_suffixes}, key=len, reverse=True)
+        self._stop = {fold(s) for s in stopwords}
+        self._by_name: dict[str, CompanyEntry] = {}
+        self._by_stripped: dict[str, CompanyEntry] = {}
+        for entry in self.entries:
+            for name in (entry.key, *entry.names):
+                folded = fold(name)
+                self._by_name.setdefault(folded, entry)
+                self._by_stripped.setdefault(self._strip(folded), entry)
+
+    # -- keys ------------------------------------------------------------------------------
+    def _strip(self, folded: str) -> str:
+        name = folded.strip(" .,-")
+        changed = True
+        while changed:
+            changed = False
+            for suffix in self._suffixes:
+                if not name.endswith(suffix) or len(name) <= len(suffix):
+                    continue
+                rest = name[: -len(suffix)]
+                latin = suffix[0].isascii() and suffix[0].isalnum()
+                if latin and rest[-1].isascii() and rest[-1].isalnum():
+                    continue  # "...ai" inside a word: "Haiper" must not lose its tail
+                rest = rest.rstrip(" .,-")
+                if len(rest) >= 2 or (rest and not rest.isascii()):
+                    name, changed = rest, True
+                    break
+        return name
+
+    def lookup(self, name: str) -> CompanyEntry | None:
+        folded = self._fold(name).strip()
+        return self._by_name.get(folded) or self._by_stripped.get(self._strip(folded))
+
+    def key(self, name: str) -> str:
+        entry = self.lookup(name)
+        if entry is not None:
+            return entry.key
+        stripped = self._strip(self._fold(name).strip())
+        return re.sub(r"[\s\W_]+", "", stripped) or stripped
+
+    def is_stopword(self, name: str) -> bool:
+        return self._fold(name) in self._stop
+
+    # -- extraction --------------------------------------------------------------------------
+    def _clean_en(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        tokens = name.split()
+        while tokens and self._fold(tokens[0]) in self._stop:
+            tokens.pop(0)
+        while tokens and self._fold(tokens[-1]) in self._stop and self._fold(tokens[-1]) != "ai":
+            tokens.pop()
+        cleaned = " ".join(tokens)
+        if not cleaned or self._fold(cleaned) in self._stop or len(cleaned) < 2:
+            return None
+        return cleaned
+
+    def subject_en(self, left: str) -> str | None:
+        """Company named right before a raise verb: "Acme, a video startup, has raised"."""
+        text = left
+        while True:
+            stripped = _EN_AUX.sub("", text)
+            if stripped == text:
+                break
+            text = stripped
+        text = text.rstrip()
+        if text.endswith(","):
+            text_start = CAP_RUN.match(left.lstrip())
+            return self._clean_en(text_start.group(0)) if text_start else None
+        m = _CAP_RUN_END.search(text)
+        if m:
+            return self._clean_en(m.group(1))
+        return None
+
+    def possessive_en(self, left: str) -> str | None:
+        """"Acme's new funding round" -> Acme."""
+        m = re.search(rf"({_CAP_RUN})['’]s\s+(?:[a-z\-]+\s+){{0,3}}$", left)
+        return self._clean_en(m.group(1)) if m else None
+
+    def object_en(self, right: str) -> str | None:
+        """Company named after an investing verb: "invests in video startup Acme"."""
+        m = _EN_DESCRIPTOR.search(right)
+        if m and m.start() < 80:
+            return self._clean_en(m.group(1))
+        for m in CAP_RUN.finditer(right[:80]):
+            name = self._clean_en(m.group(0))
+            if name:
+                return name
+        return None
+
+    def subject_zh(self, left_display: str, left_folded: str) -> str | None:
+        """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"."""
+        cut = 0
+        for m in _ZH_BOUNDARY.finditer(left_folded):
+            cut = m.end()
+        disp, fold = left_display[cut:], left_folded[cut:]
+        m = _ZH_TIME.match(fold)
+        if m:
+            disp, fold = disp[m.end() :], fold[m.end() :]
+        m = _ZH_TAIL.search(fold)
+        if m:
+            disp, fold = disp[: m.start()], fold[: m.start()]
+        best = -1
+        for word in _ZH_DESCRIPTORS:
+            i = fold.rfind(word)
+            if i >= 0 and i + len(word) < len(fold):
+                best = max(best, i + len(word))
+        if best > 0:
+            disp, fold = disp[best:], fold[best:]
+        name = disp.translate(_QUOTES).strip()
+        folded = fold.translate(_QUOTES).strip()
+        if not (2 <= len(name) <= 20) or folded in _ZH_PRONOUNS or folded in self._stop:
+            return None
+        if re.fullmatch(r"[\d\s.,%]+", name) or _ZH_NOT_NAME.search(folded):
+            return None
+        return name

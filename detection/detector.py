@@ -1,0 +1,507 @@
+"""The funding-story detector: vocabulary hits -> raise events -> one ``Detection``.
+
+Steps for one text (title + body):
+1. fold the text and scan it once with the Aho-Corasick matcher (all vocabularies);
+2. split into sentences; a sentence is a *raise candidate* when it has a funding cue (or a
+   weak cue plus an amount) in a clause free of background ("last year", "此前") and veto
+   ("acquired", "股价") terms;
+3. name the raising company (known alias, else extracted around the verb); the first
+   candidate with a company is the event, later sentences about the same company (or about
+   no company: "the round was led by ...") add amount, round, valuation, investors;
+4. sector: the company's sector from ``companies.yaml``, else AI-video vs other-sector cues
+   near the company, else over the whole text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .companies import CompanyBook
+from .fx import FxTable
+from .investors import find_investors
+from .matcher import Hit, Matcher
+from .money import MIN_FUNDING_AMOUNT, Money, MoneyParser
+from .normalize import Folder, display
+from .result import Detection
+from .rounds import UNDISCLOSED, RoundMention, RoundParser
+from .vocab import CompanyEntry, Vocabulary
+
+_SENTENCE_END = re.compile(r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])\.\s+(?=[A-Z\"'“(])")
+_CLAUSE_END = re.compile(r"[,,;;::]|\s[-–—]\s|—|\(|(|\)|)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE_VETOES = ("acquisition", "personnel", "stock")
+_TITLE_VETOES = ("acquisition", "personnel", "stock", "revenue", "compute", "launch")
+_AMOUNT_VETOES = ("revenue", "compute")
+_CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    hits: list[Hit]
+    clauses: list[int]  # clause start offsets (absolute), ascending
+
+
+@dataclass
+class _Event:
+    sentence: int
+    company: str | None
+    entry: CompanyEntry | None
+    strong: bool
+    money: list[Money] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+
+
+class Detector:
+    """Decides whether a text reports an AI-video company raising money; see ``detect``."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._folder = Folder(vocab.t2s)
+        fold = self._folder.fold_term
+        kw = vocab.keywords
+        m = Matcher(fold)
+        for kind, source in (
+            ("funding", "funding"), ("funding_weak", "funding_weak"),
+            ("verb_subject", "verbs_subject"), ("verb_object", "verbs_object"),
+            ("background", "background"), ("prospective", "prospective"),
+            ("hypothetical", "hypothetical"), ("aggregate", "aggregate"),
+            ("count_deals", "count_deals"), ("valuation", "valuation"),
+        ):  # fmt: skip
+            for term in kw[source]:
+                m.add(term, kind)
+        for category, terms in kw["vetoes"].items():
+            for term in terms:
+                m.add(term, "veto", category)
+        for term, weight in vocab.ai_video.items():
+            m.add(term, "ai_video", weight)
+        for term, weight in vocab.other_sector.items():
+            m.add(term, "other", weight)
+        for name, terms in vocab.named_rounds.items():
+            for term in terms:
+                m.add(term, "round", name)
+        m.add("获悉", "noise")
+        for entry in vocab.companies:
+            for name in entry.names:
+                m.add(name, "company", entry, exact=name if name in entry.case_sensitive else None)
+        m.build()
+        self._matcher = m
+        self._money = MoneyParser(
+            vocab.currency_words, vocab.currency_symbols, kw["approximate"], vocab.default_bare_yuan
+        )
+        self._rounds = RoundParser(vocab.round_letters)
+        self._fx = FxTable(vocab.fx_as_of, vocab.usd_per_unit)
+        self.companies = CompanyBook(
+            vocab.companies, vocab.legal_suffixes, vocab.name_stopwords, fold
+        )
+        self._sector_check = Matcher(fold)
+        for term in (*vocab.ai_video, *vocab.other_sector):
+            self._sector_check.add(term, "sector")
+        self._sector_check.build()
+
+    # -- public ----------------------------------------------------------------------------
+    def company_key(self, name: str) -> str:
+        """Canonical key for a company name, shared by all its known spellings."""
+        return self.companies.key(name)
+
+    def detect(self, title: str, text: str, lang: str | None = None) -> Detection:
+        title_d = display(title or "").replace("\n", " ")
+        full = title_d + "\n" + display(text or "")
+        folded = self._folder.fold(full)
+        hits = self._matcher.find(folded, full)
+        noise = [(h.start, h.end) for h in hits if h.kind == "noise"]
+        if noise:
+            hits = [h for h in hits if h.kind == "noise" or not _inside(h, noise)]
+        hits = _drop_nested_companies(hits)
+        ctx = _Context(self, full, folded, hits, len(title_d), lang)
+        return ctx.run()
+
+
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= hit.start < e for s, e in spans)
+
+
+def _drop_nested_companies(hits: list[Hit]) -> list[Hit]:
+    spans = [(h.start, h.end) for h in hits if h.kind == "company"]
+    out = []
+    for h in hits:
+        if h.kind == "company" and any(
+            s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in spans
+        ):
+            continue
+        out.append(h)
+    return out
+
+
+class _Context:
+    """State for one ``detect`` call."""
+
+    def __init__(
+        self, det: Detector, full: str, folded: str, hits: list[Hit], title_end: int, lang: str | None
+    ) -> None:
+        self.d = det
+        self.full = full
+        self.folded = folded
+        self.hits = hits
+        self.title_end = title_end
+        self.lang = lang
+        self.matched: list[str] = []
+
+    # -- helpers -----------------------------------------------------------------------------
+    def note(self, item: str) -> None:
+        if item not in self.matched:
+            self.matched.append(item)
+
+    def sentences(self) -> list[_Sentence]:
+        out: list[_Sentence] = []
+        starts = [h.start for h in self.hits]
+        pos = 0
+        bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(self.full)]
+        bounds.append((len(self.full), len(self.full)))
+        for b_start, b_end in bounds:
+            if b_start > pos:
+                lo = bisect.bisect_left(starts, pos)
+                hi = bisect.bisect_left(starts, b_start)
+                out.append(_Sentence(pos, b_start, self.hits[lo:hi], []))
+            pos = b_end
+        return out
+
+    def clauses(self, sent: _Sentence) -> list[int]:
+        if not sent.clauses:
+            sent.clauses = [sent.start] + [
+                sent.start + m.end() for m in _CLAUSE_END.finditer(self.full[sent.start : sent.end])
+            ]
+        return sent.clauses
+
+    def same_clause(self, sent: _Sentence, a: int, b: int) -> bool:
+        cl = self.clauses(sent)
+        return bisect.bisect_right(cl, a) == bisect.bisect_right(cl, b)
+
+    def is_zh(self, start: int, end: int) -> bool:
+        if self.lang and self.lang.lower().startswith("zh"):
+            return True
+        return bool(_CJK.search(self.full, start, end))
+
+    # -- raise candidates ------------------------------------------------------------------
+    def valid_cues(self, sent: _Sentence) -> list[Hit]:
+        blockers = [
+            h
+            for h in sent.hits
+            if h.kind == "background" or (h.kind == "veto" and h.value in _CLAUSE_VETOES)
+        ]
+        cues = []
+        for h in sent.hits:
+            if h.kind not in _CUE_KINDS:
+                continue
+            if any(self.same_clause(sent, h.start, b.start) for b in blockers):
+                continue
+            cues.append(h)
+        return cues
+
+    def eligible_money(self, sent: _Sentence, cues: list[Hit]) -> tuple[list[Money], list[Money]]:
+        """(round amounts, valuation amounts) in the sentence."""
+        text = self.folded[sent.start : sent.end]
+        amounts: list[Money] = []
+        valuations: list[Money] = []
+        found = self.d._money.find(text)
+        for i, m0 in enumerate(found):
+            m = Money(m0.start + sent.start, m0.end + sent.start, m0.amount, m0.currency,
+                      m0.approximate, m0.bare)  # fmt: skip
+            if m.amount is not None and m.amount < MIN_FUNDING_AMOUNT:
+                continue
+            after = self.folded[m.end : m.end + 24]
+            before = self.folded[max(sent.start, m.start - 48) : m.start]
+            if _is_range(before, after, found, i):
+                continue
+            near_before = [h for h in sent.hits if m.start - 48 <= h.end <= m.start + 1]
+            near_after = [h for h in sent.hits if m.end <= h.start <= m.end + 14]
+            if any(
+                h.kind == "valuation" and self.same_clause(sent, h.start, m.start)
+                for h in near_before
+            ) or any(h.kind == "valuation" for h in near_after):
+                hypothetical = any(
+                    h.kind == "hypothetical" and h.start < m.start
+                    and self.same_clause(sent, h.start, m.start)
+                    for h in sent.hits
+                )  # fmt: skip
+                if not hypothetical:
+                    valuations.append(m)
+                continue
+            if any(
+                h.kind == "aggregate" and m.start - 24 <= h.end <= m.start + 1 for h in near_before
+            ) or any(h.kind == "aggregate" and h.start <= m.end + 10 for h in near_after):
+                continue
+            if any(
+                h.kind == "veto" and h.value in _AMOUNT_VETOES and m.start - 24 <= h.end
+                for h in near_before
+            ):
+                continue
+            if any(h.kind == "count_deals" for h in sent.hits):
+                continue
+            if m.bare and not any(self.same_clause(sent, c.start, m.start) for c in cues):
+                continue
+            amounts.append(m)
+        return amounts, valuations
+
+    def find_company(self, sent: _Sentence, cues: list[Hit]) -> tuple[str | None, CompanyEntry | None]:
+        known = [h for h in sent.hits if h.kind == "company"]
+        verbs = [h for h in cues if h.kind in ("verb_subject", "verb_object")]
+        anchor = verbs[0] if verbs else cues[0]
+        if known:
+            if anchor.kind == "verb_object":
+                after = [h for h in known if h.start >= anchor.end]
+                pick = after[0] if after else known[-1]
+            else:
+                before = [h for h in known if h.end <= anchor.start]
+                pick = before[-1] if before else known[0]
+            return self.full[pick.start : pick.end], pick.value
+        if any(h.kind == "count_deals" for h in sent.hits):
+            return None, None
+        for h in verbs + [c for c in cues if c.kind == "funding"]:
+            name = self.extract_name(sent, h)
+            if name:
+                return name, self.d.companies.lookup(name)
+        return None, None
+
+    def extract_name(self, sent: _Sentence, h: Hit) -> str | None:
+        book = self.d.companies
+        left = self.full[sent.start : h.start]
+        if self.is_zh(h.start, min(sent.end, h.end + 4)) and _CJK.search(self.folded, h.start, h.end):
+            name = book.subject_zh(left, self.folded[sent.start : h.start])
+        elif h.kind == "verb_object":
+            name = book.object_en(self.full[h.end : sent.end])
+        elif h.kind == "verb_subject":
+            name = book.subject_en(left)
+        else:
+            name = book.possessive_en(left)
+        if name and self.d._sector_check.find(self.d._folder.fold(name), name):
+            return None  # "AI video startup" is a description, not a name
+        return name
+
+    # -- main ------------------------------------------------------------------------------
+    def run(self) -> Detection:
+        sentences = self.sentences()
+        has_cue = any(h.kind in ("funding", "funding_weak") for h in self.hits)
+        event: _Event | None = None
+        gathered: list[tuple[_Sentence, list[Hit]]] = []
+        if has_cue:
+            event, gathered = self.find_event(sentences)
+        is_funding = event is not None
+        title_hits = [h for h in self.hits if h.end <= self.title_end]
+        if event is not None:
+            title_vetoes = [h for h in title_hits if h.kind == "veto" and h.value in _TITLE_VETOES]
+            title_cue = any(h.kind == "funding" for h in title_hits)
+            if title_vetoes and not title_cue and event.sentence != 0:
+                strength = self.strength(event, gathered)
+                if strength < 4:
+                    for h in title_vetoes:
+                        self.note(f"veto:{h.value}:{h.term}")
+                    is_funding = False
+        if not is_funding:
+            return self.no_raise(sentences)
+        assert event is not None
+        return self.build(event, gathered, sentences)
+
+    def find_event(
+        self, sentences: list[_Sentence]
+    ) -> tuple[_Event | None, list[tuple[_Sentence, list[Hit]]]]:
+        event: _Event | None = None
+        gathered: list[tuple[_Sentence, list[Hit]]] = []
+        title_company: tuple[str | None, CompanyEntry | None] = (None, None)
+        key = None
+        for idx, sent in enumerate(sentences):
+            if not any(h.kind in ("funding", "funding_weak") for h in sent.hits):
+                continue
+            cues = self.valid_cues(sent)
+            strong = [h for h in cues if h.kind == "funding"]
+            if not strong and not any(h.kind == "funding_weak" for h in cues):
+                continue
+            amounts, _ = self.eligible_money(sent, cues)
+            if not strong and not amounts:
+                continue
+            name, entry = self.find_company(sent, cues)
+            if event is None:
+                if name is None and idx > 0 and title_company[0] and strong:
+                    name, entry = title_company
+                if name is None:
+                    continue
+                event = _Event(idx, name, entry, bool(strong))
+                key = self.d.companies.key(name)
+                gathered.append((sent, cues))
+                for h in cues:
+                    self.note(f"{h.kind}:{h.term}")
+                self.note(f"company:{name}")
+                if idx == 0:
+                    title_company = (name, entry)
+                continue
+            if name is not None and self.d.companies.key(name) != key:
+                break  # the next raise of a roundup
+            gathered.append((sent, cues))
+        return event, gathered
+
+    def strength(self, event: _Event, gathered: list[tuple[_Sentence, list[Hit]]]) -> float:
+        score = 1.0 + (1.0 if event.strong else 0.5)
+        for sent, cues in gathered:
+            amounts, _ = self.eligible_money(sent, cues)
+            if amounts:
+                score += 1
+                break
+        if any(self.rounds_in(sent) for sent, _ in gathered):
+            score += 1
+        return score
+
+    def rounds_in(self, sent: _Sentence) -> list[RoundMention]:
+        found = [
+            RoundMention(r.start + sent.start, r.end + sent.start, r.round)
+            for r in self.d._rounds.find(
+                self.folded[sent.start : sent.end], self.full[sent.start : sent.end]
+            )
+        ]
+        found += [RoundMention(h.start, h.end, h.value) for h in sent.hits if h.kind == "round"]
+        background = [h for h in sent.hits if h.kind == "background"]
+        out = []
+        for r in sorted(found, key=lambda r: r.start):
+            if any(r.start - 16 <= b.start <= r.end + 24 for b in background):
+                continue
+            out.append(r)
+        return out
+
+    def build(
+        self, event: _Event, gathered: list[tuple[_Sentence, list[Hit]]], sentences: list[_Sentence]
+    ) -> Detection:
+        amount: Money | None = None
+        valuation: Money | None = None
+        round_name: str | None = None
+        leads: list[str] = []
+        others: list[str] = []
+        for sent, cues in gathered:
+            amounts, valuations = self.eligible_money(sent, cues)
+            if amount is None and amounts:
+                amount = amounts[0]
+            if valuation is None and valuations:
+                valuation = valuations[0]
+            if round_name is None:
+                rounds = self.rounds_in(sent)
+                if rounds:
+                    round_name = rounds[0].round
+                    self.note(f"round:{self.full[rounds[0].start : rounds[0].end].strip()}")
+            zh = self.is_zh(sent.start, sent.end)
+            lead, other = find_investors(
+                self.full[sent.start : sent.end], self.folded[sent.start : sent.end], zh
+            )
+            leads += lead
+            others += other
+        company_key = self.d.companies.key(event.company or "")
+        lead_out = _dedupe(leads, self.d.companies.key, exclude=company_key)
+        investors = _dedupe(lead_out + others, self.d.companies.key, exclude=company_key)
+        if amount is not None:
+            self.note(f"amount:{self.full[amount.start : amount.end].strip()}")
+        is_video, video_conf = self.sector(event, gathered, sentences)
+        strength = self.strength(event, gathered)
+        funding_conf = min(1.0, 0.4 + 0.15 * strength)
+        valuation_usd = None
+        if valuation is not None:
+            val_currency = valuation.currency
+            if valuation.bare and amount is not None:
+                val_currency = amount.currency
+            valuation_usd = self.d._fx.to_usd(valuation.amount, val_currency)
+        return Detection(
+            flag=is_video,
+            is_funding=True,
+            is_ai_video=is_video,
+            score=round(funding_conf * video_conf, 3),
+            company=event.company,
+            amount=amount.amount if amount else None,
+            currency=amount.currency if amount else None,
+            amount_usd=self.d._fx.to_usd(amount.amount, amount.currency) if amount else None,
+            amount_approximate=amount.approximate if amount else False,
+            round=round_name or UNDISCLOSED,
+            valuation_usd=valuation_usd,
+            investors=investors,
+            lead_investors=lead_out,
+            matched=list(self.matched),
+        )
+
+    # -- sector --------------------------------------------------------------------------------
+    def weights(self, hits: list[Hit]) -> tuple[float, float]:
+        video = sum(h.value for h in hits if h.kind == "ai_video")
+        other = sum(h.value for h in hits if h.kind == "other")
+        return video, other
+
+    def note_sector(self, hits: list[Hit]) -> None:
+        for h in hits:
+            if h.kind in ("ai_video", "other"):
+                self.note(f"{h.kind}:{h.term}")
+
+    def sector(
+        self, event: _Event, gathered: list[tuple[_Sentence, list[Hit]]], sentences: list[_Sentence]
+    ) -> tuple[bool, float]:
+        entry = event.entry
+        if entry is not None and entry.sector != "mixed":
+            self.note(f"sector:{entry.key}={entry.sector}")
+            return entry.sector == "ai_video", 0.95
+        region: list[Hit] = [h for h in self.hits if h.end <= self.title_end]
+        name = self.d._folder.fold(event.company or "")
+        for sent in sentences:
+            if any(sent is g for g, _ in gathered) or (name and name in self.folded[sent.start : sent.end]):
+                region += sent.hits
+        video, other = self.weights(region)
+        if video or other:
+            self.note_sector(region)
+            return video > other and video >= 1.5, _conf(video, other)
+        video, other = self.weights(self.hits)
+        self.note_sector(self.hits)
+        return video >= 2 and video > other, _conf(video, other) * 0.8
+
+    def no_raise(self, sentences: list[_Sentence]) -> Detection:
+        video, other = self.weights(self.hits)
+        for h in self.hits:
+            if h.kind == "company":
+                entry: CompanyEntry = h.value
+                if entry.sector == "ai_video":
+                    video += 2
+                elif entry.sector == "other":
+                    other += 1
+        stock = [h for h in self.hits if h.kind == "veto" and h.value == "stock"]
+        self.note_sector(self.hits)
+        is_video = video >= 2 and video >= other
+        if len(stock) >= 2:
+            is_video = False  # a share-price story is about a listed company
+            for h in stock:
+                self.note(f"veto:stock:{h.term}")
+        return Detection(
+            flag=False,
+            is_funding=False,
+            is_ai_video=is_video,
+            score=round(0.2 * _conf(video, other), 3),
+            matched=list(self.matched),
+        )
+
+
+def _conf(video: float, other: float) -> float:
+    if video <= 0 and other <= 0:
+        return 0.3
+    return round(0.1 + 0.85 * video / (video + other + 1.0), 3)
+
+
+def _is_range(before: str, after: str, found: list[Money], i: int) -> bool:
+    if re.search(r"between\s*$|介于\s*$", before):
+        return True
+    if re.match(r"\s*(?:-|–|~|至|到|to|and)\s*(?:[$€£¥]|us\$|rmb)?\s*\d", after):
+        return True
+    return bool(i > 0 and re.search(r"(?:-|–|~|至|到|\bto|\band)\s*$", before)
+                and found[i - 1].end >= len(before) - 40)  # fmt: skip
+
+
+def _dedupe(names: list[str], key, exclude: str) -> list[str]:  # noqa: ANN001
+    seen: set[str] = {exclude}
+    out = []
+    for name in names:
+        k = key(name)
+        if k and k not in seen:
+            seen.add(k)
+            out.append(name)
+    return out

@@ -1,0 +1,96 @@
+"""Investors named in a raise sentence: lead investors and participants.
+
+Chinese: "由X领投,Y、Z跟投", "X、Y参投", "投资方为X", "由X和Y联合投资".
+English: "led by X with participation from Y and Z", "X led the round",
+"investors including X, Y and Z", "other investors ... include X", "raised $5m from X".
+Names are returned as written (display text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .companies import CAP_RUN
+
+_ZH_SPLIT = re.compile(r"[、,,和及与跟]|以及")
+_ZH_STRIP = re.compile(
+    r"^(?:本轮|此轮|该轮|融资|由|老股东|新股东|股东|机构|投资方|投资人|包括|为|有|其中|继续|"
+    r"联合|共同|知名|头部|产业|资本方|还有|另有|以及|及|并)+|(?:等|等机构|等投资方|等多家机构|"
+    r"联合|共同|继续|持续|超额|独家|追加|担任|作为|均|也|参与|跟进|多家|机构)+$"
+)
+_ZH_PATTERNS = (
+    ("lead", re.compile(r"由([^,。;;:!?\n]{2,80}?)(?:联合|共同)?领投")),
+    ("lead", re.compile(r"(?:^|[,,;;。])([^,,;;。由\n]{2,60}?)(?:联合|共同)?领投")),
+    ("other", re.compile(r"(?:^|[,,;;。])([^,,;;。\n]{2,80}?)(?:跟投|参投|追投|继续加注|跟进投资)")),
+    ("other", re.compile(r"投资方(?:为|包括|有|是)([^。;;\n]{2,80})")),
+    ("other", re.compile(r"由([^,。;;!?\n]{2,80}?)(?:联合|共同)?(?:投资|注资)")),
+)
+_EN_LIST_END = r"(?=[.;]|\s+(?:as|at|in|to|which|who|that|for|after|with a|bringing|brings)\b|$)"
+_EN_PATTERNS = (
+    ("lead", re.compile(r"\b(?:co-)?led by\s+(.{2,160}?)" + _EN_LIST_END)),
+    ("lead", re.compile(r"(?:^|[.;]\s*)(.{2,80}?)\s+(?:co-)?(?:led|leads)\s+the\s+"
+                        r"(?:round|investment|financing|funding|deal)")),  # fmt: skip
+    ("other", re.compile(r"\bparticipation (?:from|of|by)\s+(.{2,200}?)" + _EN_LIST_END)),
+    ("other", re.compile(r"\binvestors?\b[^.;]{0,60}?\b(?:such as|including|includ(?:e|es|ed))\s+"
+                         r"(.{2,200}?)" + _EN_LIST_END)),  # fmt: skip
+    ("other", re.compile(r"\b(?:backed by|backing from|joined by|support from)\s+(.{2,160}?)"
+                         + _EN_LIST_END)),  # fmt: skip
+    ("other", re.compile(r"\b(?:rais\w*|secur\w*|funds?|funding|investment)\b[^.;]{0,40}?\bfrom\s+"
+                         r"(.{2,120}?)" + _EN_LIST_END)),  # fmt: skip
+    ("other", re.compile(r"(?:^|[.;]\s*)([A-Z][^.;,]{1,60}?)\s+(?:has\s+)?(?:committed|commits|"
+                         r"invested|invests)\s+(?:[$€£¥]|us\$|rmb)")),  # fmt: skip
+)
+_EN_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
+_PAREN = re.compile(r"\([^)]*\)|([^)]*)")
+
+
+def _clean_zh(item: str) -> str | None:
+    item = _ZH_STRIP.sub("", item.strip(" “”「」\"'"))
+    item = _ZH_STRIP.sub("", item).strip()
+    if not (2 <= len(item) <= 30) or re.search(r"\d+(?:\.\d+)?\s*[万亿元]|融资|轮", item):
+        return None
+    return item
+
+
+def _split_en(chunk: str) -> list[str]:
+    names: list[str] = []
+    for item in _EN_SPLIT.split(_PAREN.sub("", chunk)):
+        item = item.strip()
+        if not item:
+            continue
+        run = None
+        for m in CAP_RUN.finditer(item):
+            run = m
+        if run is None:
+            if len(item.split()) <= 3:
+                continue  # a descriptor such as "actor" in "actor, singer and investor X"
+            break
+        if item[run.end() :].strip():
+            if names:
+                break
+            continue
+        name = run.group(0)
+        for prefix in ("The ", "US ", "U.S. "):
+            if name.startswith(prefix) and len(name) > len(prefix) + 2:
+                name = name[len(prefix) :]
+        names.append(name)
+    return names
+
+
+def find_investors(display: str, folded: str, lang_zh: bool) -> tuple[list[str], list[str]]:
+    """``(lead_investors, other_investors)`` named in one sentence."""
+    leads: list[str] = []
+    others: list[str] = []
+    if lang_zh:
+        for role, pattern in _ZH_PATTERNS:
+            for m in pattern.finditer(folded):
+                chunk = display[m.start(1) : m.end(1)]
+                for piece in _ZH_SPLIT.split(chunk):
+                    name = _clean_zh(piece)
+                    if name:
+                        (leads if role == "lead" else others).append(name)
+    for role, pattern in _EN_PATTERNS:
+        for m in pattern.finditer(display):
+            for name in _split_en(m.group(1)):
+                (leads if role == "lead" else others).append(name)
+    return leads, others

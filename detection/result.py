@@ -1,0 +1,50 @@
+"""The detector's output record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What one text says about an AI-video funding event.
+
+    ``flag`` is ``is_funding and is_ai_video``. ``amount`` is in the units of ``currency``
+    (ISO 4217) as stated; ``amount_approximate`` marks "超4亿元", "亿级", "over $10m".
+    ``matched`` lists the vocabulary terms and extractions that fired, as ``kind:term``.
+    """
+
+    flag: bool
+    is_funding: bool
+    is_ai_video: bool
+    score: float
+    company: str | None = None
+    amount: float | int | None = None
+    currency: str | None = None
+    amount_usd: float | None = None
+    amount_approximate: bool = False
+    round: str | None = None
+    valuation_usd: float | None = None
+    investors: list[str] = field(default_factory=list)
+    lead_investors: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (plain types, fresh lists)."""
+        return {
+            "flag": self.flag,
+            "is_funding": self.is_funding,
+            "is_ai_video": self.is_ai_video,
+            "score": self.score,
+            "company": self.company,
+            "amount": self.amount,
+            "currency": self.currency,
+            "amount_usd": self.amount_usd,
+            "amount_approximate": self.amount_approximate,
+            "round": self.round,
+            "valuation_usd": self.valuation_usd,
+            "investors": list(self.investors),
+            "lead_investors": list(self.lead_investors),
+            "matched": list(self.matched),
+        }
