@@ -182,3 +182,14 @@ class AlertAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
+
+
+class AlertChannelState(Base):
+    """Delivery state of an alert channel: a webhook answering 410 Gone is disabled here."""
+
+    __tablename__ = "alert_channel_state"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
