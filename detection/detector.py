@@ -29,7 +29,7 @@ from .rounds import UNDISCLOSED, RoundMention, RoundParser
 from .vocab import CompanyEntry, Vocabulary
 
 _SENTENCE_END = re.compile(r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])\.\s+(?=[A-Z\"'“(])")
-_CLAUSE_END = re.compile(r"[,,;;::]|\s[-–—]\s|—|\(|(|\)|)")
+_CLAUSE_END = re.compile(r"[,;:()、]|\s[-\u2013\u2014]\s|\u2014")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_VETOES = ("acquisition", "personnel", "stock")
 _TITLE_VETOES = ("acquisition", "personnel", "stock", "revenue", "compute", "launch")

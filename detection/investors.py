@@ -41,7 +41,7 @@ _EN_PATTERNS = (
                          r"invested|invests)\s+(?:[$€£¥]|us\$|rmb)")),  # fmt: skip
 )
 _EN_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
-_PAREN = re.compile(r"\([^)]*\)|([^)]*)")
+_PAREN = re.compile(r"\([^)]*\)|\uff08[^\uff09]*\uff09")
 
 
 def _clean_zh(item: str) -> str | None:
