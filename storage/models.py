@@ -33,11 +33,6 @@ class Base(DeclarativeBase):
 
 class Article(Base):
     __tablename__ = "articles"
-    __table_args__ = (
-        Index("ix_articles_simhash_bands", "simhash_band0", "simhash_band1"),
-        Index("ix_articles_band2", "simhash_band2"),
-        Index("ix_articles_band3", "simhash_band3"),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     url_key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -52,11 +47,17 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column()
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Near-duplicate sketch (storage/fingerprints.py): 64-bit SimHash (signed) to verify a match,
+    # eight 31-bit MinHash LSH bands, each indexed, to find candidates.
     simhash: Mapped[int | None] = mapped_column(BigInteger)
-    simhash_band0: Mapped[int | None] = mapped_column(Integer)
-    simhash_band1: Mapped[int | None] = mapped_column(Integer)
-    simhash_band2: Mapped[int | None] = mapped_column(Integer)
-    simhash_band3: Mapped[int | None] = mapped_column(Integer)
+    lsh_band0: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band1: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band2: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band3: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band4: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band5: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band6: Mapped[int | None] = mapped_column(Integer, index=True)
+    lsh_band7: Mapped[int | None] = mapped_column(Integer, index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     is_funding: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:13:27.667391
+Create Date: 2026-11-25 14:15:19.405704
 """
 
 import sqlalchemy as sa
@@ -143,10 +143,14 @@ def upgrade() -> None:
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=True),
         sa.Column("simhash", sa.BigInteger(), nullable=True),
-        sa.Column("simhash_band0", sa.Integer(), nullable=True),
-        sa.Column("simhash_band1", sa.Integer(), nullable=True),
-        sa.Column("simhash_band2", sa.Integer(), nullable=True),
-        sa.Column("simhash_band3", sa.Integer(), nullable=True),
+        sa.Column("lsh_band0", sa.Integer(), nullable=True),
+        sa.Column("lsh_band1", sa.Integer(), nullable=True),
+        sa.Column("lsh_band2", sa.Integer(), nullable=True),
+        sa.Column("lsh_band3", sa.Integer(), nullable=True),
+        sa.Column("lsh_band4", sa.Integer(), nullable=True),
+        sa.Column("lsh_band5", sa.Integer(), nullable=True),
+        sa.Column("lsh_band6", sa.Integer(), nullable=True),
+        sa.Column("lsh_band7", sa.Integer(), nullable=True),
         sa.Column("duplicate_of", sa.Integer(), nullable=True),
         sa.Column("flag", sa.Boolean(), nullable=False),
         sa.Column("is_funding", sa.Boolean(), nullable=False),
@@ -176,8 +180,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("url_key"),
     )
     with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.create_index("ix_articles_band2", ["simhash_band2"], unique=False)
-        batch_op.create_index("ix_articles_band3", ["simhash_band3"], unique=False)
         batch_op.create_index(batch_op.f("ix_articles_company_key"), ["company_key"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_articles_content_hash"), ["content_hash"], unique=False
@@ -188,9 +190,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_articles_event_id"), ["event_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_articles_fetched_at"), ["fetched_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_articles_flag"), ["flag"], unique=False)
-        batch_op.create_index(
-            "ix_articles_simhash_bands", ["simhash_band0", "simhash_band1"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band0"), ["lsh_band0"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band1"), ["lsh_band1"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band2"), ["lsh_band2"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band3"), ["lsh_band3"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band4"), ["lsh_band4"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band5"), ["lsh_band5"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band6"), ["lsh_band6"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_lsh_band7"), ["lsh_band7"], unique=False)
         batch_op.create_index(batch_op.f("ix_articles_source"), ["source"], unique=False)
 
     op.create_table(
@@ -224,15 +231,20 @@ def downgrade() -> None:
     op.drop_table("alert_attempts")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_articles_source"))
-        batch_op.drop_index("ix_articles_simhash_bands")
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band7"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band6"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band5"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band4"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band3"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band2"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band1"))
+        batch_op.drop_index(batch_op.f("ix_articles_lsh_band0"))
         batch_op.drop_index(batch_op.f("ix_articles_flag"))
         batch_op.drop_index(batch_op.f("ix_articles_fetched_at"))
         batch_op.drop_index(batch_op.f("ix_articles_event_id"))
         batch_op.drop_index(batch_op.f("ix_articles_duplicate_of"))
         batch_op.drop_index(batch_op.f("ix_articles_content_hash"))
         batch_op.drop_index(batch_op.f("ix_articles_company_key"))
-        batch_op.drop_index("ix_articles_band3")
-        batch_op.drop_index("ix_articles_band2")
 
     op.drop_table("articles")
     with op.batch_alter_table("alert_outbox", schema=None) as batch_op:
