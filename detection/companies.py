@@ -32,14 +32,14 @@ _ZH_TIME = re.compile(
 )
 _ZH_TAIL = re.compile(
     r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
-    r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|\s)+$"
+    r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|获得|完成|获|拿下|\s)+$"
 )
 _ZH_DESCRIPTORS = (
     "的", "公司", "企业", "创企", "初创", "厂商", "平台", "品牌", "独角兽", "团队", "旗下",
     "开发商", "服务商", "提供商", "创业", "明星", "黑马", "新锐", "赛道",
 )  # fmt: skip
 _ZH_NOT_NAME = re.compile(
-    r"[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
+    r"融资|投资|由|轮|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
@@ -123,12 +123,12 @@ class CompanyBook:
             if stripped == text:
                 break
             text = stripped
-        text = text.rstrip()
-        if text.endswith(","):
-            text_start = CAP_RUN.match(left.lstrip())
-            return self._clean_en(text_start.group(0)) if text_start else None
-        m = _CAP_RUN_END.search(text)
-        if m:
+        m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
+        if m and not text.rstrip().endswith(","):
+            return self._clean_en(m.group(1))
+        # apposition: "Acme, a video startup based in Paris, has raised"
+        m = re.match(rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,", left)
+        if m and "," in left[m.end() :] + text[-2:]:
             return self._clean_en(m.group(1))
         return None
 

@@ -269,7 +269,9 @@ class _Context:
     def extract_name(self, sent: _Sentence, h: Hit) -> str | None:
         book = self.d.companies
         left = self.full[sent.start : h.start]
-        if self.is_zh(h.start, min(sent.end, h.end + 4)) and _CJK.search(self.folded, h.start, h.end):
+        if _CJK.search(self.folded, h.start, h.end):
+            if h.kind == "verb_object":
+                return None  # "X领投": X is the investor
             name = book.subject_zh(left, self.folded[sent.start : h.start])
         elif h.kind == "verb_object":
             name = book.object_en(self.full[h.end : sent.end])
@@ -312,8 +314,11 @@ class _Context:
         gathered: list[tuple[_Sentence, list[Hit]]] = []
         title_company: tuple[str | None, CompanyEntry | None] = (None, None)
         key = None
+        other_seen = False
         for idx, sent in enumerate(sentences):
             if not any(h.kind in ("funding", "funding_weak") for h in sent.hits):
+                if event is not None and not other_seen and self.valuation_only(sent):
+                    gathered.append((sent, []))  # "The round values the company at $600m."
                 continue
             cues = self.valid_cues(sent)
             strong = [h for h in cues if h.kind == "funding"]
@@ -338,9 +343,19 @@ class _Context:
                     title_company = (name, entry)
                 continue
             if name is not None and self.d.companies.key(name) != key:
-                break  # the next raise of a roundup
+                other_seen = True  # another company's raise (roundup or background)
+                continue
+            if name is None and other_seen:
+                continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))
         return event, gathered
+
+    def valuation_only(self, sent: _Sentence) -> bool:
+        if not any(h.kind == "valuation" for h in sent.hits):
+            return False
+        return not any(h.kind == "company" for h in sent.hits) or all(
+            h.value is not None for h in sent.hits if h.kind == "company"
+        ) and len({h.value.key for h in sent.hits if h.kind == "company"}) <= 1
 
     def strength(self, event: _Event, gathered: list[tuple[_Sentence, list[Hit]]]) -> float:
         score = 1.0 + (1.0 if event.strong else 0.5)
@@ -379,6 +394,8 @@ class _Context:
         others: list[str] = []
         for sent, cues in gathered:
             amounts, valuations = self.eligible_money(sent, cues)
+            if not cues:
+                amounts = []
             if amount is None and amounts:
                 amount = amounts[0]
             if valuation is None and valuations:

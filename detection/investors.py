@@ -25,7 +25,7 @@ _ZH_PATTERNS = (
     ("other", re.compile(r"投资方(?:为|包括|有|是)([^。;;\n]{2,80})")),
     ("other", re.compile(r"由([^,。;;!?\n]{2,80}?)(?:联合|共同)?(?:投资|注资)")),
 )
-_EN_LIST_END = r"(?=[.;]|\s+(?:as|at|in|to|which|who|that|for|after|with a|bringing|brings)\b|$)"
+_EN_LIST_END = r"(?=[.;]|\s+(?:as|at|in|to|which|who|that|for|after|with|bringing|brings|and\s+(?:is|was|has|will|the)|alongside)\b|$)"
 _EN_PATTERNS = (
     ("lead", re.compile(r"\b(?:co-)?led by\s+(.{2,160}?)" + _EN_LIST_END)),
     ("lead", re.compile(r"(?:^|[.;]\s*)(.{2,80}?)\s+(?:co-)?(?:led|leads)\s+the\s+"
