@@ -83,3 +83,34 @@ def latest_runs(session: Session) -> dict[str, CrawlRun]:
 
 def source_states(session: Session) -> dict[str, SourceState]:
     return {state.name: state for state in session.scalars(select(SourceState))}
+
+
+def close_run(
+    session: Session, run_id: int, *, status: str, message: str, record: bool = True
+) -> CrawlRun:
+    """Close a run its crawl could not finish (timeout, crash, shutdown), keeping its figures.
+
+    With record=False the source's health is left alone (the daemon, not the source, stopped
+    the run: shutdown, or a previous daemon's death).
+    """
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"crawl run {run_id} does not exist")
+    run.finished_at = utcnow()
+    run.status = status
+    run.message = message
+    if record:
+        record_outcome(session, run.source, ok=status == "ok", error=message, at=run.finished_at)
+    return run
+
+
+def set_next_run(session: Session, name: str, at: datetime | None) -> None:
+    """Record when the daemon will next run the source (shown by `fundwatch sources`)."""
+    source_state(session, name).next_run_at = at
+
+
+def clear_next_runs(session: Session, keep: set[str]) -> None:
+    """Forget next run times of sources no longer scheduled (removed or disabled)."""
+    for state in session.scalars(select(SourceState).where(SourceState.next_run_at.is_not(None))):
+        if state.name not in keep:
+            state.next_run_at = None
