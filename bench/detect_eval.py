@@ -66,7 +66,7 @@ def evaluate(detector: Detector, rows: list[dict]) -> dict:
             wrong.append(f"{row['id']}: missed (is_funding={pred['is_funding']}, "
                          f"is_ai_video={pred['is_ai_video']})")  # fmt: skip
         for name in ("is_funding", "is_ai_video"):
-            if pred[name] != row[name] and not (pred["flag"] != gold_flag):
+            if pred[name] != row[name] and pred["flag"] == gold_flag:
                 wrong.append(f"{row['id']}: {name} predicted {pred[name]}, labeled {row[name]}")
     n = len(rows)
     precision = tp / (tp + fp) if tp + fp else 1.0

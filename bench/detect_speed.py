@@ -33,7 +33,9 @@ EN_FILLER = [
     "Users can export their projects in several formats and share them directly. ",
     "Executives declined to comment on revenue figures during the briefing. ",
 ]
-ZH_RAISE = "AI视频生成公司「光影跃动」宣布完成{n}亿元人民币A轮融资,本轮融资由星河资本领投,远山基金跟投。"
+ZH_RAISE = (
+    "AI视频生成公司「光影跃动」宣布完成{n}亿元人民币A轮融资,本轮融资由星河资本领投,远山基金跟投。"
+)
 EN_RAISE = (
     "Framewell, an AI video generation startup, has raised ${n} million in a Series B round "
     "led by Northstar Ventures with participation from Bluebird Capital. "

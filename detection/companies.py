@@ -133,7 +133,7 @@ class CompanyBook:
         return None
 
     def possessive_en(self, left: str) -> str | None:
-        """"Acme's new funding round" -> Acme."""
+        """ "Acme's new funding round" -> Acme."""
         m = re.search(rf"({_CAP_RUN})['’]s\s+(?:[a-z\-]+\s+){{0,3}}$", left)
         return self._clean_en(m.group(1)) if m else None
 

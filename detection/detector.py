@@ -140,7 +140,13 @@ class _Context:
     """State for one ``detect`` call."""
 
     def __init__(
-        self, det: Detector, full: str, folded: str, hits: list[Hit], title_end: int, lang: str | None
+        self,
+        det: Detector,
+        full: str,
+        folded: str,
+        hits: list[Hit],
+        title_end: int,
+        lang: str | None,
     ) -> None:
         self.d = det
         self.full = full
@@ -246,7 +252,9 @@ class _Context:
             amounts.append(m)
         return amounts, valuations
 
-    def find_company(self, sent: _Sentence, cues: list[Hit]) -> tuple[str | None, CompanyEntry | None]:
+    def find_company(
+        self, sent: _Sentence, cues: list[Hit]
+    ) -> tuple[str | None, CompanyEntry | None]:
         known = [h for h in sent.hits if h.kind == "company"]
         verbs = [h for h in cues if h.kind in ("verb_subject", "verb_object")]
         anchor = verbs[0] if verbs else cues[0]
@@ -353,9 +361,10 @@ class _Context:
     def valuation_only(self, sent: _Sentence) -> bool:
         if not any(h.kind == "valuation" for h in sent.hits):
             return False
-        return not any(h.kind == "company" for h in sent.hits) or all(
-            h.value is not None for h in sent.hits if h.kind == "company"
-        ) and len({h.value.key for h in sent.hits if h.kind == "company"}) <= 1
+        return not any(h.kind == "company" for h in sent.hits) or (
+            all(h.value is not None for h in sent.hits if h.kind == "company")
+            and len({h.value.key for h in sent.hits if h.kind == "company"}) <= 1
+        )
 
     def strength(self, event: _Event, gathered: list[tuple[_Sentence, list[Hit]]]) -> float:
         score = 1.0 + (1.0 if event.strong else 0.5)
@@ -463,7 +472,9 @@ class _Context:
         region: list[Hit] = [h for h in self.hits if h.end <= self.title_end]
         name = self.d._folder.fold(event.company or "")
         for sent in sentences:
-            if any(sent is g for g, _ in gathered) or (name and name in self.folded[sent.start : sent.end]):
+            if any(sent is g for g, _ in gathered) or (
+                name and name in self.folded[sent.start : sent.end]
+            ):
                 region += sent.hits
         video, other = self.weights(region)
         if video or other:
@@ -513,7 +524,7 @@ def _is_range(before: str, after: str, found: list[Money], i: int) -> bool:
                 and found[i - 1].end >= len(before) - 40)  # fmt: skip
 
 
-def _dedupe(names: list[str], key, exclude: str) -> list[str]:  # noqa: ANN001
+def _dedupe(names: list[str], key, exclude: str) -> list[str]:
     seen: set[str] = {exclude}
     out = []
     for name in names:

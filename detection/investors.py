@@ -21,24 +21,54 @@ _ZH_STRIP = re.compile(
 _ZH_PATTERNS = (
     ("lead", re.compile(r"由([^,。;;:!?\n]{2,80}?)(?:联合|共同)?领投")),
     ("lead", re.compile(r"(?:^|[,,;;。])([^,,;;。由\n]{2,60}?)(?:联合|共同)?领投")),
-    ("other", re.compile(r"(?:^|[,,;;。])([^,,;;。\n]{2,80}?)(?:跟投|参投|追投|继续加注|跟进投资)")),
+    (
+        "other",
+        re.compile(r"(?:^|[,,;;。])([^,,;;。\n]{2,80}?)(?:跟投|参投|追投|继续加注|跟进投资)"),
+    ),
     ("other", re.compile(r"投资方(?:为|包括|有|是)([^。;;\n]{2,80})")),
     ("other", re.compile(r"由([^,。;;!?\n]{2,80}?)(?:联合|共同)?(?:投资|注资)")),
 )
-_EN_LIST_END = r"(?=[.;]|\s+(?:as|at|in|to|which|who|that|for|after|with|bringing|brings|and\s+(?:is|was|has|will|the)|alongside)\b|$)"
+_EN_LIST_END = (
+    r"(?=[.;]|\s+(?:as|at|in|to|which|who|that|for|after|with|bringing|brings|alongside|"
+    r"and\s+(?:is|was|has|will|the))\b|$)"
+)
 _EN_PATTERNS = (
     ("lead", re.compile(r"\b(?:co-)?led by\s+(.{2,160}?)" + _EN_LIST_END)),
-    ("lead", re.compile(r"(?:^|[.;]\s*)(.{2,80}?)\s+(?:co-)?(?:led|leads)\s+the\s+"
-                        r"(?:round|investment|financing|funding|deal)")),  # fmt: skip
+    (
+        "lead",
+        re.compile(
+            r"(?:^|[.;]\s*)(.{2,80}?)\s+(?:co-)?(?:led|leads)\s+the\s+"
+            r"(?:round|investment|financing|funding|deal)"
+        ),
+    ),
     ("other", re.compile(r"\bparticipation (?:from|of|by)\s+(.{2,200}?)" + _EN_LIST_END)),
-    ("other", re.compile(r"\binvestors?\b[^.;]{0,60}?\b(?:such as|including|includ(?:e|es|ed))\s+"
-                         r"(.{2,200}?)" + _EN_LIST_END)),  # fmt: skip
-    ("other", re.compile(r"\b(?:backed by|backing from|joined by|support from)\s+(.{2,160}?)"
-                         + _EN_LIST_END)),  # fmt: skip
-    ("other", re.compile(r"\b(?:rais\w*|secur\w*|funds?|funding|investment)\b[^.;]{0,40}?\bfrom\s+"
-                         r"(.{2,120}?)" + _EN_LIST_END)),  # fmt: skip
-    ("other", re.compile(r"(?:^|[.;]\s*)([A-Z][^.;,]{1,60}?)\s+(?:has\s+)?(?:committed|commits|"
-                         r"invested|invests)\s+(?:[$€£¥]|us\$|rmb)")),  # fmt: skip
+    (
+        "other",
+        re.compile(
+            r"\binvestors?\b[^.;]{0,60}?\b(?:such as|including|includ(?:e|es|ed))\s+"
+            r"(.{2,200}?)" + _EN_LIST_END
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"\b(?:backed by|backing from|joined by|support from)\s+(.{2,160}?)" + _EN_LIST_END
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"\b(?:rais\w*|secur\w*|funds?|funding|investment)\b[^.;]{0,40}?\bfrom\s+"
+            r"(.{2,120}?)" + _EN_LIST_END
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"(?:^|[.;]\s*)([A-Z][^.;,]{1,60}?)\s+(?:has\s+)?(?:committed|commits|"
+            r"invested|invests)\s+(?:[$€£¥]|us\$|rmb)"
+        ),
+    ),
 )
 _EN_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
 _PAREN = re.compile(r"\([^)]*\)|\uff08[^\uff09]*\uff09")

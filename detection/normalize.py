@@ -47,7 +47,9 @@ class Folder:
         """Fold ``text`` (already in display form); the result has the same length."""
         out = text.translate(self._table).lower()
         if len(out) != len(text):  # a few characters lower-case to two code points
-            out = "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(self._table))
+            out = "".join(
+                c if len(c.lower()) != 1 else c.lower() for c in text.translate(self._table)
+            )
         return out
 
     def fold_term(self, term: str) -> str:

@@ -34,10 +34,10 @@ class RoundParser:
         pre = r"(?P<pre>pre[-\s]?)?"
         self._series = re.compile(rf"(?<![a-z0-9]){pre}series\s*(?P<l>[{cls}]){suffix}(?![a-z0-9])")
         self._zh = re.compile(rf"(?<![a-z0-9]){pre}(?P<l>[{cls}]){suffix}\s*(?:轮|系列)")
-        self._pre = re.compile(rf"(?<![a-z0-9])(?P<pre>pre[-\s]?)(?P<l>[{cls}]){suffix}(?![a-z0-9])")
-        self._round = re.compile(
-            rf"(?<![a-z0-9$€£]){pre}(?P<l>[{cls}]){suffix}[-\s]round(?![a-z])"
+        self._pre = re.compile(
+            rf"(?<![a-z0-9])(?P<pre>pre[-\s]?)(?P<l>[{cls}]){suffix}(?![a-z0-9])"
         )
+        self._round = re.compile(rf"(?<![a-z0-9$€£]){pre}(?P<l>[{cls}]){suffix}[-\s]round(?![a-z])")
 
     def find(self, folded: str, display: str) -> list[RoundMention]:
         """Letter rounds in ``folded`` text; ``display`` (same offsets) disambiguates case."""

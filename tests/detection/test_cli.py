@@ -11,10 +11,15 @@ from fundwatch.commands import detect as detect_command
 
 REPO = Path(__file__).resolve().parents[2]
 LINES = [
-    {"id": "r1", "title": "数字人公司幻影科技完成1亿元A轮融资", "text": "数字人公司幻影科技完成1亿元A轮融资。",
-     "url": "https://example.test/1", "lang": "zh-Hans"},
+    {
+        "id": "r1",
+        "title": "数字人公司幻影科技完成1亿元A轮融资",
+        "text": "数字人公司幻影科技完成1亿元A轮融资。",
+        "url": "https://example.test/1",
+        "lang": "zh-Hans",
+    },
     {"id": "r2", "title": "Framewell launches an editor", "text": "Framewell released a new app."},
-]  # fmt: skip
+]
 
 
 def write_input(tmp_path: Path, extra: list[str]) -> Path:
@@ -30,7 +35,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def test_run_writes_one_line_per_input(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_run_writes_one_line_per_input(tmp_path: Path, capsys) -> None:
     path = write_input(tmp_path, [])
     args = parse(["detect", str(path)])
     assert args.func is detect_command.run
@@ -38,15 +43,28 @@ def test_run_writes_one_line_per_input(tmp_path: Path, capsys) -> None:  # noqa:
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [o["id"] for o in out] == ["r1", "r2"]
     first = out[0]
-    for field in ("id", "flag", "is_funding", "is_ai_video", "score", "company", "amount",
-                  "currency", "amount_usd", "round", "valuation_usd", "investors", "matched"):  # fmt: skip
+    for field in (
+        "id",
+        "flag",
+        "is_funding",
+        "is_ai_video",
+        "score",
+        "company",
+        "amount",
+        "currency",
+        "amount_usd",
+        "round",
+        "valuation_usd",
+        "investors",
+        "matched",
+    ):
         assert field in first
     assert first["flag"] is True and first["amount"] == 100_000_000 and first["round"] == "A"
     assert first["company"] == "幻影科技"
     assert out[1]["flag"] is False
 
 
-def test_malformed_lines_give_error_records(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_malformed_lines_give_error_records(tmp_path: Path, capsys) -> None:
     path = write_input(tmp_path, ["{not json", json.dumps({"id": "x", "title": "no text"})])
     assert detect_command.run(parse(["detect", str(path)])) == 1
     captured = capsys.readouterr()
@@ -67,9 +85,14 @@ def test_stdin_subprocess_utf8(tmp_path: Path) -> None:
     )
     data = json.dumps(LINES[0], ensure_ascii=False) + "\nnot json\n"
     proc = subprocess.run(
-        [sys.executable, "-c", code], input=data.encode("utf-8"), capture_output=True,
-        cwd=REPO, env={"PYTHONIOENCODING": "ascii", "PATH": ""}, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", code],
+        input=data.encode("utf-8"),
+        capture_output=True,
+        cwd=REPO,
+        env={"PYTHONIOENCODING": "ascii", "PATH": ""},
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 1
     lines = proc.stdout.decode("utf-8").splitlines()
     assert "幻影科技" in lines[0]  # ensure_ascii=False, UTF-8 whatever the locale
@@ -77,10 +100,11 @@ def test_stdin_subprocess_utf8(tmp_path: Path) -> None:
     assert b"line 2" in proc.stderr
 
 
-def test_vocab_dir_from_environment(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    assert detect_command.vocab_dir(None) == DEFAULT_VOCAB_DIR or "FUNDWATCH_SEEDS" in __import__(
-        "os"
-    ).environ
+def test_vocab_dir_from_environment(tmp_path: Path, monkeypatch) -> None:
+    assert (
+        detect_command.vocab_dir(None) == DEFAULT_VOCAB_DIR
+        or "FUNDWATCH_SEEDS" in __import__("os").environ
+    )
     seeds = tmp_path / "seeds"
     (seeds / "detection").mkdir(parents=True)
     monkeypatch.setenv("FUNDWATCH_SEEDS", str(seeds))
@@ -90,7 +114,7 @@ def test_vocab_dir_from_environment(tmp_path: Path, monkeypatch) -> None:  # noq
     assert detect_command.vocab_dir(None) == DEFAULT_VOCAB_DIR
 
 
-def test_bad_vocab_dir_exit_code(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_bad_vocab_dir_exit_code(tmp_path: Path, capsys) -> None:
     path = write_input(tmp_path, [])
     assert detect_command.run(parse(["detect", str(path), "--vocab", str(tmp_path)])) == 2
     assert "t2s.yaml" in capsys.readouterr().err

@@ -53,7 +53,9 @@ def test_company_reported_as_written(detector: Detector) -> None:
 
 
 def test_case_sensitive_alias(detector: Detector) -> None:
-    runway = detector.detect("Runway raises $50 million", "Runway, the AI video company, raised $50 million.")
+    runway = detector.detect(
+        "Runway raises $50 million", "Runway, the AI video company, raised $50 million."
+    )
     assert runway.company == "Runway"
     word = detector.detect("Short runway", "The startup has a short runway and raised $5 million.")
     assert word.company != "runway"

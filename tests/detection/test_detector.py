@@ -211,8 +211,25 @@ def test_to_dict_is_json_ready(detector: Detector) -> None:
 
 def test_deterministic_on_many_inputs(detector: Detector) -> None:
     # property: any mix of vocabulary never raises and flag always equals both booleans
-    pieces = ["融资", "raised", "$5 million", "A轮", "视频生成", "acquired", "估值", "去年",
-              "led by Northstar", "数字人", "1亿元", ",", "。", "Series B", "LLM", "(", ")"]  # fmt: skip
+    pieces = [
+        "融资",
+        "raised",
+        "$5 million",
+        "A轮",
+        "视频生成",
+        "acquired",
+        "估值",
+        "去年",
+        "led by Northstar",
+        "数字人",
+        "1亿元",
+        ",",
+        "。",
+        "Series B",
+        "LLM",
+        "(",
+        ")",
+    ]
     for i in range(300):
         words = [pieces[(i * 7 + j * 3) % len(pieces)] for j in range(i % 11)]
         result = detector.detect(" ".join(words[:3]), " ".join(words))

@@ -51,7 +51,9 @@ def test_amount_forms(detector: Detector, text: str, expected: tuple) -> None:
     assert amounts(detector, text)[0] == expected
 
 
-@pytest.mark.parametrize("text", ["数千万元", "數億元", "几千万美元", "tens of millions of dollars"])
+@pytest.mark.parametrize(
+    "text", ["数千万元", "數億元", "几千万美元", "tens of millions of dollars"]
+)
 def test_several_keeps_currency_without_value(detector: Detector, text: str) -> None:
     amount, currency, approximate = amounts(detector, text)[0]
     assert amount is None

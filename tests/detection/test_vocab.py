@@ -50,5 +50,7 @@ def test_user_can_add_a_company(tmp_path: Path) -> None:
     )
     path.write_text(text, encoding="utf-8")
     detector = load_detector(vocab)
-    result = detector.detect("Quillo raises $8 million", "Quillo raised $8 million in seed funding.")
+    result = detector.detect(
+        "Quillo raises $8 million", "Quillo raised $8 million in seed funding."
+    )
     assert result.flag and detector.company_key("Quillo") == "quillo"
