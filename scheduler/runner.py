@@ -1,0 +1,299 @@
+"""Run one crawl in a child process with a hard deadline.
+
+Scrapy's Twisted reactor cannot be restarted inside a process, so every crawl is a fresh child:
+`python -m fundwatch crawl SOURCE --run-id N`. The runner creates the crawl_runs row (status
+`running`), starts the child in its own process group, and waits. The child finishes the row
+itself (figures and status). The runner closes it when the child could not:
+
+- deadline exceeded: the process group gets SIGTERM, then SIGKILL after a grace period; `timeout`;
+- the child died without finishing the row: `killed` (by a signal) or `error` (exit status);
+- the daemon is shutting down and the grace period ran out: `killed` (not held against the source).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import CrawlRun
+from storage.runs import close_run, start_run
+
+DEFAULT_CRAWL_COMMAND: tuple[str, ...] = (
+    sys.executable,
+    "-m",
+    "fundwatch",
+    "crawl",
+    "{source}",
+    "--run-id",
+    "{run_id}",
+)
+KILL_GRACE_SECONDS = 10.0
+STDERR_TAIL_BYTES = 4000
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    source: str
+    run_id: int
+    status: str
+    pages: int
+    new: int
+    duplicates: int
+    flagged: int
+    errors: int
+    duration_s: float
+    exit_code: int | None
+    message: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def figures(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "run_id": self.run_id,
+            "status": self.status,
+            "pages": self.pages,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "flagged": self.flagged,
+            "errors": self.errors,
+            "duration_s": round(self.duration_s, 3),
+            "exit_code": self.exit_code,
+            "message": self.message,
+        }
+
+
+def kill_process_group(pid: int, grace: float) -> None:
+    """SIGTERM the group led by `pid`, then SIGKILL whatever is left after `grace` seconds."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGTERM)
+    end = time.monotonic() + grace
+    while time.monotonic() < end:
+        try:
+            os.killpg(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _tail(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - STDERR_TAIL_BYTES))
+            data = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    lines = [line for line in data.splitlines() if line.strip()]
+    return " | ".join(lines[-3:])[-600:]
+
+
+class RunnerClosed(Exception):
+    """The daemon is shutting down: no new crawl is started."""
+
+
+class CrawlRunner:
+    """Starts crawl children; thread-safe (one call of `run` per crawl, from pool threads)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        command: Sequence[str] = DEFAULT_CRAWL_COMMAND,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        kill_grace: float = KILL_GRACE_SECONDS,
+    ) -> None:
+        self._sessions = sessions
+        self._command = tuple(command)
+        self._env = dict(os.environ if env is None else env)
+        self._cwd = cwd
+        self._kill_grace = kill_grace
+        self._lock = threading.Lock()
+        self._active: dict[int, subprocess.Popen[bytes]] = {}
+        self._shutdown_killed: set[int] = set()
+        self._closed = False
+
+    def command_for(self, source: str, run_id: int) -> list[str]:
+        return [part.format(source=source, run_id=run_id) for part in self._command]
+
+    @property
+    def active_runs(self) -> list[int]:
+        with self._lock:
+            return list(self._active)
+
+    def run(self, source: str, *, deadline: float) -> CrawlOutcome:
+        if self._closed:
+            raise RunnerClosed(f"not starting {source}: the daemon is shutting down")
+        started = time.monotonic()
+        with self._sessions.begin() as session:
+            run_id = start_run(session, source).id
+        exit_code: int | None = None
+        timed_out = False
+        with tempfile.NamedTemporaryFile(prefix=f"fundwatch-{source}-", suffix=".log") as log:
+            try:
+                process = subprocess.Popen(
+                    self.command_for(source, run_id),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    env=self._env,
+                    cwd=self._cwd,
+                    start_new_session=True,  # its own process group: killed as a whole
+                )
+            except OSError as exc:
+                return self._close(
+                    run_id, source, started, None, "error", f"cannot start the crawl: {exc}"
+                )
+            with self._lock:
+                self._active[run_id] = process
+                if self._closed:  # shutdown began while this crawl was starting
+                    self._shutdown_killed.add(run_id)
+                    kill_process_group(process.pid, 0)
+            try:
+                self._set_pid(run_id, process.pid)
+                try:
+                    exit_code = process.wait(timeout=deadline)
+                except subprocess.TimeoutExpired:
+                    timed_out = True
+                    kill_process_group(process.pid, self._kill_grace)
+                    exit_code = process.wait()
+            finally:
+                with self._lock:
+                    self._active.pop(run_id, None)
+                    shutdown_killed = run_id in self._shutdown_killed
+                    self._shutdown_killed.discard(run_id)
+                # a grandchild left behind (the child exited, its helpers did not)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            if timed_out:
+                status, message = (
+                    "timeout",
+                    (f"hard deadline of {deadline:g} s exceeded; its process group was killed"),
+                )
+            elif shutdown_killed:
+                status, message = "killed", "the daemon shut down before the crawl finished"
+            elif exit_code < 0:
+                name = signal.Signals(-exit_code).name
+                status, message = "killed", f"the crawl process was killed by {name}"
+            elif exit_code == 0:
+                status, message = "error", "the crawl process exited without finishing its run"
+            else:
+                status, message = "error", f"the crawl process exited with status {exit_code}"
+            if status == "error" or status == "killed":
+                tail = _tail(Path(log.name))
+                message = f"{message}: {tail}" if tail else message
+            return self._close(
+                run_id,
+                source,
+                started,
+                exit_code,
+                status,
+                message,
+                count_failure=not shutdown_killed,
+            )
+
+    def kill_all(self) -> list[int]:
+        """Kill every running crawl (at shutdown, after the grace period); return run ids."""
+        with self._lock:
+            self._closed = True
+            running = dict(self._active)
+            self._shutdown_killed.update(running)
+        for process in running.values():
+            kill_process_group(process.pid, self._kill_grace)
+        return list(running)
+
+    def _set_pid(self, run_id: int, pid: int) -> None:
+        with self._sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if run is not None and run.pid is None:
+                run.pid = pid
+
+    def _close(
+        self,
+        run_id: int,
+        source: str,
+        started: float,
+        exit_code: int | None,
+        status: str,
+        message: str,
+        *,
+        count_failure: bool = True,
+    ) -> CrawlOutcome:
+        """Finish the row unless the child did; return the row's figures."""
+        with self._sessions.begin() as session:
+            run = session.scalars(
+                select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()
+            ).one()
+            if run.status == "running":
+                run = close_run(
+                    session, run_id, status=status, message=message, record=count_failure
+                )
+            outcome = CrawlOutcome(
+                source=source,
+                run_id=run_id,
+                status=run.status,
+                pages=run.pages,
+                new=run.new,
+                duplicates=run.duplicates,
+                flagged=run.flagged,
+                errors=run.errors,
+                duration_s=time.monotonic() - started,
+                exit_code=exit_code,
+                message=run.message,
+            )
+        return outcome
+
+
+def _process_cmdline(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
+
+
+def close_orphaned_runs(sessions: sessionmaker[Session], *, kill_grace: float) -> list[int]:
+    """Close the runs a dead daemon left `running` (call with the daemon lock held).
+
+    A child of the dead daemon that is still alive (its command line carries `--run-id N`) is
+    killed first, so that a source is never crawled twice at once. The runs are marked `killed`
+    without counting as a failure of their source.
+    """
+    with sessions.begin() as session:
+        orphans = list(session.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
+        targets = [(run.id, run.pid) for run in orphans]
+    for run_id, pid in targets:
+        if pid and str(run_id) in _process_cmdline(pid) and "--run-id" in _process_cmdline(pid):
+            kill_process_group(pid, kill_grace)
+    closed = []
+    for run_id, _pid in targets:
+        with sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if run is not None and run.status == "running":
+                close_run(
+                    session,
+                    run_id,
+                    status="killed",
+                    message="left running by a daemon that stopped (closed at the next start)",
+                    record=False,
+                )
+                closed.append(run_id)
+    return closed
