@@ -30,6 +30,9 @@ from .vocab import CompanyEntry, Vocabulary
 
 _SENTENCE_END = re.compile(r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])\.\s+(?=[A-Z\"'“(])")
 _CLAUSE_END = re.compile(r"[,;:()、]|\s[-\u2013\u2014]\s|\u2014")
+_MONEY_OBJECT = re.compile(
+    r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_VETOES = ("acquisition", "personnel", "stock")
 _TITLE_VETOES = ("acquisition", "personnel", "stock", "revenue", "compute", "launch")
@@ -227,7 +230,9 @@ class _Context:
             if any(
                 h.kind == "valuation" and self.same_clause(sent, h.start, m.start)
                 for h in near_before
-            ) or any(h.kind == "valuation" for h in near_after):
+            ) or any(
+                h.kind == "valuation" and self.same_clause(sent, m.end, h.start) for h in near_after
+            ):
                 hypothetical = any(
                     h.kind == "hypothetical" and h.start < m.start
                     and self.same_clause(sent, h.start, m.start)
@@ -270,6 +275,13 @@ class _Context:
             return None, None
         for h in verbs + [c for c in cues if c.kind == "funding"]:
             name = self.extract_name(sent, h)
+            if name:
+                return name, self.d.companies.lookup(name)
+        # "Tencent has invested $30 million in Vivid"
+        text = self.full[sent.start : sent.end]
+        m = _MONEY_OBJECT.search(text)
+        if m and any(c.kind == "funding_weak" and c.start - sent.start < m.start() for c in cues):
+            name = self.d.companies.object_en(text[m.end() :])
             if name:
                 return name, self.d.companies.lookup(name)
         return None, None

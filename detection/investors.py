@@ -12,11 +12,14 @@ import re
 
 from .companies import CAP_RUN
 
-_ZH_SPLIT = re.compile(r"[、,,和及与跟]|以及")
-_ZH_STRIP = re.compile(
-    r"^(?:本轮|此轮|该轮|融资|由|老股东|新股东|股东|机构|投资方|投资人|包括|为|有|其中|继续|"
-    r"联合|共同|知名|头部|产业|资本方|还有|另有|以及|及|并)+|(?:等|等机构|等投资方|等多家机构|"
-    r"联合|共同|继续|持续|超额|独家|追加|担任|作为|均|也|参与|跟进|多家|机构)+$"
+_ZH_ITEM = re.compile(r"(?:(?!以及)[^、,和及与跟])+")
+_ZH_STRIP_HEAD = re.compile(
+    r"(?:本轮|此轮|该轮|融资|由|老股东|新股东|股东|机构|投资方|投资人|包括|为|有|其中|继续|"
+    r"联合|共同|知名|头部|产业|资本方|还有|另有|以及|及|并)+"
+)
+_ZH_STRIP_TAIL = re.compile(
+    r"(?:等|等机构|等投资方|等多家机构|联合|共同|继续|持续|超额|独家|追加|担任|作为|均|也|参与|"
+    r"跟进|多家|机构)+$"
 )
 _ZH_PATTERNS = (
     ("lead", re.compile(r"由([^,。;;:!?\n]{2,80}?)(?:联合|共同)?领投")),
@@ -74,12 +77,27 @@ _EN_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
 _PAREN = re.compile(r"\([^)]*\)|\uff08[^\uff09]*\uff09")
 
 
-def _clean_zh(item: str) -> str | None:
-    item = _ZH_STRIP.sub("", item.strip(" “”「」\"'"))
-    item = _ZH_STRIP.sub("", item).strip()
-    if not (2 <= len(item) <= 30) or re.search(r"\d+(?:\.\d+)?\s*[万亿元]|融资|轮", item):
+def _clean_zh(item: str) -> tuple[int, int] | None:
+    """Span of the investor name inside one folded list item, or None."""
+    start, end = 0, len(item)
+    while True:
+        before = (start, end)
+        while start < end and item[start] in " “”「」\"'":
+            start += 1
+        while end > start and item[end - 1] in " “”「」\"'":
+            end -= 1
+        m = _ZH_STRIP_HEAD.match(item, start, end)
+        if m and m.end() > start:
+            start = m.end()
+        m = _ZH_STRIP_TAIL.search(item, start, end)
+        if m and m.start() < end:
+            end = m.start()
+        if (start, end) == before:
+            break
+    name = item[start:end]
+    if not (2 <= len(name) <= 30) or re.search(r"\d+(?:\.\d+)?\s*[万亿元]|融资|轮", name):
         return None
-    return item
+    return start, end
 
 
 def _split_en(chunk: str) -> list[str]:
@@ -114,10 +132,10 @@ def find_investors(display: str, folded: str, lang_zh: bool) -> tuple[list[str],
     if lang_zh:
         for role, pattern in _ZH_PATTERNS:
             for m in pattern.finditer(folded):
-                chunk = display[m.start(1) : m.end(1)]
-                for piece in _ZH_SPLIT.split(chunk):
-                    name = _clean_zh(piece)
-                    if name:
+                for seg in _ZH_ITEM.finditer(folded, m.start(1), m.end(1)):
+                    span = _clean_zh(seg.group(0))
+                    if span:
+                        name = display[seg.start() + span[0] : seg.start() + span[1]]
                         (leads if role == "lead" else others).append(name)
     for role, pattern in _EN_PATTERNS:
         for m in pattern.finditer(display):

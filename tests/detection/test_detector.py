@@ -235,3 +235,39 @@ def test_deterministic_on_many_inputs(detector: Detector) -> None:
         result = detector.detect(" ".join(words[:3]), " ".join(words))
         assert result.flag == (result.is_funding and result.is_ai_video)
         assert 0.0 <= result.score <= 1.0
+
+
+def test_english_variants(detector: Detector) -> None:
+    cases = [
+        (
+            "Clipforge nabs $12M for AI video editing",
+            "Clipforge, a startup that uses AI to edit "
+            "video, has raised $12 million in seed funding led by Alpine Ventures.",
+            ("Clipforge", 12_000_000, "seed", ["Alpine Ventures"]),
+        ),
+        (
+            "Tencent invests in AI video startup Vivid",
+            "Tencent has invested $30 million in Vivid, an AI video generation startup.",
+            ("Vivid", 30_000_000, "undisclosed", []),
+        ),
+        (
+            "Motionly secures €8m seed round",
+            "Paris-based Motionly, which makes a generative video model, secured €8 million.",
+            ("Motionly", 8_000_000, "seed", []),
+        ),
+    ]
+    for title, text, (company, amount, round_name, leads) in cases:
+        result = detector.detect(title, text)
+        assert result.flag, title
+        assert (result.company, result.amount, result.round) == (company, amount, round_name)
+        assert result.lead_investors == leads
+
+
+def test_traditional_investor_list_drops_generic_shareholders(detector: Detector) -> None:
+    result = detector.detect(
+        "數字人企業光語科技獲得億元級B輪融資",
+        "光語科技日前宣布獲得億元級B輪融資,由北辰創投以及南山資本領投,老股東繼續追投。",
+    )
+    assert result.lead_investors == ["北辰創投", "南山資本"]
+    assert result.investors == ["北辰創投", "南山資本"]
+    assert (result.amount, result.amount_approximate) == (100_000_000, True)
