@@ -86,7 +86,7 @@ class MoneyParser:
         self._zh = re.compile(
             rf"(?:(?P<sym>{symbols})\s*)?"
             rf"(?P<several>数|几|上)?(?P<num>{num})?\s*(?P<cn>{cn}*)(?P<big>[万亿]+)"
-            rf"(?P<ji>级|多|余)?\s*(?P<cur>{words})?"
+            rf"(?P<ji>级|多|余)?\s*(?P<cur>{words})?(?P<ji2>级)?"
         )
         self._zh_plain = re.compile(rf"(?:(?P<sym>{symbols})\s*)(?P<num>{num})\s*(?P<cur>元)?")
         en_mult = _alternation(_EN_MULT)
@@ -139,7 +139,7 @@ class MoneyParser:
                 if nxt and not (nxt in " ,.;:!?,。;:!?的新轮融投)" or nxt.isascii()):
                     continue  # "1530万分钟", "300万用户": a count, not money
                 currency = self._bare
-            approx = bool(g["ji"] or g["several"]) or self._approximate(text, m.start())
+            approx = bool(g["ji"] or g["ji2"] or g["several"]) or self._approximate(text, m.start())
             value: float | None
             if g["several"] in ("数", "几"):
                 value = None
