@@ -1,19 +1,36 @@
 """Storing one crawled article: the single entry point the crawler pipeline calls.
 
-First version: idempotent insert keyed on the canonical URL. Dedup (content hash, near-duplicate
-fingerprint) and funding-event joining extend `ingest_article` without changing its signature.
+`ingest_article` runs in the caller's transaction and
+1. skips a URL stored already (canonical URL key);
+2. fingerprints the text and points an exact or near copy at the first article of its story
+   (`duplicate_of`), see storage/dedup.py;
+3. attaches a flagged funding story, or a copy of one, to its funding event and writes the alert
+   outbox rows in the same transaction, see storage/events.py.
+
+Concurrency: on SQLite the engine begins every transaction with BEGIN IMMEDIATE, so writers are
+serialized. On PostgreSQL the transaction first takes transaction-scoped advisory locks on the URL
+key, the content hash, each LSH band and the company key, in sorted order (no deadlock): two
+processes storing the same story, or copies of it, or two articles about the same company, take
+turns, and the second sees the first's committed rows (READ COMMITTED).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from storage.articles import ArticleRecord, insert_article
+from storage.articles import ArticleRecord, article_values, insert_article
+from storage.dedup import DedupSettings, find_duplicate
+from storage.events import EventSettings, Facts, record_article_event
+from storage.fingerprints import Fingerprint, fingerprint
+from storage.models import Article
 from storage.outbox import AlertChannelSpec
+from storage.timeutil import as_utc
 
 IngestStatus = Literal["new", "seen_url", "exact_duplicate", "near_duplicate"]
 
@@ -26,6 +43,32 @@ class IngestResult:
     event_id: int | None = None
     event_created: bool = False
     event_changed: bool = False
+    distance: int | None = None  # SimHash bits to the original, for a near duplicate
+
+
+def _lock_key(kind: str, value: str) -> int:
+    digest = hashlib.blake2b(f"fundwatch:{kind}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_keys(url_key: str, print_: Fingerprint, company_key: str | None) -> list[int]:
+    """Advisory-lock keys of everything two concurrent ingests could race on."""
+    keys = {_lock_key("url", url_key)}
+    if print_.content_hash is not None:
+        keys.add(_lock_key("hash", print_.content_hash))
+    if print_.sketch is not None:
+        keys.update(_lock_key(f"band{i}", str(b)) for i, b in enumerate(print_.sketch.bands))
+    if company_key:
+        keys.add(_lock_key("company", company_key))
+    return sorted(keys)
+
+
+def take_locks(session: Session, keys: Iterable[int]) -> None:
+    """PostgreSQL: transaction-scoped advisory locks, in the given (sorted) order."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE already serializes writers
+    for key in keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def ingest_article(
@@ -33,9 +76,56 @@ def ingest_article(
     record: ArticleRecord,
     *,
     alert_channels: Sequence[AlertChannelSpec] = (),
+    dedup: DedupSettings | None = None,
+    events: EventSettings | None = None,
 ) -> IngestResult:
     """Store `record` in the caller's transaction; never stores the same URL twice."""
-    article_id = insert_article(session, record)
-    if article_id is None:
+    values = article_values(record)
+    print_ = fingerprint(values["title"], values["body"])
+    flagged = bool(values.get("flag"))
+    facts = Facts.from_values(values) if flagged else None
+    take_locks(session, lock_keys(values["url_key"], print_, facts.company_key if facts else None))
+    if session.scalar(select(Article.id).where(Article.url_key == values["url_key"])):
         return IngestResult(article_id=None, status="seen_url")
-    return IngestResult(article_id=article_id, status="new")
+
+    match = find_duplicate(session, print_, dedup)
+    extra = print_.columns()
+    if match is not None:
+        extra["duplicate_of"] = match.original_id
+    article_id = insert_article(session, record, **extra)
+    if article_id is None:  # raced in despite the lock (cannot happen on either database)
+        return IngestResult(article_id=None, status="seen_url")
+
+    join_event_id = None
+    if match is not None:
+        join_event_id = session.scalar(
+            select(Article.event_id).where(Article.id == match.original_id)
+        )
+    outcome = None
+    if facts is not None or join_event_id is not None:
+        outcome = record_article_event(
+            session,
+            facts,
+            source=values["source"],
+            seen_at=as_utc(values["published_at"]) or as_utc(values["fetched_at"]),
+            published_at=values["published_at"],
+            join_event_id=join_event_id,
+            settings=events,
+            alert_channels=alert_channels,
+        )
+    if outcome is not None:
+        session.execute(
+            update(Article).where(Article.id == article_id).values(event_id=outcome.event.id)
+        )
+    status: IngestStatus = "new"
+    if match is not None:
+        status = "exact_duplicate" if match.kind == "exact" else "near_duplicate"
+    return IngestResult(
+        article_id=article_id,
+        status=status,
+        duplicate_of=match.original_id if match else None,
+        event_id=outcome.event.id if outcome else None,
+        event_created=outcome.created if outcome else False,
+        event_changed=outcome.changed if outcome else False,
+        distance=match.distance if match else None,
+    )

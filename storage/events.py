@@ -1,0 +1,262 @@
+"""Funding events: one row per real-world round, joined from every article that reports it.
+
+An article joins an event of the same company (`company_key`, which the detector maps across
+names and languages) when it was seen within the window of the event and
+- both know the round and it is the same; or
+- a round is missing or undisclosed and both amounts (in USD, or in one currency) are within the
+  relative tolerance; or
+- a round is missing and an amount is missing too (the latest round of the company is meant).
+Different known rounds never join. The event keeps the best-known facts: gaps are filled, an
+approximate amount gives way to a precise one, investors and sources accumulate. A material
+change (round, amount, valuation or lead investors newly known or changed) increments `revision`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import FundingEvent
+from storage.outbox import AlertChannelSpec, enqueue_alerts
+from storage.timeutil import as_utc, utcnow
+
+UNKNOWN_ROUNDS = frozenset({"", "undisclosed", "unknown"})
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    window: timedelta = timedelta(days=45)
+    amount_tolerance: float = 0.15  # relative difference for amounts to count as the same
+
+    def __post_init__(self) -> None:
+        if self.window <= timedelta(0):
+            raise ValueError(f"event window must be positive, got {self.window}")
+        if not 0 <= self.amount_tolerance < 1:
+            raise ValueError(
+                f"amount_tolerance is a fraction between 0 and 1, got {self.amount_tolerance}"
+            )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one article says about a round (from its stored detection columns)."""
+
+    company: str | None
+    company_key: str | None
+    round: str | None
+    amount: float | None = None
+    currency: str | None = None
+    amount_usd: float | None = None
+    amount_approximate: bool = False
+    valuation_usd: float | None = None
+    investors: list[str] = field(default_factory=list)
+    lead_investors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> Facts:
+        company = values.get("company") or None
+        key = values.get("company_key") or (company.strip().casefold() if company else None)
+        round_ = values.get("round") or None
+        if round_ is not None and round_.strip().lower() in UNKNOWN_ROUNDS:
+            round_ = None
+        return cls(
+            company=company,
+            company_key=key,
+            round=round_,
+            amount=values.get("amount"),
+            currency=values.get("currency"),
+            amount_usd=values.get("amount_usd"),
+            amount_approximate=bool(values.get("amount_approximate")),
+            valuation_usd=values.get("valuation_usd"),
+            investors=list(values.get("investors") or []),
+            lead_investors=list(values.get("lead_investors") or []),
+        )
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    event: FundingEvent
+    created: bool
+    changed: bool  # material change: revision incremented
+
+
+def _known_round(value: str | None) -> str | None:
+    return None if value is None or value.strip().lower() in UNKNOWN_ROUNDS else value
+
+
+def _close(a: float, b: float, tolerance: float) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+def _amounts_agree(event: FundingEvent, facts: Facts, tolerance: float) -> bool | None:
+    """True/False when both amounts are comparable, None when one is unknown."""
+    if event.amount_usd is not None and facts.amount_usd is not None:
+        return _close(event.amount_usd, facts.amount_usd, tolerance)
+    if (
+        event.amount is not None
+        and facts.amount is not None
+        and event.currency
+        and event.currency == facts.currency
+    ):
+        return _close(event.amount, facts.amount, tolerance)
+    return None
+
+
+def match_score(event: FundingEvent, facts: Facts, tolerance: float) -> int | None:
+    """2: same round; 1: amounts agree; 0: nothing contradicts; None: a different round."""
+    event_round, article_round = _known_round(event.round), facts.round
+    if event_round is not None and article_round is not None:
+        return 2 if event_round.casefold() == article_round.casefold() else None
+    agree = _amounts_agree(event, facts, tolerance)
+    if agree is None:
+        return 0
+    return 1 if agree else None
+
+
+def find_event(
+    session: Session, facts: Facts, seen_at: datetime, settings: EventSettings
+) -> FundingEvent | None:
+    """The event this article belongs to, locked for update (PostgreSQL), or None."""
+    if facts.company_key is None:
+        return None
+    events = session.scalars(
+        select(FundingEvent)
+        .where(FundingEvent.company_key == facts.company_key)
+        .order_by(FundingEvent.id.desc())
+    ).all()
+    best: tuple[int, float, FundingEvent] | None = None
+    for event in events:
+        anchor = as_utc(event.announced_at) or as_utc(event.first_seen_at)
+        gap = abs((seen_at - anchor).total_seconds())
+        if gap > settings.window.total_seconds():
+            continue
+        score = match_score(event, facts, settings.amount_tolerance)
+        if score is None:
+            continue
+        if best is None or (score, -gap) > (best[0], best[1]):
+            best = (score, -gap, event)
+    if best is None:
+        return None
+    return session.scalars(
+        select(FundingEvent).where(FundingEvent.id == best[2].id).with_for_update()
+    ).one()
+
+
+def _add_names(existing: list[str], new: Sequence[str]) -> tuple[list[str], bool]:
+    known = {name.casefold() for name in existing}
+    merged = list(existing)
+    for name in new:
+        if name and name.casefold() not in known:
+            merged.append(name)
+            known.add(name.casefold())
+    return merged, len(merged) != len(existing)
+
+
+def merge_facts(event: FundingEvent, facts: Facts) -> bool:
+    """Fold an article's facts into the event; return whether anything material changed."""
+    material = False
+    if _known_round(event.round) is None and facts.round is not None:
+        event.round = facts.round
+        material = True
+    more_precise = event.amount_approximate and not facts.amount_approximate
+    if facts.amount is not None and (
+        event.amount is None
+        or (more_precise and (event.amount != facts.amount or event.currency != facts.currency))
+    ):
+        material = material or event.amount != facts.amount or event.currency != facts.currency
+        event.amount, event.currency = facts.amount, facts.currency
+        event.amount_usd = facts.amount_usd
+        event.amount_approximate = facts.amount_approximate
+    elif (
+        event.amount_usd is None
+        and facts.amount_usd is not None
+        and (event.amount, event.currency) == (facts.amount, facts.currency)
+    ):
+        event.amount_usd = facts.amount_usd
+    if event.valuation_usd is None and facts.valuation_usd is not None:
+        event.valuation_usd = facts.valuation_usd
+        material = True
+    leads, leads_changed = _add_names(list(event.lead_investors or []), facts.lead_investors)
+    if leads_changed:
+        event.lead_investors = leads
+        material = True
+    everyone = [*facts.lead_investors, *facts.investors]
+    event.investors, _ = _add_names(list(event.investors or []), everyone)
+    if event.company_key == event.company and facts.company:
+        event.company = facts.company  # a display name beats the bare key
+    return material
+
+
+def _note_article(event: FundingEvent, source: str, published_at: datetime | None) -> None:
+    sources, _ = _add_names(list(event.sources or []), [source])
+    event.sources = sources
+    event.article_count = (event.article_count or 0) + 1
+    event.last_seen_at = utcnow()
+    published = as_utc(published_at)
+    if published is not None:
+        current = as_utc(event.announced_at)
+        event.announced_at = published if current is None else min(current, published)
+
+
+def record_article_event(
+    session: Session,
+    facts: Facts | None,
+    *,
+    source: str,
+    seen_at: datetime,
+    published_at: datetime | None,
+    join_event_id: int | None = None,
+    settings: EventSettings | None = None,
+    alert_channels: Sequence[AlertChannelSpec] = (),
+) -> EventOutcome | None:
+    """Attach an article to its event (creating it if needed) and enqueue alerts in the caller's
+    transaction.
+
+    `facts` is None for an article that is not a flagged funding story; it can still join the
+    event of the article it copies (`join_event_id`). Returns None when there is no event.
+    """
+    settings = settings or EventSettings()
+    event: FundingEvent | None = None
+    if join_event_id is not None:
+        event = session.scalars(
+            select(FundingEvent).where(FundingEvent.id == join_event_id).with_for_update()
+        ).one_or_none()
+    if event is None and facts is not None:
+        event = find_event(session, facts, seen_at, settings)
+    if event is None:
+        if facts is None or facts.company_key is None:
+            return None
+        now = utcnow()
+        event = FundingEvent(
+            company_key=facts.company_key,
+            company=facts.company or facts.company_key,
+            round=None,
+            investors=[],
+            lead_investors=[],
+            sources=[],
+            article_count=0,
+            revision=0,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        if facts is not None:
+            merge_facts(event, facts)
+        _note_article(event, source, published_at)
+        session.add(event)
+        session.flush()
+        enqueue_alerts(session, event, alert_channels, revision=0)
+        return EventOutcome(event, created=True, changed=False)
+    changed = merge_facts(event, facts) if facts is not None else False
+    _note_article(event, source, published_at)
+    if changed:
+        event.revision = (event.revision or 0) + 1
+    session.flush()
+    if changed:
+        wanting_updates = [c for c in alert_channels if getattr(c, "send_updates", False)]
+        enqueue_alerts(session, event, wanting_updates, revision=event.revision)
+    return EventOutcome(event, created=False, changed=changed)
