@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import ssl
 import time
 from datetime import UTC, datetime
@@ -19,6 +20,24 @@ from alerts.signing import signed_headers
 from configuration.alerts import WebhookChannel
 
 USER_AGENT = "fundwatch-alerts/0.1"
+
+
+class _RedactWebhookUrls(logging.Filter):
+    """httpx logs every request URL at INFO; a webhook URL can carry a token (Slack, query
+    strings), so the URLs of alert channels are replaced by their host in those records."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: dict[str, str] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and self.urls:
+            record.args = tuple(self.urls.get(str(arg), arg) for arg in record.args)
+        return True
+
+
+_REDACTOR = _RedactWebhookUrls()
+logging.getLogger("httpx").addFilter(_REDACTOR)
 RETRYABLE_4XX = frozenset({408, 425, 429})
 
 
@@ -99,6 +118,7 @@ def send_webhook(channel: WebhookChannel, message_id: str, payload: dict[str, An
     `timeout` alone would let a slow-drip receiver hold the relay for much longer.
     """
     body = encode(slack_body(payload) if channel.format == "slack" else payload)
+    _REDACTOR.urls[str(httpx.URL(channel.url))] = f"<webhook of channel {channel.name}>"
     started = time.monotonic()
     try:
         result = asyncio.run(asyncio.wait_for(_post(channel, message_id, body), channel.deadline))

@@ -1,0 +1,66 @@
+"""Helpers shared by the alert tests (importable by test modules and subprocess workers)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import Article, FundingEvent
+from storage.outbox import enqueue_alerts
+
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fundwatch-test-secret-32-bytes!!").decode()
+SMTP_PASSWORD = "smtp-pa55word-never-logged"
+
+
+def add_event(
+    sessions: sessionmaker[Session],
+    channels: Sequence[Any],
+    *,
+    company: str = "HeyGen",
+    round_: str | None = "A",
+    amount_usd: float | None = 60_000_000,
+    leads: Sequence[str] = ("Benchmark",),
+    articles: Sequence[dict[str, Any]] = (),
+) -> int:
+    """Insert a funding event (+ articles) and enqueue its alerts in one transaction."""
+    with sessions.begin() as session:
+        event = FundingEvent(
+            company_key=company.casefold()[:200],
+            company=company[:200],
+            round=round_,
+            amount=amount_usd,
+            currency="USD",
+            amount_usd=amount_usd,
+            investors=[*leads, "Conviction"],
+            lead_investors=list(leads),
+            sources=["example_news"],
+            article_count=max(len(articles), 1),
+        )
+        session.add(event)
+        session.flush()
+        for index, fields in enumerate(
+            articles or [{"title": f"{company} raises money", "language": "en"}]
+        ):
+            session.add(
+                Article(
+                    url_key=f"{event.id}-{index}-{company[:20]}",
+                    url=fields.get("url", f"https://news.example.com/{event.id}/{index}"),
+                    source=fields.get("source", "example_news"),
+                    title=fields.get("title", "t"),
+                    body=fields.get("body", ""),
+                    language=fields.get("language", "en"),
+                    event_id=event.id,
+                )
+            )
+        session.flush()
+        enqueue_alerts(session, event, channels)
+        return event.id
+
+
+def write_channels(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
