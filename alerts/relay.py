@@ -237,7 +237,7 @@ class Relay:
         """One e-mail for all pending rows of a digest channel once the oldest has waited a
         full period. The batch is stamped on its rows so a retry re-sends the same batch with
         the same Message-ID."""
-        period = _digest_seconds(channel)
+        period = _digest_seconds(channel) or 0.0
         now = utcnow()
         with self.sessions.begin() as session:
             rows = pending_for_channel(session, channel.name)
@@ -266,7 +266,8 @@ class Relay:
                     r.revision,
                     r.message_id,
                     r.attempts,
-                    as_utc(r.created_at) or now,
+                    # the retry window of a digest starts when the digest is due
+                    (as_utc(r.created_at) or now) + timedelta(seconds=period),
                 )
                 for r in batch
             ]
