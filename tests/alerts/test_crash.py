@@ -1,0 +1,112 @@
+"""SIGKILL at the worst moments: the relay runs in a subprocess against a real receiver."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from alert_fixtures import WEBHOOK_SECRET
+from alert_receivers import Behaviour, WebhookReceiver
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.signing import verify
+from storage.models import AlertOutbox
+
+WORKER = Path(__file__).with_name("relay_worker.py")
+
+
+def _wait_for(condition: Callable[[], bool], what: str, limit: float = 30.0) -> None:
+    end = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > end:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def channels_file(tmp_path: Path, receiver: WebhookReceiver) -> Path:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(
+        f"- name: hook\n  type: webhook\n  url: '{receiver.url}'\n"
+        "  secret: ${FW_WEBHOOK_SECRET}\n  deadline: 5s\n"
+    )
+    return path
+
+
+@pytest.fixture
+def spawn(
+    database_url: str, channels_file: Path, secrets_env: dict[str, str], tmp_path: Path
+) -> Iterator[Callable[[str], subprocess.Popen[str]]]:
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(mode: str) -> subprocess.Popen[str]:
+        log = open(tmp_path / f"worker-{len(processes)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, str(WORKER), database_url, str(channels_file), mode],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=secrets_env,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+    logs = "".join(p.read_text() for p in tmp_path.glob("worker-*.log"))
+    assert "hook" in logs  # the workers did log
+    for secret in (WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_"), "t0ps3cr3t-in-url"):
+        assert secret not in logs
+
+
+def _statuses(sessions: sessionmaker[Session]) -> list[str]:
+    with sessions() as session:
+        return list(session.scalars(select(AlertOutbox.status).order_by(AlertOutbox.id)))
+
+
+def test_killed_after_commit_before_send_delivers_once_after_restart(
+    sessions: sessionmaker[Session],
+    receiver: WebhookReceiver,
+    spawn: Callable[[str], subprocess.Popen[str]],
+) -> None:
+    writer = spawn("enqueue")
+    assert writer.wait(60) == -signal.SIGKILL
+    assert _statuses(sessions) == ["pending"] and receiver.received == []
+    relay = spawn("1")
+    _wait_for(lambda: _statuses(sessions) == ["sent"], "the alert to be sent")
+    time.sleep(0.5)  # a few more relay polls: nothing else may be sent
+    relay.send_signal(signal.SIGKILL)
+    assert len(receiver.received) == 1
+    verify(WEBHOOK_SECRET, receiver.received[0].headers, receiver.received[0].body)
+
+
+def test_killed_after_the_receiver_accepted_resends_with_the_same_id(
+    sessions: sessionmaker[Session],
+    receiver: WebhookReceiver,
+    spawn: Callable[[str], subprocess.Popen[str]],
+) -> None:
+    receiver.plan(Behaviour(hold=True))  # take the request, answer only when released
+    writer = spawn("enqueue")
+    assert writer.wait(60) == -signal.SIGKILL
+    first = spawn("1")  # lease 1 s: the row is due again 1 s after a crash
+    _wait_for(receiver.got_request.is_set, "the first delivery")
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    receiver.release.set()
+    assert _statuses(sessions) == ["pending"]
+    second = spawn("1")
+    _wait_for(lambda: _statuses(sessions) == ["sent"], "the re-sent alert")
+    second.send_signal(signal.SIGKILL)
+    ids = receiver.ids()
+    assert len(ids) == 2 and ids[0] == ids[1] == "fw-1-0-hook"
+    for hit in receiver.received:
+        verify(WEBHOOK_SECRET, hit.headers, hit.body)
