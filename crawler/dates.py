@@ -1,0 +1,129 @@
+"""Publication times as sites write them, parsed in the source's time zone, returned in UTC.
+
+Understood: "2024-03-22 12:10", "2024/03/22", "2024年3月7日 14:30", "3小时前", "5分钟前",
+"2天前", "昨天 08:15", "刚刚", RFC 822 ("Fri, 22 Mar 2024 04:10:00 +0000"), ISO 8601, and an
+explicit strptime format from the catalog (`article.published_format`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+_CJK_DATE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:\s*(?:(?P<ampm>上午|下午|晚上)\s*)?(?P<H>\d{1,2})\s*[:時时点]\s*(?P<M>\d{1,2})?\s*分?"
+    r"(?:\s*:\s*(?P<S>\d{1,2}))?)?"
+)
+_NUMERIC_DATE = re.compile(
+    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+_RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分钟|分鐘|小时|小時|天|日|周|週|星期)\s*前")
+_DAY_WORDS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_CLOCK = re.compile(r"(?P<H>\d{1,2}):(?P<M>\d{2})")
+_UNIT_SECONDS = {
+    "秒": 1,
+    "分钟": 60,
+    "分鐘": 60,
+    "小时": 3600,
+    "小時": 3600,
+    "天": 86400,
+    "日": 86400,
+    "周": 604800,
+    "週": 604800,
+    "星期": 604800,
+}
+
+
+def _local(tz: ZoneInfo, y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, ss, tzinfo=tz).astimezone(UTC)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value else 0
+
+
+def parse_published(
+    text: str | datetime | None,
+    timezone: str = "UTC",
+    *,
+    fmt: str | None = None,
+    now: datetime | None = None,
+) -> datetime | None:
+    """An aware UTC datetime, or None when the text holds no recognizable time."""
+    if text is None:
+        return None
+    tz = ZoneInfo(timezone)
+    if isinstance(text, datetime):
+        return (text if text.tzinfo else text.replace(tzinfo=tz)).astimezone(UTC)
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text:
+        return None
+    now = (now or datetime.now(UTC)).astimezone(tz)
+    if fmt:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+        else:
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
+    if text in ("刚刚", "剛剛", "just now"):
+        return now.astimezone(UTC)
+    relative = _RELATIVE.search(text)
+    if relative:
+        seconds = int(relative["n"]) * _UNIT_SECONDS[relative["unit"]]
+        return (now - timedelta(seconds=seconds)).astimezone(UTC)
+    for word, days_back in _DAY_WORDS.items():
+        if text.startswith(word):
+            day = now - timedelta(days=days_back)
+            clock = _CLOCK.search(text)
+            hh, mm = (int(clock["H"]), int(clock["M"])) if clock else (0, 0)
+            return _local(tz, day.year, day.month, day.day, hh, mm)
+    cjk = _CJK_DATE.search(text)
+    if cjk:
+        hour = _int(cjk["H"])
+        if cjk["ampm"] in ("下午", "晚上") and hour < 12:
+            hour += 12
+        try:
+            return _local(
+                tz,
+                int(cjk["y"]),
+                int(cjk["m"]),
+                int(cjk["d"]),
+                hour,
+                _int(cjk["M"]),
+                _int(cjk["S"]),
+            )
+        except ValueError:
+            return None
+    try:  # ISO 8601 with an offset or Z
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    else:
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
+    try:  # RFC 822 / RFC 2822
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    else:
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
+    numeric = _NUMERIC_DATE.search(text)
+    if numeric:
+        try:
+            return _local(
+                tz,
+                int(numeric["y"]),
+                int(numeric["m"]),
+                int(numeric["d"]),
+                _int(numeric["H"]),
+                _int(numeric["M"]),
+                _int(numeric["S"]),
+            )
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,1 @@
+"""Downloader middlewares of fundwatch, wired in settings.DOWNLOADER_MIDDLEWARES."""

@@ -1,0 +1,118 @@
+"""Item pipeline: normalize -> detect -> store. Each step is a small component wired in
+ITEM_PIPELINES; every article is stored in a transaction of its own."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.dates import parse_published
+from crawler.items import ArticleItem
+from crawler.resources import resources
+from crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from storage.articles import ArticleRecord
+from storage.canonical import canonicalize_url
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_STATUSES = frozenset({"seen_url", "exact_duplicate", "near_duplicate"})
+
+
+class _Component:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        return cls(crawler)
+
+    def count(self, name: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"fundwatch/{name}", value)
+
+
+class NormalizePipeline(_Component):
+    """Canonical URL, NFKC text with tidy whitespace, boilerplate lines out, dates in UTC."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        try:
+            item.url = canonicalize_url(item.url)
+        except ValueError as exc:
+            self.count("errors")
+            raise DropItem(f"{item.source}: unusable article URL: {exc}") from None
+        item.title = normalize_inline(item.title)
+        body = normalize_block(item.body)
+        item.body = strip_lines(body, item.strip)
+        item.author = normalize_inline(item.author) or None
+        item.breadcrumb = normalize_inline(item.breadcrumb) or None
+        if item.origin_url:
+            try:
+                item.origin_url = canonicalize_url(normalize_inline(item.origin_url))
+            except ValueError:
+                item.origin_url = None
+        published = item.published
+        if isinstance(published, str):
+            published = normalize_inline(published)
+        item.published_at = parse_published(
+            published, item.timezone, fmt=item.published_format, now=item.fetched_at
+        )
+        if published and item.published_at is None:
+            log.info("%s: unrecognized publication time %r on %s", item.source, published, item.url)
+        if not item.title and not item.body:
+            self.count("errors")
+            raise DropItem(f"{item.source}: {item.url}: no title and no text after cleaning")
+        return item
+
+
+class DetectPipeline(_Component):
+    """Run the funding detector on title and body; store its verdict with the article."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        detector = resources().detector
+        detection = detector.detect(item.title, item.body, lang=item.language)
+        result = dict(detection.to_dict())
+        company = result.get("company")
+        result["company_key"] = detector.company_key(company) if company else None
+        item.detection = result
+        return item
+
+
+class StorePipeline(_Component):
+    """Hand the article to storage.ingest_article, one transaction per article."""
+
+    def open_spider(self) -> None:
+        self.channels = resources().alert_channels
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        from storage.ingest import ingest_article
+
+        record = ArticleRecord(
+            url=item.url,
+            source=item.source,
+            title=item.title,
+            body=item.body,
+            author=item.author,
+            breadcrumb=item.breadcrumb,
+            origin_url=item.origin_url,
+            language=item.language,
+            published_at=item.published_at,
+            fetched_at=item.fetched_at,
+            detection=item.detection,
+        )
+        try:
+            with resources().sessions.begin() as session:
+                result = ingest_article(session, record, alert_channels=self.channels)
+        except Exception as exc:  # one bad article must not end the crawl
+            self.count("errors")
+            log.exception("%s: could not store %s", item.source, item.url)
+            raise DropItem(f"{item.source}: could not store {item.url}: {exc}") from exc
+        if result.status == "new":
+            self.count("new")
+            if item.detection.get("flag"):
+                self.count("flagged")
+        elif result.status in DUPLICATE_STATUSES:
+            self.count("duplicates")
+        return item

@@ -1,0 +1,60 @@
+"""What every spider, middleware and pipeline of one crawl process shares: fundwatch settings,
+the catalog, the database sessions, the detector and the alert channels.
+
+Built once per process (a `fundwatch crawl --all` runs several spiders in one process).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from configuration import Catalog, Settings, load_catalog, load_settings
+from storage import create_db_engine, session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlResources:
+    settings: Settings
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return load_catalog(self.settings.seeds)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(create_db_engine(self.settings.database_url))
+
+    @cached_property
+    def detector(self) -> Any:
+        from detection import load_detector
+
+        return load_detector(self.settings.detection_vocab)
+
+    @cached_property
+    def alert_channels(self) -> Sequence[Any]:
+        """Alert channels from configuration.alerts, when that module is installed."""
+        try:
+            from configuration.alerts import load_channels  # type: ignore[import-not-found]
+        except ImportError:
+            return ()
+        return tuple(load_channels(self.settings))
+
+
+_RESOURCES: CrawlResources | None = None
+
+
+def resources() -> CrawlResources:
+    """The process-wide resources (settings read from the environment on first use)."""
+    global _RESOURCES
+    if _RESOURCES is None:
+        _RESOURCES = CrawlResources(load_settings())
+    return _RESOURCES

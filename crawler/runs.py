@@ -1,0 +1,101 @@
+"""The crawl_runs row of each spider: adopted (`--run-id`, from the scheduler) or created at
+spider open, finished at close with the counters, and a one-line summary on stdout."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from crawler.resources import resources
+from storage.runs import finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+_CLOSE_STATUS = {"finished": "ok", "closespider_timeout": "timeout", "shutdown": "killed"}
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    source: str
+    run_id: int | None
+    status: str
+    pages: int
+    new: int
+    duplicates: int
+    flagged: int
+    errors: int
+    message: str | None
+
+    def line(self) -> str:
+        text = (
+            f"{self.source}: {self.status} (run {self.run_id}) pages={self.pages} new={self.new} "
+            f"duplicates={self.duplicates} flagged={self.flagged} errors={self.errors}"
+        )
+        return text + (f" — {self.message}" if self.message else "")
+
+
+def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
+    def value(key: str) -> int:
+        return int(stats.get(f"fundwatch/{key}", 0) or 0)
+
+    status = _CLOSE_STATUS.get(reason, "error")
+    message = None if status == "ok" else f"crawl ended: {reason}"
+    if stats.get("fundwatch/unhealthy"):
+        status, message = "unhealthy", str(stats["fundwatch/unhealthy"])
+    elif value("entry_ok") == 0 and status == "ok":
+        status = "error"
+        message = str(stats.get("fundwatch/entry_error") or "no start URL could be fetched")
+    return RunSummary(
+        source=spider.name,
+        run_id=getattr(spider, "run_id", None),
+        status=status,
+        pages=int(stats.get("response_received_count", 0) or 0),
+        new=value("new"),
+        duplicates=value("duplicates"),
+        flagged=value("flagged"),
+        errors=value("errors") + int(stats.get("spider_exceptions/count", 0) or 0),
+        message=message,
+    )
+
+
+class CrawlRunExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunExtension:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        if getattr(spider, "run_id", None) is None:
+            with resources().sessions.begin() as session:
+                spider.run_id = start_run(session, spider.name, pid=os.getpid()).id  # type: ignore[attr-defined]
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        summary = summarize(spider, self.crawler.stats.get_stats(), reason)
+        self.crawler.stats.set_value("fundwatch/status", summary.status)
+        try:
+            with resources().sessions.begin() as session:
+                finish_run(
+                    session,
+                    summary.run_id,  # type: ignore[arg-type]
+                    status=summary.status,
+                    pages=summary.pages,
+                    new=summary.new,
+                    duplicates=summary.duplicates,
+                    flagged=summary.flagged,
+                    errors=summary.errors,
+                    message=summary.message,
+                )
+        except Exception:
+            log.exception("%s: could not record crawl run %s", spider.name, summary.run_id)
+        print(summary.line(), flush=True)

@@ -1,0 +1,69 @@
+"""Scrapy settings of fundwatch (`scrapy.cfg` points here).
+
+Everything is data with a documented default. fundwatch's own settings (database, catalog) come
+from the environment through `configuration.load_settings()`; the values below only shape how
+Scrapy fetches. Per-source values (robots.txt, encoding) come from the catalog entry.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "fundwatch"
+
+# Spiders are not modules: one class per catalog entry, made by the loader.
+SPIDER_LOADER_CLASS = "crawler.loader.CatalogSpiderLoader"
+SPIDER_MODULES: list[str] = []
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves; site owners can reach us through the URL.
+USER_AGENT = "fundwatch/0.1 (+https://github.com/fundwatch/fundwatch)"
+
+# Politeness. robots.txt is obeyed unless a source sets `obey_robots: false`.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Limits: an article page is a few hundred KB; anything beyond 10 MB is not news.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 10
+# A body shorter than its Content-Length raises ResponseDataLossError, which RETRY_EXCEPTIONS
+# retries; a truncated page is never handed to the spider.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+# Listing pages and feeds are fetched with If-None-Match / If-Modified-Since.
+HTTPERROR_ALLOWED_CODES = [304]
+
+# Address guard (crawler.middlewares.guard): only http(s); link-local and cloud-metadata
+# addresses are always refused; loopback and private addresses are refused for any host that
+# is not one of the source's configured hosts (set False only for a lab network).
+FUNDWATCH_BLOCK_PRIVATE_ADDRESSES = True
+# Extra hosts allowed even when they resolve to a private address.
+FUNDWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.guard.AddressGuardMiddleware": 50,
+    "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalizePipeline": 100,
+    "crawler.pipelines.DetectPipeline": 200,
+    "crawler.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.runs.CrawlRunExtension": 100,
+}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

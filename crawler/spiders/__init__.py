@@ -1,0 +1,1 @@
+"""Generic spiders, one per kind of source; the loader subclasses them per catalog entry."""

@@ -1,0 +1,198 @@
+"""What the three generic spiders share: the catalog entry, incremental filtering, article
+extraction with a site template or generically, and the counters of the crawl run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
+
+from configuration import FeedSource, SitemapSource, SiteSource
+from crawler.extraction import Extracted, extract_generic, extract_with_template
+from crawler.items import ArticleItem
+from crawler.resources import CrawlResources, resources
+from crawler.templates import template_for
+from storage.articles import stored_url_keys
+from storage.canonical import canonicalize_url, url_key
+from storage.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+# meta keys
+CONDITIONAL = "fundwatch_conditional"  # fetch with If-None-Match / If-Modified-Since
+ENTRY = "fundwatch_entry"  # a start URL: the source is reachable if one of them answers
+_HANDLE_STATUS = [304]
+
+
+def stat_key(name: str) -> str:
+    return f"fundwatch/{name}"
+
+
+class CatalogSpider(Spider):
+    """Base of the generic spiders; `source` is set on the per-entry subclass by the loader."""
+
+    source: ClassVar[SiteSource | FeedSource | SitemapSource]
+
+    def __init__(self, *args: Any, run_id: str | int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.run_id = int(run_id) if run_id not in (None, "") else None
+        self._scheduled: set[str] = set()
+        self._requested_articles = 0
+
+    @property
+    def resources(self) -> CrawlResources:
+        return resources()
+
+    # -- counters -----------------------------------------------------------------------------
+    def count(self, name: str, value: int = 1) -> None:
+        self.crawler.stats.inc_value(stat_key(name), value)
+
+    def entry_reached(self) -> None:
+        self.count("entry_ok")
+
+    def mark_unhealthy(self, reason: str) -> None:
+        log.error("%s: source unhealthy: %s", self.name, reason)
+        self.crawler.stats.set_value(stat_key("unhealthy"), reason)
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        self.count("errors")
+        log.warning("%s: could not fetch %s: %s", self.name, url, failure.getErrorMessage())
+
+    def entry_request(self, url: str, callback: Any, **meta: Any) -> Request:
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_entry_error,
+            meta={CONDITIONAL: True, ENTRY: True, "handle_httpstatus_list": _HANDLE_STATUS, **meta},
+            dont_filter=True,
+        )
+
+    def on_entry_error(self, failure: Failure) -> None:
+        self.on_error(failure)
+        request = getattr(failure, "request", None)
+        self.crawler.stats.set_value(
+            stat_key("entry_error"),
+            f"{request.url if request is not None else '?'}: {failure.getErrorMessage()}",
+        )
+
+    # -- incremental --------------------------------------------------------------------------
+    def unseen(self, urls: Iterable[str]) -> list[str]:
+        """URLs neither stored already nor scheduled in this run (in order, canonical)."""
+        by_key: dict[str, str] = {}
+        for url in urls:
+            try:
+                canonical = canonicalize_url(url)
+            except ValueError:
+                continue
+            key = url_key(canonical)
+            if key not in self._scheduled and key not in by_key:
+                by_key[key] = url
+        with self.resources.sessions() as session:
+            stored = stored_url_keys(session, list(by_key))
+        if stored:
+            self.count("skipped_stored", len(stored))
+        return [url for key, url in by_key.items() if key not in stored]
+
+    def claim(self, url: str) -> bool:
+        """Reserve one article of the run's budget (max_articles) for this URL."""
+        if self._requested_articles >= self.source.max_articles:
+            return False
+        self._requested_articles += 1
+        self._scheduled.add(url_key(canonicalize_url(url)))
+        return True
+
+    # -- articles -----------------------------------------------------------------------------
+    def decoded(
+        self, response: Response, template: SiteSource | None = None
+    ) -> TextResponse | None:
+        """The response as text in the right encoding: the source's override, else what the
+        server or the page declares, else UTF-8 or GB18030 (Chinese pages without a charset)."""
+        if not isinstance(response, TextResponse):
+            if b"<html" not in response.body[:2048].lower():
+                return None
+            response = HtmlResponse(response.url, body=response.body, headers=response.headers)
+        override = (template.encoding if template else None) or self.source.encoding
+        if override:
+            return response.replace(encoding=override)
+        declared = response._headers_encoding() or response._body_declared_encoding()
+        if declared:
+            return response
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                response.body.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return response.replace(encoding=encoding)
+        return response
+
+    def template_for(self, url: str) -> SiteSource | None:
+        if isinstance(self.source, SiteSource):
+            return self.source
+        return template_for(self.resources.catalog, url)
+
+    def extract(self, response: Response) -> tuple[Extracted, str, SiteSource | None]:
+        template = self.template_for(response.url)
+        text = self.decoded(response, template)
+        if text is None:
+            return Extracted(), "none", template
+        if template is not None:
+            return extract_with_template(text, template.article), "template", template
+        return extract_generic(text.text, response.url), "generic", None
+
+    def make_item(
+        self,
+        url: str,
+        extracted: Extracted,
+        extracted_by: str,
+        template: SiteSource | None = None,
+    ) -> ArticleItem:
+        spec = (template or self.source).article
+        origin = template or self.source
+        return ArticleItem(
+            url=url,
+            source=self.source.name,
+            title=extracted.title,
+            body=extracted.body,
+            published=extracted.published,
+            author=extracted.author,
+            breadcrumb=extracted.breadcrumb,
+            origin_url=extracted.origin_url,
+            language=origin.language,
+            timezone=origin.timezone,
+            published_format=spec.published_format if spec else None,
+            strip=list(spec.strip) if spec else [],
+            extracted_by=extracted_by,
+            fetched_at=utcnow(),
+        )
+
+    def article_request(self, url: str, **cb_kwargs: Any) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_article_error,
+            cb_kwargs=cb_kwargs,
+            meta={"fundwatch_fallback": cb_kwargs.get("fallback")},
+        )
+
+    def on_article_error(self, failure: Failure) -> Iterator[ArticleItem]:
+        self.on_error(failure)
+        return iter(())
+
+    def parse_article(self, response: Response, **_: Any) -> Iterator[ArticleItem]:
+        extracted, how, template = self.extract(response)
+        if not extracted.title and not extracted.body.strip():
+            self.count("errors")
+            log.warning(
+                "%s: no article found on %s (check the article selectors of %s)",
+                self.name,
+                response.url,
+                (template or self.source).name,
+            )
+            return
+        yield self.make_item(response.url, extracted, how, template)

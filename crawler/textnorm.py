@@ -1,0 +1,36 @@
+"""Text normalization of extracted fields: Unicode NFKC, whitespace, boilerplate lines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def normalize_inline(text: str | None) -> str:
+    """One line: NFKC, every run of whitespace (incl. ideographic space) becomes one space."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+def normalize_block(text: str | None) -> str:
+    """Paragraphs: NFKC, spaces collapsed within a line, one blank-free line per paragraph."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+
+
+def strip_lines(text: str, markers: Iterable[str]) -> str:
+    """Drop every line that contains one of the markers (e.g. 欢迎分享, 原文地址)."""
+    folded = [unicodedata.normalize("NFKC", marker) for marker in markers if marker]
+    if not folded:
+        return text
+    kept = [line for line in text.split("\n") if not any(m in line for m in folded)]
+    return "\n".join(kept).strip()

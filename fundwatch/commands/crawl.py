@@ -1,0 +1,104 @@
+"""`fundwatch crawl SOURCE... | --all [--run-id N]`: crawl sources now, print a summary each.
+
+One process, one Scrapy CrawlerProcess (Twisted's reactor cannot restart). The scheduler runs
+`fundwatch crawl SOURCE --run-id N` in a child process after creating the crawl_runs row; run by
+hand, each crawl creates its own row. Exit 0 when every crawl ran (page errors included), 1 when
+a source failed as a whole (unreachable, unhealthy feed), 2 for a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "crawl",
+        help="crawl sources now and store their articles",
+        description="Crawl catalog sources now (also: `scrapy crawl SOURCE` from the repo root).",
+    )
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="catalog source names")
+    parser.add_argument("--all", action="store_true", help="crawl every enabled source")
+    parser.add_argument(
+        "--run-id",
+        type=int,
+        help="use this existing crawl_runs row (the scheduler creates it); one source only",
+    )
+    parser.add_argument(
+        "--log-level",
+        default=None,
+        help="Scrapy log level (default: WARNING, or DEBUG with -v)",
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0",
+    )
+    parser.set_defaults(func=run)
+
+
+def _scrapy_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    level = args.log_level or ("DEBUG" if getattr(args, "verbose", False) else "WARNING")
+    settings.set("LOG_LEVEL", level.upper(), priority="cmdline")
+    for assignment in args.set:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"fundwatch crawl: -s expects NAME=VALUE, got {assignment!r}")
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.resources import resources
+
+    catalog = resources().catalog
+    if args.all:
+        names = [source.name for source in catalog if source.enabled]
+    else:
+        names = list(dict.fromkeys(args.sources))
+    if not names:
+        print("fundwatch crawl: name one or more sources, or use --all", file=sys.stderr)
+        print(f"known sources: {', '.join(catalog.names)}", file=sys.stderr)
+        return 2
+    unknown = [name for name in names if name not in catalog]
+    if unknown:
+        print(
+            f"fundwatch crawl: unknown source(s) {', '.join(unknown)}; "
+            f"known: {', '.join(catalog.names)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.run_id is not None and len(names) != 1:
+        print("fundwatch crawl: --run-id needs exactly one source", file=sys.stderr)
+        return 2
+
+    import logging
+
+    from scrapy.crawler import CrawlerProcess
+
+    for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
+        logging.root.removeHandler(handler)
+    process = CrawlerProcess(_scrapy_settings(args))
+    crawlers = []
+    for name in names:
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler, run_id=args.run_id)
+    process.start()
+    failed = [
+        crawler.spidercls.name
+        for crawler in crawlers
+        if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None) not in ("ok",)
+    ]
+    if failed:
+        print(f"fundwatch crawl: failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
