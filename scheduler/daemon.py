@@ -351,7 +351,7 @@ class Daemon:
         if failures > 0 and not outcome.ok:
             event(
                 "backoff",
-                f"{source.name} failed {failures} times in a row; next try at {next_run}",
+                f"{source.name} failed {failures} time(s) in a row; next try at {next_run}",
                 level=logging.WARNING,
                 source=source.name,
                 consecutive_failures=failures,

@@ -1,8 +1,8 @@
 """Triggers and first run times of the per-source jobs.
 
 A source's trigger comes from its cadence: `every:` -> IntervalTrigger, `cron:` ->
-CronTrigger.from_crontab in the source's time zone (so DST changes neither skip nor repeat a
-run). Both carry the source's jitter.
+a crontab CronTrigger in the source's time zone (so DST changes neither skip nor repeat a
+run, and a fixed-hour schedule is not repeated when clocks fall back). Both carry the source's jitter.
 
 The first run after a (re)start resumes from the database: a source is due at its last run time
 plus its cadence (or its failure backoff); sources that are already overdue, or were never run,
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
@@ -77,10 +78,42 @@ def crontab_weekdays(field: str) -> str:
     return ",".join(_weekday_token(token) for token in field.split(","))
 
 
+class WallClockCronTrigger(CronTrigger):
+    """CronTrigger that fires a fixed-hour schedule once per local wall time.
+
+    When clocks fall back, APScheduler 3.x fires `30 1 * * *` at 01:30 EDT and again at 01:30 EST.
+    Like cron, we skip the repeat for schedules with a fixed hour; schedules whose hour is `*`
+    (e.g. `*/15 * * * *`) keep running through the repeated hour, as real time passes.
+    """
+
+    def __init__(self, *args: Any, once_per_wall_time: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.once_per_wall_time = once_per_wall_time
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        candidate = super().get_next_fire_time(previous_fire_time, now)
+        if not self.once_per_wall_time:
+            return candidate
+        for _ in range(4):
+            if candidate is None:
+                return None
+            local = candidate.astimezone(self.timezone)
+            if not local.fold:
+                return candidate
+            # the second pass through a repeated hour: continue after it ends
+            repeat = (local.replace(fold=0).utcoffset() or timedelta()) - (
+                local.utcoffset() or timedelta()
+            )
+            candidate = super().get_next_fire_time(None, candidate + repeat)
+        return candidate
+
+
 def cron_trigger(expression: str, timezone: str, *, jitter: int | None = None) -> CronTrigger:
     """A CronTrigger from a standard five-field crontab line, in `timezone` (IANA)."""
     minute, hour, day, month, day_of_week = expression.split()
-    return CronTrigger(
+    return WallClockCronTrigger(
         minute=minute,
         hour=hour,
         day=day,
@@ -88,6 +121,7 @@ def cron_trigger(expression: str, timezone: str, *, jitter: int | None = None) -
         day_of_week=crontab_weekdays(day_of_week),
         timezone=ZoneInfo(timezone),
         jitter=jitter,
+        once_per_wall_time="*" not in hour,
     )
 
 

@@ -64,6 +64,6 @@ def configure_json_logging(level: str = "INFO", stream: TextIO | None = None) ->
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def event(name: str, message: str, *, level: int = logging.INFO, **fields: Any) -> None:
+def event(name: str, message: str, /, *, level: int = logging.INFO, **fields: Any) -> None:
     """Log one structured line: `event` names what happened, `fields` are its figures."""
     log.log(level, message, extra={"event": name, **fields})

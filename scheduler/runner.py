@@ -73,7 +73,7 @@ class CrawlOutcome:
             "errors": self.errors,
             "duration_s": round(self.duration_s, 3),
             "exit_code": self.exit_code,
-            "message": self.message,
+            "detail": self.message,
         }
 
 

@@ -62,3 +62,61 @@ def control(tmp_path: Path) -> Path:
     folder = tmp_path / "control"
     folder.mkdir()
     return folder
+
+
+class DaemonProcess:
+    """`fundwatch daemon` in a child process; its JSON log lines are collected as they come."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        import subprocess
+        import threading
+
+        self.lines: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "fundwatch", "daemon", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        import json
+
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.raw.append(line)
+            try:
+                self.lines.append(json.loads(line))
+            except ValueError:
+                pass
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [line for line in list(self.lines) if line.get("event") == name]
+
+    def wait_event(self, name: str, timeout: float = 60.0, **match: Any) -> dict[str, Any]:
+        def found() -> dict[str, Any] | None:
+            for line in self.events(name):
+                if all(line.get(k) == v for k, v in match.items()):
+                    return line
+            if self.process.poll() is not None:
+                raise AssertionError(f"daemon exited early:\n{''.join(self.raw)[-3000:]}")
+            return None
+
+        return wait_for(found, timeout, f"event {name} {match}")
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def finish(self, timeout: float = 60.0) -> int:
+        code = self.process.wait(timeout)
+        self._reader.join(10)
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(30)
