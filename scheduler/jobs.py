@@ -1,8 +1,8 @@
 """Triggers and first run times of the per-source jobs.
 
-A source's trigger comes from its cadence: `every:` -> IntervalTrigger, `cron:` ->
-a crontab CronTrigger in the source's time zone (so DST changes neither skip nor repeat a
-run, and a fixed-hour schedule is not repeated when clocks fall back). Both carry the source's jitter.
+A source's trigger comes from its cadence: `every:` -> IntervalTrigger, `cron:` -> a crontab
+CronTrigger in the source's time zone (DST changes neither skip nor repeat a run: a fixed-hour
+schedule is not repeated when clocks fall back). Both carry the source's jitter.
 
 The first run after a (re)start resumes from the database: a source is due at its last run time
 plus its cadence (or its failure backoff); sources that are already overdue, or were never run,

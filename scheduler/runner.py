@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import CrawlRun
-from storage.runs import close_run, start_run
+from storage.runs import close_run, source_state, start_run
 
 DEFAULT_CRAWL_COMMAND: tuple[str, ...] = (
     sys.executable,
@@ -208,6 +208,7 @@ class CrawlRunner:
                 status,
                 message,
                 count_failure=not shutdown_killed,
+                timed_out=timed_out,
             )
 
     def kill_all(self) -> list[int]:
@@ -236,6 +237,7 @@ class CrawlRunner:
         message: str,
         *,
         count_failure: bool = True,
+        timed_out: bool = False,
     ) -> CrawlOutcome:
         """Finish the row unless the child did; return the row's figures."""
         with self._sessions.begin() as session:
@@ -246,6 +248,11 @@ class CrawlRunner:
                 run = close_run(
                     session, run_id, status=status, message=message, record=count_failure
                 )
+            elif timed_out and run.status != "ok":
+                # the crawl shut down on our SIGTERM and recorded itself (e.g. `killed`, already
+                # counted as a failure): keep its figures, but say why it was stopped
+                run.status, run.message = "timeout", message
+                source_state(session, source).last_error = message
             outcome = CrawlOutcome(
                 source=source,
                 run_id=run_id,
