@@ -41,12 +41,15 @@ def enqueue_alerts(
 ) -> int:
     """Write one pending alert per accepting channel; an existing row is left alone.
 
-    Returns how many rows were new.
+    Revision 0 announces a new event; a later revision (the event's facts changed materially)
+    only goes to channels with `send_updates` set. Returns how many rows were new.
     """
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     created = 0
     for channel in channels:
+        if revision and not getattr(channel, "send_updates", False):
+            continue
         if not channel.accepts(event):
             continue
         statement = (
