@@ -4,8 +4,8 @@
 
 prints `PORT <n>` on stdout once listening. It serves files under ROOT (read on every request,
 so files a test adds while a crawl runs are served too); `{{BASE}}` in .html/.xml/.txt/.json
-files is replaced with `http://<Host header>`. HTML that is not valid UTF-8 is sent without a
-charset. Every file gets an ETag and Last-Modified and answers 304 to a matching conditional
+files is replaced with `http://<Host header>` and `{{PORT}}` with the port. HTML that is not
+valid UTF-8 is sent without a charset. Every file gets an ETag and Last-Modified and answers 304 to a matching conditional
 request. `dir/` serves `dir/index.html`.
 
 Faults on request (in the style of Scrapy's tests/mockserver.py):
@@ -119,6 +119,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
         if suffix in TEXT_SUFFIXES:
             host = self.headers.get("Host", f"127.0.0.1:{self.server.server_port}")
             body = body.replace(b"{{BASE}}", f"http://{host}".encode())
+            body = body.replace(b"{{PORT}}", str(self.server.server_port).encode())
         content_type = CONTENT_TYPES.get(suffix) or (
             mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         )
