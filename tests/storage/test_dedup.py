@@ -145,3 +145,5 @@ def test_near_duplicate_matching_can_be_switched_off(sqlite_url: str) -> None:
 def test_threshold_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match="between 0 and 64"):
         DedupSettings(max_distance=70)
+    with pytest.raises(ValueError, match="one_band_distance"):
+        DedupSettings(one_band_distance=-1)
