@@ -132,10 +132,16 @@ class SmtpHandler:
         self.envelopes: list[Any] = []
         self.replies: list[str] = []
         self.auth_seen: list[tuple[str, bool]] = []
+        self.accepted = threading.Event()
 
     async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
         reply = self.replies.pop(0) if self.replies else "250 OK"
         if reply == "hang":
+            await asyncio.sleep(30)
+            return "250 OK"
+        if reply == "accept-hang":  # the message is stored, the 250 comes too late
+            self.messages.append(envelope.content)
+            self.accepted.set()
             await asyncio.sleep(30)
             return "250 OK"
         if reply.startswith("250"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import signal
 import subprocess
 import sys
@@ -10,8 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from alert_fixtures import WEBHOOK_SECRET
-from alert_receivers import Behaviour, WebhookReceiver
+from alert_certs import SelfSignedCert
+from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
+from alert_receivers import Behaviour, SmtpSink, WebhookReceiver
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,13 +45,13 @@ def channels_file(tmp_path: Path, receiver: WebhookReceiver) -> Path:
 @pytest.fixture
 def spawn(
     database_url: str, channels_file: Path, secrets_env: dict[str, str], tmp_path: Path
-) -> Iterator[Callable[[str], subprocess.Popen[str]]]:
+) -> Iterator[Callable[..., subprocess.Popen[str]]]:
     processes: list[subprocess.Popen[str]] = []
 
-    def start(mode: str) -> subprocess.Popen[str]:
+    def start(mode: str, channels: Path = channels_file) -> subprocess.Popen[str]:
         log = open(tmp_path / f"worker-{len(processes)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, str(WORKER), database_url, str(channels_file), mode],
+            [sys.executable, str(WORKER), database_url, str(channels), mode],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
@@ -63,8 +66,9 @@ def spawn(
             process.kill()
         process.wait(10)
     logs = "".join(p.read_text() for p in tmp_path.glob("worker-*.log"))
-    assert "hook" in logs  # the workers did log
-    for secret in (WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_"), "t0ps3cr3t-in-url"):
+    assert "alert" in logs  # the workers did log
+    secrets = (WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_"), "t0ps3cr3t", SMTP_PASSWORD)
+    for secret in secrets:
         assert secret not in logs
 
 
@@ -76,7 +80,7 @@ def _statuses(sessions: sessionmaker[Session]) -> list[str]:
 def test_killed_after_commit_before_send_delivers_once_after_restart(
     sessions: sessionmaker[Session],
     receiver: WebhookReceiver,
-    spawn: Callable[[str], subprocess.Popen[str]],
+    spawn: Callable[..., subprocess.Popen[str]],
 ) -> None:
     writer = spawn("enqueue")
     assert writer.wait(60) == -signal.SIGKILL
@@ -92,7 +96,7 @@ def test_killed_after_commit_before_send_delivers_once_after_restart(
 def test_killed_after_the_receiver_accepted_resends_with_the_same_id(
     sessions: sessionmaker[Session],
     receiver: WebhookReceiver,
-    spawn: Callable[[str], subprocess.Popen[str]],
+    spawn: Callable[..., subprocess.Popen[str]],
 ) -> None:
     receiver.plan(Behaviour(hold=True))  # take the request, answer only when released
     writer = spawn("enqueue")
@@ -110,3 +114,33 @@ def test_killed_after_the_receiver_accepted_resends_with_the_same_id(
     assert len(ids) == 2 and ids[0] == ids[1] == "fw-1-0-hook"
     for hit in receiver.received:
         verify(WEBHOOK_SECRET, hit.headers, hit.body)
+
+
+def test_killed_after_smtp_accepted_resends_with_the_same_message_id(
+    sessions: sessionmaker[Session],
+    spawn: Callable[..., subprocess.Popen[str]],
+    test_cert: SelfSignedCert,
+    tmp_path: Path,
+) -> None:
+    with SmtpSink(tls=test_cert.server_context(), user="alerts", password=SMTP_PASSWORD) as sink:
+        channels = tmp_path / "mail.yaml"
+        channels.write_text(
+            f"- {{name: mail, type: email, host: 127.0.0.1, port: {sink.port}, "
+            "username: alerts, password: '${FW_SMTP_PASSWORD}', from: alerts@fundwatch.example, "
+            f"to: [team@example.com], timeout: 5s, ca_file: '{test_cert.cert_file}'}}\n"
+        )
+        sink.handler.replies = ["accept-hang"]
+        assert spawn("enqueue", channels).wait(60) == -signal.SIGKILL
+        first = spawn("1", channels)
+        _wait_for(sink.handler.accepted.is_set, "the SMTP server to accept the message")
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        assert _statuses(sessions) == ["pending"]
+        second = spawn("1", channels)
+        _wait_for(lambda: _statuses(sessions) == ["sent"], "the re-sent e-mail")
+        second.send_signal(signal.SIGKILL)
+    ids = [
+        email.message_from_bytes(raw, policy=email.policy.default)["Message-ID"]
+        for raw in sink.handler.messages
+    ]
+    assert ids == ["<fw-1-0-mail@fundwatch.example>"] * 2
