@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -227,3 +228,33 @@ def test_no_secret_reaches_the_logs(
     assert "fw-1-0-hook" in text or "hook" in text
     for secret in (WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_"), "t0ps3cr3t-in-url"):
         assert secret not in text
+
+
+def test_slack_format_posts_a_text_message(
+    sessions: sessionmaker[Session], receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    channel = _channel(tmp_path, receiver.url, "  format: slack\n")
+    add_event(sessions, [channel], articles=[{"title": "HeyGen <i>funding</i> | news"}])
+    assert Relay(sessions, [channel]).run_once().sent == 1
+    body = json.loads(receiver.received[0].body)
+    assert list(body) == ["text"]
+    assert body["text"].startswith("HeyGen raised $60M (Series A, led by Benchmark)")
+    assert "<https://news.example.com/" in body["text"] and "<i>" not in body["text"]
+
+
+def test_run_forever_delivers_on_wake_and_stops(
+    sessions: sessionmaker[Session], receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    channel = _channel(tmp_path, receiver.url)
+    relay = Relay(sessions, [channel])
+    stop = threading.Event()
+    worker = threading.Thread(target=relay.run_forever, args=(stop, 30.0), daemon=True)
+    worker.start()
+    add_event(sessions, [channel])
+    relay.wake()  # without it the next poll would be 30 s away
+    assert receiver.got_request.wait(20)
+    stop.set()
+    relay.wake()
+    worker.join(20)
+    assert not worker.is_alive()
+    assert len(receiver.received) == 1
