@@ -1,7 +1,8 @@
 """Score the funding detector on a hand-labeled JSON Lines corpus.
 
-Usage: python bench/detect_eval.py [CORPUS] [--vocab DIR]
-CORPUS defaults to ../shared/corpus/dev.jsonl relative to the repository root. Each line
+Usage: python bench/detect_eval.py [CORPUS | --corpus PATH] [--vocab DIR]
+CORPUS defaults to ../shared/corpus/dev.jsonl relative to the repository root;
+tests/detection/fixtures/stress.jsonl is the project's own harder stress set. Each line
 holds id, title, text, lang and the labels flag, is_funding, is_ai_video, company, amount,
 currency, round. Prints flag precision/recall/F1, accuracy of is_funding and is_ai_video,
 and on true positives the accuracy of amount+currency, round and company.
@@ -19,6 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from detection import DEFAULT_VOCAB_DIR, Detector, load_detector  # noqa: E402
+
+DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus" / "dev.jsonl"
 
 
 def _amount_ok(pred: dict, gold: dict) -> bool:
@@ -90,10 +93,17 @@ def _show(record: dict, name: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path,
-                        default=REPO / ".." / "shared" / "corpus" / "dev.jsonl")  # fmt: skip
+    parser.add_argument("corpus", nargs="?", type=Path, default=None)
+    parser.add_argument(
+        "--corpus",
+        dest="corpus_opt",
+        type=Path,
+        default=None,
+        help="JSON Lines corpus to score (same as the positional argument)",
+    )
     parser.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB_DIR)
     args = parser.parse_args(argv)
+    args.corpus = args.corpus_opt or args.corpus or DEFAULT_CORPUS
     rows = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()
             if line.strip()]  # fmt: skip
     detector = load_detector(args.vocab)

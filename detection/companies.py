@@ -23,7 +23,22 @@ _EN_AUX = re.compile(
 )
 _EN_DESCRIPTOR = re.compile(
     r"\b(?:startup|start-up|company|firm|developer|maker|platform|provider|unicorn|rival|"
-    r"creator|generator|app|upstart|outfit|specialist|pioneer)\s+(" + _CAP_RUN + ")"
+    r"creator|generator|app|upstart|outfit|specialist|pioneer|editor|tool|newcomer|player|"
+    r"studio|lab)\s+(" + _CAP_RUN + ")"
+)
+# "it has raised", "the company said it raised", "The Paris startup has raised": the subject
+# refers back to a company named earlier.
+_EN_REFERS_BACK = re.compile(
+    r"(?:\b(?:it|they|we|which|who)|\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:company|startup|start-up|firm|business|group|platform|developer|maker|outfit|upstart|"
+    r"unicorn|venture|team))\s*$",
+    re.IGNORECASE,
+)
+# "Acme, a video startup based in Paris, (said it) has raised"
+_EN_APPOSITION = re.compile(
+    rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,\s*(?:a|an|the|which|who|whose|one|"
+    r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
+    r"[^,]*(?:,[^,]*)?,\s*$"
 )
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
@@ -32,15 +47,18 @@ _ZH_TIME = re.compile(
 )
 _ZH_TAIL = re.compile(
     r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
-    r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|获得|完成|获|拿下|\s)+$"
+    r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|获得|完成|获|拿下|正在洽谈|正洽谈|洽谈|"
+    r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|累计|\s)+$"
 )
 _ZH_DESCRIPTORS = (
     "的", "公司", "企业", "创企", "初创", "厂商", "平台", "品牌", "独角兽", "团队", "旗下",
-    "开发商", "服务商", "提供商", "创业", "明星", "黑马", "新锐", "赛道",
+    "开发商", "服务商", "提供商", "创业", "明星", "黑马", "新锐", "赛道", "新创", "工具", "应用",
+    "供应商", "领军者", "玩家",
 )  # fmt: skip
 _ZH_NOT_NAME = re.compile(
     r"融资|投资|由|轮|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
+_ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
     "该公司", "公司", "其", "该", "这家公司", "这家", "他们", "它", "本轮", "此轮", "该企业",
@@ -98,6 +116,18 @@ class CompanyBook:
         stripped = self._strip(self._fold(name).strip())
         return re.sub(r"[\s\W_]+", "", stripped) or stripped
 
+    def same(self, key_a: str, key_b: str | None) -> bool:
+        """Two company keys name the same company: equal, or one ends the other
+        ("singaporeskaleido" / "kaleido", "影像生成新创画境" / "画境")."""
+        if not key_b:
+            return False
+        if key_a == key_b:
+            return True
+        short, long_ = sorted((key_a, key_b), key=len)
+        if len(short) < 2 or (short.isascii() and len(short) < 4):
+            return False
+        return long_.endswith(short)
+
     def is_stopword(self, name: str) -> bool:
         return self._fold(name) in self._stop
 
@@ -106,6 +136,12 @@ class CompanyBook:
         if not name:
             return None
         tokens = name.split()
+        # "Singapore's Kaleido Studio": a place or owner in the possessive is not the name
+        for i in range(len(tokens) - 1, -1, -1):
+            if i < len(tokens) - 1 and re.search(r"['’]s$", tokens[i]):
+                tokens = tokens[i + 1 :]
+                break
+        tokens = [re.sub(r"['’]s$", "", t) for t in tokens]
         while tokens and self._fold(tokens[0]) in self._stop:
             tokens.pop(0)
         while tokens and self._fold(tokens[-1]) in self._stop and self._fold(tokens[-1]) != "ai":
@@ -115,18 +151,32 @@ class CompanyBook:
             return None
         return cleaned
 
-    def subject_en(self, left: str) -> str | None:
-        """Company named right before a raise verb: "Acme, a video startup, has raised"."""
+    def _strip_aux(self, left: str) -> str:
         text = left
         while True:
             stripped = _EN_AUX.sub("", text)
             if stripped == text:
-                break
+                return text
             text = stripped
+
+    def refers_back_en(self, left: str) -> bool:
+        """The subject before a raise verb is a pronoun or "the company"."""
+        text = self._strip_aux(left)
+        if _EN_APPOSITION.match(left) or _EN_APPOSITION.match(text + ","):
+            return False
+        return bool(_EN_REFERS_BACK.search(text))
+
+    def subject_en(self, left: str) -> str | None:
+        """Company named right before a raise verb: "Acme, a video startup, has raised"."""
+        text = self._strip_aux(left)
+        # apposition: "Acme, a video startup based in Paris, has raised"
+        for candidate in (left, text if text.rstrip().endswith(",") else text + ","):
+            m = _EN_APPOSITION.match(candidate)
+            if m:
+                return self._clean_en(m.group(1))
         m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
         if m and not text.rstrip().endswith(","):
             return self._clean_en(m.group(1))
-        # apposition: "Acme, a video startup based in Paris, has raised"
         m = re.match(rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,", left)
         if m and "," in left[m.end() :] + text[-2:]:
             return self._clean_en(m.group(1))
@@ -148,8 +198,7 @@ class CompanyBook:
                 return name
         return None
 
-    def subject_zh(self, left_display: str, left_folded: str) -> str | None:
-        """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"."""
+    def _zh_candidate(self, left_display: str, left_folded: str) -> tuple[str, str]:
         cut = 0
         for m in _ZH_BOUNDARY.finditer(left_folded):
             cut = m.end()
@@ -160,6 +209,10 @@ class CompanyBook:
         m = _ZH_TAIL.search(fold)
         if m:
             disp, fold = disp[: m.start()], fold[: m.start()]
+        # a quoted name right before the verb: AI视频公司「某某」宣布完成
+        q = _ZH_QUOTED_END.search(disp)
+        if q:
+            return q.group(1), fold[q.start(1) : q.end(1)]
         best = -1
         for word in _ZH_DESCRIPTORS:
             i = fold.rfind(word)
@@ -167,8 +220,16 @@ class CompanyBook:
                 best = max(best, i + len(word))
         if best > 0:
             disp, fold = disp[best:], fold[best:]
-        name = disp.translate(_QUOTES).strip()
-        folded = fold.translate(_QUOTES).strip()
+        return disp.translate(_QUOTES).strip(), fold.translate(_QUOTES).strip()
+
+    def refers_back_zh(self, left_display: str, left_folded: str) -> bool:
+        """The subject before a Chinese raise verb is 该公司, 其, 公司 ..."""
+        _, folded = self._zh_candidate(left_display, left_folded)
+        return folded in _ZH_PRONOUNS
+
+    def subject_zh(self, left_display: str, left_folded: str) -> str | None:
+        """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"."""
+        name, folded = self._zh_candidate(left_display, left_folded)
         if not (2 <= len(name) <= 20) or folded in _ZH_PRONOUNS or folded in self._stop:
             return None
         if re.fullmatch(r"[\d\s.,%]+", name) or _ZH_NOT_NAME.search(folded):

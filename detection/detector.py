@@ -34,9 +34,17 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_CLAUSE_VETOES = ("acquisition", "personnel", "stock")
-_TITLE_VETOES = ("acquisition", "personnel", "stock", "revenue", "compute", "launch")
-_AMOUNT_VETOES = ("revenue", "compute")
+_DESCRIPTION_HEAD = re.compile(
+    r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"
+    r"提供商|工具|应用|的|startup|start-up|company|firm|developer|maker|platform|app|tool|"
+    r"editor|provider)+",
+    re.IGNORECASE,
+)
+# Veto categories (keywords.yaml `vetoes`): a funding cue in the same clause as a clause veto
+# is ignored; title vetoes lower a weak story; amount vetoes void an amount right after them.
+_CLAUSE_VETOES = ("acquisition", "personnel", "stock", "fund_close", "layoff", "ipo", "grant")
+_TITLE_VETOES = (*_CLAUSE_VETOES, "revenue", "compute", "launch", "market")
+_AMOUNT_VETOES = ("revenue", "compute", "market", "grant")
 _CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
 
 
@@ -100,6 +108,10 @@ class Detector:
         self.companies = CompanyBook(
             vocab.companies, vocab.legal_suffixes, vocab.name_stopwords, fold
         )
+        self._patterns = tuple(
+            (p, "ai_video" if sector == "ai_video" else "other", w)
+            for p, sector, w in vocab.sector_patterns
+        )
         self._sector_check = Matcher(fold)
         for term in (*vocab.ai_video, *vocab.other_sector):
             self._sector_check.add(term, "sector")
@@ -119,6 +131,15 @@ class Detector:
         if noise:
             hits = [h for h in hits if h.kind == "noise" or not _inside(h, noise)]
         hits = _drop_nested_companies(hits)
+        if self._patterns and any(h.kind in ("funding", "funding_weak") for h in hits):
+            # sector phrases only matter once there is a raise to attribute (and cost time)
+            extra = [
+                Hit(m.start(), m.end(), sector, f"pattern:{m.group(0)}", weight)
+                for pattern, sector, weight in self._patterns
+                for m in pattern.finditer(folded)
+            ]
+            if extra:
+                hits = sorted(hits + extra, key=lambda h: (h.start, -h.end))
         ctx = _Context(self, full, folded, hits, len(title_d), lang)
         return ctx.run()
 
@@ -274,17 +295,31 @@ class _Context:
         if any(h.kind == "count_deals" for h in sent.hits):
             return None, None
         for h in verbs + [c for c in cues if c.kind == "funding"]:
+            if h.kind == "verb_subject" and self.refers_back(sent, h):
+                return None, None  # "the company said it raised ...": the event's company
             name = self.extract_name(sent, h)
             if name:
                 return name, self.d.companies.lookup(name)
         # "Tencent has invested $30 million in Vivid"
         text = self.full[sent.start : sent.end]
         m = _MONEY_OBJECT.search(text)
-        if m and any(c.kind == "funding_weak" and c.start - sent.start < m.start() for c in cues):
+        if (
+            m
+            and any(c.kind == "funding_weak" and c.start - sent.start < m.start() for c in cues)
+            and not any(c.kind == "verb_subject" and c.start - sent.start < m.start() for c in cues)
+        ):
             name = self.d.companies.object_en(text[m.end() :])
             if name:
                 return name, self.d.companies.lookup(name)
         return None, None
+
+    def refers_back(self, sent: _Sentence, h: Hit) -> bool:
+        book = self.d.companies
+        if _CJK.search(self.folded, h.start, h.end):
+            return book.refers_back_zh(
+                self.full[sent.start : h.start], self.folded[sent.start : h.start]
+            )
+        return book.refers_back_en(self.full[sent.start : h.start])
 
     def extract_name(self, sent: _Sentence, h: Hit) -> str | None:
         book = self.d.companies
@@ -299,9 +334,29 @@ class _Context:
             name = book.subject_en(left)
         else:
             name = book.possessive_en(left)
-        if name and self.d._sector_check.find(self.d._folder.fold(name), name):
-            return None  # "AI video startup" is a description, not a name
-        return name
+        return self.strip_description(name) if name else None
+
+    def strip_description(self, name: str) -> str | None:
+        """Drop sector words that describe the company: "AI视频生成公司某某" -> "某某".
+
+        A sector word at the very end belongs to the name ("灵枢机器人"); a name that is all
+        description ("AI video startup") is no name.
+        """
+        folded = self.d._folder.fold(name)
+        hits = self.d._sector_check.find(folded, name)
+        if not hits:
+            return name
+        cut = max(h.end for h in hits)
+        if cut >= len(name.rstrip()):
+            rest = name[: min(h.start for h in hits)].strip()
+            if not rest or self.d.companies.is_stopword(rest):
+                return None  # "AI video", "video generation"
+            return name
+        head = _DESCRIPTION_HEAD.match(folded, cut)
+        rest = name[head.end() if head else cut :].strip()
+        if len(rest) < 2 or self.d.companies.is_stopword(rest):
+            return None
+        return rest
 
     # -- main ------------------------------------------------------------------------------
     def run(self) -> Detection:
@@ -342,10 +397,12 @@ class _Context:
                 continue
             cues = self.valid_cues(sent)
             strong = [h for h in cues if h.kind == "funding"]
-            if not strong and not any(h.kind == "funding_weak" for h in cues):
-                continue
-            amounts, _ = self.eligible_money(sent, cues)
+            amounts: list[Money] = []
+            if strong or any(h.kind == "funding_weak" for h in cues):
+                amounts, _ = self.eligible_money(sent, cues)
             if not strong and not amounts:
+                if event is not None and not other_seen and self.valuation_only(sent):
+                    gathered.append((sent, []))  # "The round values the company at $600m."
                 continue
             name, entry = self.find_company(sent, cues)
             if event is None:
@@ -362,9 +419,12 @@ class _Context:
                 if idx == 0:
                     title_company = (name, entry)
                 continue
-            if name is not None and self.d.companies.key(name) != key:
+            if name is not None and not self.d.companies.same(self.d.companies.key(name), key):
                 other_seen = True  # another company's raise (roundup or background)
                 continue
+            if name is not None and len(name) < len(event.company or "") and event.entry is None:
+                event.company = name  # "Singapore's Kaleido Studio" -> "Kaleido Studio"
+                key = self.d.companies.key(name)
             if name is None and other_seen:
                 continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))

@@ -108,6 +108,8 @@ class MoneyParser:
         return any(before.endswith(w) for w in self._approx)
 
     def _currency(self, sym: str | None, cur: str | None) -> str | None:
+        if sym and cur == "元":  # "新台币2亿元", "港币5000万元": 元 is the unit, not CNY
+            return self._symbols.get(sym.replace(" ", "")) or self._symbols.get(sym)
         if cur:
             return self._words.get(cur)
         if sym:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ class Vocabulary:
     companies: tuple[CompanyEntry, ...]
     legal_suffixes: tuple[str, ...]
     name_stopwords: frozenset[str] = field(default_factory=frozenset)
+    # (compiled regex, sector, weight) from sectors.yaml `patterns`, matched on folded text
+    sector_patterns: tuple[tuple[re.Pattern[str], str, float], ...] = ()
 
 
 SECTORS = ("ai_video", "other", "mixed")
@@ -100,6 +103,35 @@ def _weights(data: Any, path: str, name: str) -> dict[str, float]:
             raise VocabError(f"{path}: field '{name}.{term}' must be a number, got {weight!r}")
         out[str(term)] = float(weight)
     return out
+
+
+def _sector_patterns(data: Any, path: str) -> tuple[tuple[re.Pattern[str], str, float], ...]:
+    """``patterns: {ai_video: [{regex: ..., weight: 1.5}], other: [...]}`` (optional)."""
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        raise VocabError(f"{path}: field 'patterns' must be a mapping of sector: list of patterns")
+    out = []
+    for sector, items in data.items():
+        if sector not in ("ai_video", "other"):
+            raise VocabError(f"{path}: field 'patterns.{sector}': sector must be ai_video or other")
+        if not isinstance(items, list):
+            raise VocabError(f"{path}: field 'patterns.{sector}' must be a list")
+        for i, item in enumerate(items):
+            where = f"patterns.{sector}[{i}]"
+            if not isinstance(item, dict) or not isinstance(item.get("regex"), str):
+                raise VocabError(f"{path}: field '{where}' must be a mapping with a 'regex' string")
+            weight = item.get("weight", 1.0)
+            if not isinstance(weight, int | float):
+                raise VocabError(f"{path}: field '{where}.weight' must be a number")
+            try:
+                compiled = re.compile(item["regex"])
+            except re.error as exc:
+                raise VocabError(
+                    f"{path}: field '{where}.regex' is not a valid regex: {exc}"
+                ) from None
+            out.append((compiled, str(sector), float(weight)))
+    return tuple(out)
 
 
 def _load_t2s(directory: Path) -> dict[str, str]:
@@ -175,6 +207,7 @@ def load_vocabulary(directory: Path) -> Vocabulary:
     sectors = _read(directory, "sectors.yaml")
     ai_video = _weights(_need(sectors, spath, "ai_video", dict), spath, "ai_video")
     other = _weights(_need(sectors, spath, "other", dict), spath, "other")
+    patterns = _sector_patterns(sectors.get("patterns"), spath)
 
     rpath = str(directory / "rounds.yaml")
     rounds = _read(directory, "rounds.yaml")
@@ -219,4 +252,5 @@ def load_vocabulary(directory: Path) -> Vocabulary:
         companies=companies,
         legal_suffixes=suffixes,
         name_stopwords=stop,
+        sector_patterns=patterns,
     )
