@@ -36,6 +36,8 @@ class CatalogSpider(Spider):
     """Base of the generic spiders; `source` is set on the per-entry subclass by the loader."""
 
     source: ClassVar[SiteSource | FeedSource | SitemapSource]
+    # feeds and sitemaps try trafilatura when a site template finds nothing on a page
+    _generic_fallback: ClassVar[bool] = True
 
     def __init__(self, *args: Any, run_id: str | int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,7 +144,15 @@ class CatalogSpider(Spider):
         if text is None:
             return Extracted(), "none", template
         if template is not None:
-            return extract_with_template(text, template.article), "template", template
+            extracted = extract_with_template(text, template.article)
+            if extracted.body.strip() or not self._generic_fallback:
+                return extracted, "template", template
+            log.info(
+                "%s: template %s found no text on %s; trying generic extraction",
+                self.name,
+                template.name,
+                response.url,
+            )
         return extract_generic(text.text, response.url), "generic", None
 
     def make_item(

@@ -20,6 +20,7 @@ from crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 
 class SiteSpider(CatalogSpider):
     source: ClassVar[SiteSource]
+    _generic_fallback: ClassVar[bool] = False  # a page the template misses is an error
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:

@@ -5,8 +5,8 @@
 prints `PORT <n>` on stdout once listening. It serves files under ROOT (read on every request,
 so files a test adds while a crawl runs are served too); `{{BASE}}` in .html/.xml/.txt/.json
 files is replaced with `http://<Host header>` and `{{PORT}}` with the port. HTML that is not
-valid UTF-8 is sent without a charset. Every file gets an ETag and Last-Modified and answers 304 to a matching conditional
-request. `dir/` serves `dir/index.html`.
+valid UTF-8 is sent without a charset. Every file gets an ETag and Last-Modified and answers
+304 to a matching conditional request. `dir/` serves `dir/index.html`.
 
 Faults on request (in the style of Scrapy's tests/mockserver.py):
   /_fault/status/<code>?retry_after=S    that status (with Retry-After when given)
@@ -95,7 +95,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
         if path == "/_log/clear":
             with self.server.lock:
                 self.server.log.clear()
-            self._send(200, b"ok", "text/plain")
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
             return
         if path.startswith("/_fault/"):
             self.fault(path.removeprefix("/_fault/"), query)
