@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -153,9 +154,17 @@ class Relay:
                 continue
             if stats.claimed >= self.batch_size:
                 continue
-            self._wake.wait(poll_interval)
-            self._wake.clear()
+            self._sleep(stop_event, poll_interval)
         log.info("alert relay stopped")
+
+    def _sleep(self, stop_event: threading.Event, seconds: float) -> None:
+        """Wait until `wake()`, `stop_event` or `seconds`, whichever comes first."""
+        end = time.monotonic() + seconds
+        while not stop_event.is_set():
+            remaining = end - time.monotonic()
+            if remaining <= 0 or self._wake.wait(min(remaining, 0.25)):
+                break
+        self._wake.clear()
 
     # -- one delivery --------------------------------------------------------------------------
 
