@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from configuration import Catalog, SiteSource
+from storage.canonical import canonicalize_url
 
 
 def template_for(catalog: Catalog, url: str) -> SiteSource | None:
@@ -14,6 +15,10 @@ def template_for(catalog: Catalog, url: str) -> SiteSource | None:
     Several entries on one host are told apart by their URL pattern, then by the longest path
     shared with their start URLs. Falls back to Catalog.site_template_for for a single match.
     """
+    try:
+        url = canonicalize_url(url)  # tracking parameters must not defeat the URL pattern
+    except ValueError:
+        return None
     host = (urlsplit(url).hostname or "").lower()
     path = urlsplit(url).path
     candidates = [

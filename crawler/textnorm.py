@@ -32,5 +32,9 @@ def strip_lines(text: str, markers: Iterable[str]) -> str:
     folded = [unicodedata.normalize("NFKC", marker) for marker in markers if marker]
     if not folded:
         return text
-    kept = [line for line in text.split("\n") if not any(m in line for m in folded)]
+    kept = [
+        line
+        for line in text.split("\n")
+        if not any(m in unicodedata.normalize("NFKC", line) for m in folded)
+    ]
     return "\n".join(kept).strip()

@@ -1,0 +1,126 @@
+"""In-process checks of the pure parts: dates, text normalization, extraction, sitemaps,
+template choice and the address guard's classification."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from datetime import UTC, datetime
+
+import pytest
+from parsel import Selector
+
+from configuration import load_catalog
+from crawler.dates import parse_published
+from crawler.extraction import extract_with_template
+from crawler.middlewares.guard import _always_blocked, resolve
+from crawler.spiders.sitemap import parse_sitemap
+from crawler.templates import template_for
+from crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from tests.support.crawl_world import FIXTURES, REPO, write_catalog
+
+NOW = datetime(2024, 3, 22, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
+
+
+@pytest.mark.parametrize(
+    ("text", "timezone", "expected"),
+    [
+        ("2024-03-22 12:10", "Asia/Shanghai", datetime(2024, 3, 22, 4, 10, tzinfo=UTC)),
+        ("2024/3/7", "Asia/Shanghai", datetime(2024, 3, 6, 16, 0, tzinfo=UTC)),
+        ("2024年3月7日", "Asia/Taipei", datetime(2024, 3, 6, 16, 0, tzinfo=UTC)),
+        ("2024年3月7日 14:30", "Asia/Taipei", datetime(2024, 3, 7, 6, 30, tzinfo=UTC)),
+        ("２０２４年３月７日", "Asia/Shanghai", datetime(2024, 3, 6, 16, 0, tzinfo=UTC)),
+        ("3小时前", "Asia/Shanghai", datetime(2024, 3, 22, 3, 0, tzinfo=UTC)),
+        ("5分钟前", "Asia/Shanghai", datetime(2024, 3, 22, 5, 55, tzinfo=UTC)),
+        ("2天前", "Asia/Shanghai", datetime(2024, 3, 20, 6, 0, tzinfo=UTC)),
+        ("昨天 08:15", "Asia/Shanghai", datetime(2024, 3, 21, 0, 15, tzinfo=UTC)),
+        ("刚刚", "Asia/Shanghai", NOW),
+        (
+            "Fri, 22 Mar 2024 04:10:00 +0000",
+            "Asia/Shanghai",
+            datetime(2024, 3, 22, 4, 10, tzinfo=UTC),
+        ),
+        ("Fri, 22 Mar 2024 04:10:00 GMT", "UTC", datetime(2024, 3, 22, 4, 10, tzinfo=UTC)),
+        ("2024-03-22T12:10:00+08:00", "UTC", datetime(2024, 3, 22, 4, 10, tzinfo=UTC)),
+        ("2024-03-22T04:10:00Z", "Asia/Shanghai", datetime(2024, 3, 22, 4, 10, tzinfo=UTC)),
+        (
+            "发布时间：2024-03-22 12:10 来源：本站",
+            "Asia/Shanghai",
+            datetime(2024, 3, 22, 4, 10, tzinfo=UTC),
+        ),
+    ],
+)
+def test_publication_times_in_the_source_time_zone(
+    text: str, timezone: str, expected: datetime
+) -> None:
+    assert parse_published(text, timezone, now=NOW) == expected
+
+
+def test_unparseable_and_explicit_format_times() -> None:
+    assert parse_published("明天见", "Asia/Shanghai", now=NOW) is None
+    assert parse_published("", "UTC") is None
+    assert parse_published("2024年13月40日", "UTC") is None
+    assert parse_published("22.03.24 12h10", "Europe/Berlin", fmt="%d.%m.%y %Hh%M") == datetime(
+        2024, 3, 22, 11, 10, tzinfo=UTC
+    )
+
+
+def test_text_normalization_and_boilerplate_lines() -> None:
+    assert normalize_inline("  ＡＩ视频\u3000公司 \n 融资 ") == "AI视频 公司 融资"
+    block = normalize_block(
+        "第一段。\r\n\r\n\u3000\u3000第二段，  有空格。\n\n\n欢迎分享，转载请注明来源"
+    )
+    assert block == "第一段。\n第二段, 有空格。\n欢迎分享,转载请注明来源"
+    assert strip_lines(block, ["欢迎分享"]) == "第一段。\n第二段, 有空格。"
+    assert strip_lines("原文地址：https://a.example/1\n正文", ["原文地址:"]) == "正文"
+
+
+def test_seed_template_extracts_the_fixture_page_as_expected() -> None:
+    catalog = load_catalog(REPO / "seeds" / "sources" / "jinhanchuan.yaml")
+    spec = catalog.get("jinhanchuan").article
+    page = FIXTURES / "sites" / "seedsite" / "10002.html"
+    expected = json.loads((page.with_suffix(".expected.json")).read_text("utf-8"))
+    extracted = extract_with_template(Selector(text=page.read_text("utf-8")), spec)
+    assert normalize_inline(extracted.title) == expected["title"]
+    assert extracted.origin_url == expected["origin_url"]
+    assert strip_lines(normalize_block(extracted.body), spec.strip) == expected["body"]
+    assert extracted.breadcrumb == expected["breadcrumb"]
+    assert extracted.published == "2024-03-01 13:10"
+
+
+def test_news_sitemap_entries_and_no_entity_expansion() -> None:
+    body = (FIXTURES / "sitemaps" / "news-sitemap.xml").read_bytes()
+    kind, entries = parse_sitemap(body.replace(b"{{BASE}}", b"http://127.0.0.1:8000"))
+    assert kind == "urlset" and len(entries) == 4
+    assert entries[0].news_title == "愛詩科技完成6000萬美元B輪融資"
+    assert entries[0].news_published == "2024-03-07T14:30:00+08:00"
+    assert not entries[3].is_news
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://a.example/&x;'
+        b"</loc></url></urlset>"
+    )
+    _, entries = parse_sitemap(xxe)
+    assert all("\n" not in entry.loc and len(entry.loc) < 40 for entry in entries)
+    assert parse_sitemap(b"<html><body>not a sitemap</body></html>")[0] == "html"
+
+
+def test_feed_and_sitemap_links_find_their_site_template(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "catalog.yaml"
+    write_catalog(path, "http://127.0.0.1:8000")
+    catalog = load_catalog(path)
+    pick = lambda url: getattr(template_for(catalog, url), "name", None)  # noqa: E731
+    assert pick("http://127.0.0.1:8000/sites/seedsite/10001.html?utm_source=x") == "seedsite"
+    assert pick("http://127.0.0.1:8000/sites/twsite/story/a3001.html") == "twsite"
+    assert pick("http://127.0.0.1:8000/sites/plain/lumora-series-a.html") is None
+    assert pick("http://other.example/sites/twsite/story/a3001.html") is None
+
+
+def test_address_classification() -> None:
+    assert _always_blocked(ipaddress.ip_address("169.254.169.254"))
+    assert _always_blocked(ipaddress.ip_address("fe80::1"))
+    assert _always_blocked(ipaddress.ip_address("::ffff:169.254.169.254"))
+    assert not _always_blocked(ipaddress.ip_address("127.0.0.1"))
+    assert not _always_blocked(ipaddress.ip_address("93.184.216.34"))
+    assert resolve("10.1.2.3") == (ipaddress.ip_address("10.1.2.3"),)
+    assert all(not address.is_global for address in resolve("localhost"))
