@@ -9,23 +9,38 @@ from configuration import Catalog, SiteSource
 from storage.canonical import canonicalize_url
 
 
+def _port(url: str) -> int | None:
+    """An explicit port (None for the scheme's default, so http and https links both match)."""
+    parts = urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
+    return None if parts.port in (None, default) else parts.port
+
+
 def template_for(catalog: Catalog, url: str) -> SiteSource | None:
     """The site entry for this URL: same host, and its article_url_pattern (if any) matches.
 
-    Several entries on one host are told apart by their URL pattern, then by the longest path
-    shared with their start URLs. Falls back to Catalog.site_template_for for a single match.
+    Host (and an explicit port) must match a start URL's. Several entries on one host are told
+    apart by their URL pattern, then by the longest path shared with their start URLs.
     """
     try:
         url = canonicalize_url(url)  # tracking parameters must not defeat the URL pattern
     except ValueError:
         return None
-    host = (urlsplit(url).hostname or "").lower()
-    path = urlsplit(url).path
+    parts = urlsplit(url)
+    host, port, path = (parts.hostname or "").lower(), _port(url), parts.path
+
+    def serves(source: SiteSource) -> bool:
+        for start in source.start_urls:
+            their = (urlsplit(start).hostname or "").lower()
+            if _port(start) == port and (host == their or host.endswith("." + their)):
+                return True
+        return False
+
     candidates = [
         source
         for source in catalog
         if isinstance(source, SiteSource)
-        and any(host == domain or host.endswith("." + domain) for domain in source.domains)
+        and serves(source)
         and (
             not source.listing.article_url_pattern
             or re.search(source.listing.article_url_pattern, url)
