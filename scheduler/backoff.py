@@ -1,8 +1,8 @@
 """How long a failing source waits before its next try.
 
-After the n-th consecutive failure a source waits `cadence * 2**(n-1)`, at least its cadence and
-at most BACKOFF_CAP (6 h; never less than the cadence itself). One success resets it: the source
-returns to its cadence.
+After the n-th consecutive failure a source waits `cadence * 2**(n-1)`, at most BACKOFF_CAP (6 h;
+never less than the cadence itself): after one failure it simply keeps its next slot, from the
+second on the wait doubles. One success resets it: the source returns to its cadence.
 """
 
 from __future__ import annotations

@@ -338,7 +338,7 @@ class Daemon:
             state = source_state(session, source.name)
             failures = state.consecutive_failures
             next_run = job.next_run_time
-            if failures > 0 and not outcome.ok:
+            if failures > 1 and not outcome.ok:
                 delay = failure_delay(failures, cadence_of(source, around=now))
                 backoff = now + delay
                 if next_run is None or backoff > next_run:
@@ -348,7 +348,7 @@ class Daemon:
             else:
                 state.backoff_until = None
             state.next_run_at = next_run
-        if failures > 0 and not outcome.ok:
+        if failures > 1 and not outcome.ok:
             event(
                 "backoff",
                 f"{source.name} failed {failures} time(s) in a row; next try at {next_run}",

@@ -156,7 +156,7 @@ def due_at(source: AnySource, state: SourceState | None, *, now: datetime) -> da
         due = due or now
     else:
         due = last + (source.interval or timedelta(hours=1))
-    if state.consecutive_failures > 0:
+    if state.consecutive_failures > 1:  # one failure: just the next slot
         delay = failure_delay(state.consecutive_failures, cadence_of(source, around=now))
         due = max(due, last + delay)
     if state.backoff_until is not None:

@@ -62,6 +62,7 @@ def configure_json_logging(level: str = "INFO", stream: TextIO | None = None) ->
     root.setLevel(level)
     # APScheduler logs every job start/finish at INFO; keep its warnings and errors only.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def event(name: str, message: str, /, *, level: int = logging.INFO, **fields: Any) -> None:

@@ -134,3 +134,52 @@ def test_start_resumes_from_the_database_staggering_overdue_sources(
     assert not runs_started(control, "late") and not runs_started(control, "fresh")
     with daemon.sessions() as session:
         assert session.get(SourceState, "late").next_run_at is not None
+
+
+def test_database_outage_alerts_the_operator_once_and_the_daemon_recovers(
+    postgres_url: str, tmp_path: Path, control: Path, started: list[Daemon], caplog
+) -> None:
+    """PostgreSQL restarts read-only (F-33, F-38): crawls fail to start, the operator is told
+    once, the daemon stays up and resumes by itself when the database is writable again."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    caplog.set_level(logging.INFO, logger="scheduler")
+    seeds = write_catalog(tmp_path / "seeds", [feed_entry("steady")])
+    daemon = _daemon(postgres_url, seeds, control, stagger=0.1)
+    started.append(daemon)
+    daemon.start()
+    wait_for(lambda: runs_started(control, "steady"), 60, "a first run")
+    name = make_url(postgres_url).database
+    admin = create_engine(
+        make_url(postgres_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+
+    def restart_sessions(read_only: bool) -> None:
+        with admin.connect() as connection:
+            flag = "on" if read_only else "off"
+            connection.execute(
+                text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = {flag}')
+            )
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+
+    def events(kind: str) -> list[logging.LogRecord]:
+        return [r for r in caplog.records if getattr(r, "event", None) == kind]
+
+    try:
+        restart_sessions(read_only=True)
+        wait_for(lambda: len(events("db_error")) >= 2, 90, "several failed attempts")
+        assert len(events("operator_alert")) == 1
+        assert "read-only" in events("operator_alert")[0].getMessage()
+        assert daemon.scheduler.running
+        runs_during = len(runs_started(control, "steady"))
+        restart_sessions(read_only=False)
+        wait_for(lambda: events("database_recovered"), 90, "recovery")
+        wait_for(lambda: len(runs_started(control, "steady")) > runs_during, 60, "runs again")
+        assert len(events("operator_alert")) == 1
+    finally:
+        restart_sessions(read_only=False)
+        admin.dispose()

@@ -82,7 +82,10 @@ def test_due_at_resumes_from_the_last_run_and_backs_off_failures() -> None:
     last = NOW - timedelta(minutes=20)
     assert due_at(hourly, state("h", last), now=NOW) == last + timedelta(hours=1)
     assert due_at(hourly, state("h", last, failures=3), now=NOW) == last + timedelta(hours=4)
+    # one failure keeps the next slot; backoff starts with the second
+    assert due_at(hourly, state("h", last, failures=1), now=NOW) == last + timedelta(hours=1)
     cron = source("c", cron="0 * * * *")
+    assert due_at(cron, state("c", NOW - timedelta(minutes=5), failures=1), now=NOW) == NOW
     assert due_at(cron, state("c", NOW - timedelta(minutes=90)), now=NOW) == NOW - timedelta(
         minutes=60
     )
