@@ -120,7 +120,7 @@ def money(amount: float | None, currency: str | None) -> str:
     return f"{currency or ''} {amount:,.0f}".strip()
 
 
-EVENT_HEADERS = ("company", "round", "amount", "USD", "lead investors", "#outlets", "languages")
+EVENT_HEADERS = ("company", "round", "amount", "USD", "lead investors", "#outlets", "#articles")
 
 
 def event_table_rows(events: Sequence[EventRow]) -> list[tuple[object, ...]]:
@@ -132,7 +132,7 @@ def event_table_rows(events: Sequence[EventRow]) -> list[tuple[object, ...]]:
             "$" + money(event.amount_usd, None) if event.amount_usd is not None else "-",
             ", ".join(event.lead_investors) or "-",
             len(event.outlets),
-            ", ".join(event.languages),
+            event.articles,
         )
         for event in events
     ]

@@ -61,7 +61,9 @@ def check_events(database_url: str) -> int:
             if article.negative:
                 assert not row.flag, f"{article.id} ({article.negative}) was flagged"
                 assert row.event_id is None, f"{article.id} ({article.negative}) joined an event"
-            elif row.event_id is not None:
+            else:
+                assert row.flag, f"{article.id} (a funding story, {article.event}) not flagged"
+                assert row.event_id is not None, f"{article.id} did not join an event"
                 events_by_label[article.event or ""].add(row.event_id)
 
         # one event per funding round, despite the duplicates across outlets and languages
