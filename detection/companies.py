@@ -36,7 +36,7 @@ _EN_REFERS_BACK = re.compile(
 )
 # "Acme, a video startup based in Paris, (said it) has raised"
 _EN_APPOSITION = re.compile(
-    rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,\s*(?:a|an|the|which|who|whose|one|"
+    rf"(?:^|(?<=[,;:])\s|(?<=\s-)\s)\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,\s*(?:a|an|the|which|who|whose|one|"
     r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
     r"[^,]*(?:,[^,]*)?,\s*$"
 )
@@ -48,7 +48,7 @@ _ZH_TIME = re.compile(
 _ZH_TAIL = re.compile(
     r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
     r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|获得|完成|获|拿下|正在洽谈|正洽谈|洽谈|"
-    r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|累计|\s)+$"
+    r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|又获|再迎|迎来|大额|巨额|一笔|新|\s)+$"
 )
 _ZH_DESCRIPTORS = (
     "的", "公司", "企业", "创企", "初创", "厂商", "平台", "品牌", "独角兽", "团队", "旗下",
@@ -56,8 +56,13 @@ _ZH_DESCRIPTORS = (
     "供应商", "领军者", "玩家",
 )  # fmt: skip
 _ZH_NOT_NAME = re.compile(
-    r"融资|投资|由|轮|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
+    r"融资|投资|由|轮|^[暂无没未不再又]|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
+_ZH_SHORT_NAME = re.compile(
+    r"[((]\s*(?:以下)?简称\s*[::]?\s*[「“\"『]?([^「」“”\"『』()()]{2,12}?)[」”\"』]?\s*[))]"
+    r"(?:已|已经|于|近日|日前|今日|正式|宣布|成功|顺利|\s)*$"
+)
+_ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
@@ -162,7 +167,7 @@ class CompanyBook:
     def refers_back_en(self, left: str) -> bool:
         """The subject before a raise verb is a pronoun or "the company"."""
         text = self._strip_aux(left)
-        if _EN_APPOSITION.match(left) or _EN_APPOSITION.match(text + ","):
+        if _EN_APPOSITION.search(left) or _EN_APPOSITION.search(text + ","):
             return False
         return bool(_EN_REFERS_BACK.search(text))
 
@@ -171,7 +176,7 @@ class CompanyBook:
         text = self._strip_aux(left)
         # apposition: "Acme, a video startup based in Paris, has raised"
         for candidate in (left, text if text.rstrip().endswith(",") else text + ","):
-            m = _EN_APPOSITION.match(candidate)
+            m = _EN_APPOSITION.search(candidate)
             if m:
                 return self._clean_en(m.group(1))
         m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
@@ -199,6 +204,12 @@ class CompanyBook:
         return None
 
     def _zh_candidate(self, left_display: str, left_folded: str) -> tuple[str, str]:
+        m = _ZH_SHORT_NAME.search(left_folded)
+        if m:  # 深圳市某某科技有限公司(以下简称“某某”)完成
+            return left_display[m.start(1) : m.end(1)], m.group(1)
+        m = _ZH_TRAILING_PAREN.search(left_folded)
+        if m:  # 某某科技(Acme AI)宣布完成: the English name in brackets is an aside
+            left_display, left_folded = left_display[: m.start()], left_folded[: m.start()]
         cut = 0
         for m in _ZH_BOUNDARY.finditer(left_folded):
             cut = m.end()

@@ -36,7 +36,7 @@ _MONEY_OBJECT = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DESCRIPTION_HEAD = re.compile(
     r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"
-    r"提供商|工具|应用|的|startup|start-up|company|firm|developer|maker|platform|app|tool|"
+    r"提供商|工具|应用|的|赛道|领域|行业|startup|start-up|company|firm|developer|maker|platform|app|tool|"
     r"editor|provider)+",
     re.IGNORECASE,
 )
@@ -112,6 +112,10 @@ class Detector:
             (p, "ai_video" if sector == "ai_video" else "other", w)
             for p, sector, w in vocab.sector_patterns
         )
+        self._ambiguous = {
+            fold(sym): {code: tuple(fold(w) for w in hints) for code, hints in alts.items()}
+            for sym, alts in vocab.ambiguous_symbols.items()
+        }
         self._sector_check = Matcher(fold)
         for term in (*vocab.ai_video, *vocab.other_sector):
             self._sector_check.add(term, "sector")
@@ -215,6 +219,11 @@ class _Context:
             return True
         return bool(_CJK.search(self.full, start, end))
 
+    def clause_is(self, sent: _Sentence, h: Hit) -> bool:
+        """``h`` makes up its whole clause ("此前,", "Last year,")."""
+        tail = self.full[h.end : min(sent.end, h.end + 2)]
+        return bool(re.match(r"\s*[,,:]", tail))
+
     # -- raise candidates ------------------------------------------------------------------
     def valid_cues(self, sent: _Sentence) -> list[Hit]:
         blockers = [
@@ -222,6 +231,14 @@ class _Context:
             for h in sent.hits
             if h.kind == "background" or (h.kind == "veto" and h.value in _CLAUSE_VETOES)
         ]
+        lead = len(self.full[sent.start : sent.end]) - len(
+            self.full[sent.start : sent.end].lstrip()
+        )
+        if any(
+            h.kind == "background" and h.start - sent.start <= lead + 1 and self.clause_is(sent, h)
+            for h in blockers
+        ):
+            return []  # "此前,A曾完成…,B也获得…" / "Previously, ...": the whole sentence is history
         cues = []
         for h in sent.hits:
             if h.kind not in _CUE_KINDS:
@@ -390,6 +407,7 @@ class _Context:
         title_company: tuple[str | None, CompanyEntry | None] = (None, None)
         key = None
         other_seen = False
+        provisional = False  # event named only by the title, with a name absent from the body
         for idx, sent in enumerate(sentences):
             if not any(h.kind in ("funding", "funding_weak") for h in sent.hits):
                 if event is not None and not other_seen and self.valuation_only(sent):
@@ -418,6 +436,21 @@ class _Context:
                 self.note(f"company:{name}")
                 if idx == 0:
                     title_company = (name, entry)
+                    folded_name = self.d._folder.fold(name)
+                    provisional = entry is None and folded_name not in self.folded[self.title_end :]
+                continue
+            if (
+                name is not None
+                and provisional
+                and len(gathered) == 1
+                and not self.d.companies.same(self.d.companies.key(name), key)
+            ):
+                # the title's "name" never recurs in the body: the body's company raises
+                event = _Event(idx, name, entry, bool(strong))
+                key = self.d.companies.key(name)
+                gathered.insert(0, (sent, cues))
+                provisional = False
+                self.note(f"company:{name}")
                 continue
             if name is not None and not self.d.companies.same(self.d.companies.key(name), key):
                 other_seen = True  # another company's raise (roundup or background)
@@ -497,6 +530,7 @@ class _Context:
         investors = _dedupe(lead_out + others, self.d.companies.key, exclude=company_key)
         if amount is not None:
             self.note(f"amount:{self.full[amount.start : amount.end].strip()}")
+            amount = self.resolve_symbol(amount)
         is_video, video_conf = self.sector(event, gathered, sentences)
         strength = self.strength(event, gathered)
         funding_conf = min(1.0, 0.4 + 0.15 * strength)
@@ -522,6 +556,17 @@ class _Context:
             lead_investors=lead_out,
             matched=list(self.matched),
         )
+
+    def resolve_symbol(self, money: Money) -> Money:
+        """A shared symbol ("¥") takes the currency whose hint words the text contains."""
+        for sym, alts in self.d._ambiguous.items():
+            if not self.folded.startswith(sym, money.start):
+                continue
+            for code, hints in alts.items():
+                if any(_word_in(hint, self.folded) for hint in hints):
+                    return Money(money.start, money.end, money.amount, code,
+                                 money.approximate, money.bare)  # fmt: skip
+        return money
 
     # -- sector --------------------------------------------------------------------------------
     def weights(self, hits: list[Hit]) -> tuple[float, float]:
@@ -579,6 +624,12 @@ class _Context:
             score=round(0.2 * _conf(video, other), 3),
             matched=list(self.matched),
         )
+
+
+def _word_in(word: str, text: str) -> bool:
+    if not word.isascii():
+        return word in text
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
 
 
 def _conf(video: float, other: float) -> float:

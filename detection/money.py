@@ -99,8 +99,9 @@ class MoneyParser:
             rf"(?P<cur>{words})(?![a-z])"
         )
         self._en_vague = re.compile(
-            rf"(?:tens|hundreds|several|many)\s+of\s+(?:millions|billions|thousands)\s+of\s+"
-            rf"(?P<cur>{words})(?![a-z])"
+            rf"(?:(?:tens|hundreds|several|many)\s+of\s+(?:millions|billions|thousands)\s+of|"
+            rf"(?:several|a few|a couple of|multiple)\s+(?:hundred\s+|tens of\s+)?"
+            rf"(?:million|billion)(?:\s+of)?)\s+(?P<cur>{words})(?![a-z])"
         )
 
     def _approximate(self, text: str, start: int) -> bool:

@@ -43,6 +43,8 @@ class Vocabulary:
     name_stopwords: frozenset[str] = field(default_factory=frozenset)
     # (compiled regex, sector, weight) from sectors.yaml `patterns`, matched on folded text
     sector_patterns: tuple[tuple[re.Pattern[str], str, float], ...] = ()
+    # symbol -> {currency: hint words}: "¥" is yen when the text speaks of Japan
+    ambiguous_symbols: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 SECTORS = ("ai_video", "other", "mixed")
@@ -220,6 +222,19 @@ def load_vocabulary(directory: Path) -> Vocabulary:
     words = {str(k): str(v) for k, v in _need(cur, cpath, "words", dict).items()}
     symbols = {str(k): str(v) for k, v in _need(cur, cpath, "symbols", dict).items()}
     bare = str(_need(cur, cpath, "default_bare_yuan", str))
+    ambiguous: dict[str, dict[str, tuple[str, ...]]] = {}
+    raw_amb = cur.get("ambiguous_symbols") or {}
+    if not isinstance(raw_amb, dict):
+        raise VocabError(f"{cpath}: field 'ambiguous_symbols' must be a mapping")
+    for sym, alts in raw_amb.items():
+        if not isinstance(alts, dict):
+            raise VocabError(
+                f"{cpath}: field 'ambiguous_symbols.{sym}' must map a currency to hint words"
+            )
+        ambiguous[str(sym)] = {
+            str(code): _strings(hints, cpath, f"ambiguous_symbols.{sym}.{code}")
+            for code, hints in alts.items()
+        }
 
     fpath = str(directory / "fx.yaml")
     fx = _read(directory, "fx.yaml")
@@ -230,7 +245,8 @@ def load_vocabulary(directory: Path) -> Vocabulary:
         except ValueError:
             raise VocabError(f"{fpath}: field 'as_of' must be a date like 2024-06-28") from None
     rates = _weights(_need(fx, fpath, "usd_per_unit", dict), fpath, "usd_per_unit")
-    for code in {*words.values(), *symbols.values(), bare}:
+    alt_codes = {code for alts in ambiguous.values() for code in alts}
+    for code in {*words.values(), *symbols.values(), bare, *alt_codes}:
         if code not in rates:
             raise VocabError(
                 f"{cpath}: currency {code} has no rate in {fpath} field 'usd_per_unit'; add one"
@@ -253,4 +269,5 @@ def load_vocabulary(directory: Path) -> Vocabulary:
         legal_suffixes=suffixes,
         name_stopwords=stop,
         sector_patterns=patterns,
+        ambiguous_symbols=ambiguous,
     )
