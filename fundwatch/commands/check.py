@@ -6,11 +6,14 @@ import argparse
 import sys
 
 from configuration import load_catalog, load_settings
+from configuration.alerts import load_channels
 from configuration.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("check", help="validate the catalog and settings")
+    parser = subparsers.add_parser(
+        "check", help="validate settings, the catalog, alert channels and keyword lists"
+    )
     parser.set_defaults(func=run)
 
 
@@ -26,13 +29,16 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         problems.extend(str(exc).splitlines())
         catalog = None
+    channels = []
+    try:
+        channels = load_channels(settings)
+    except ConfigError as exc:
+        problems.extend(str(exc).splitlines())
     try:
         import detection
 
         detection.load_detector(settings.detection_vocab)
-    except ImportError:
-        pass
-    except Exception as exc:  # the detector's own errors name the file and field
+    except detection.VocabError as exc:
         problems.append(f"detector vocabulary: {exc}")
     if problems:
         for problem in problems:
@@ -40,5 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     assert catalog is not None
-    print(f"ok: {len(catalog)} sources in {settings.seeds}")
+    print(
+        f"ok: {len(catalog)} sources in {settings.seeds}, {len(channels)} alert channel(s), "
+        f"keyword lists in {settings.detection_vocab}"
+    )
     return 0

@@ -167,3 +167,17 @@ def test_sources_command_lists_the_catalog(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split()[:4] == ["name", "kind", "lang", "cadence"]
     assert "demo_site" in lines[2] and "every 15m" in lines[2] and "never run" in lines[2]
+
+
+def test_check_command_reports_a_broken_alerts_file(tmp_path: Path) -> None:
+    alerts = write(tmp_path, "- {name: hook, type: webhook, url: 'not a url'}\n", "alerts.yaml")
+    env = dict(
+        os.environ,
+        FUNDWATCH_SEEDS=str(write(tmp_path, GOOD_SITE)),
+        FUNDWATCH_ALERTS=str(alerts),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "fundwatch", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "alerts.yaml: channel 1 'hook': field 'url'" in result.stderr
