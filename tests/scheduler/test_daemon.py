@@ -136,6 +136,7 @@ def test_start_resumes_from_the_database_staggering_overdue_sources(
         assert session.get(SourceState, "late").next_run_at is not None
 
 
+@pytest.mark.slow
 def test_database_outage_alerts_the_operator_once_and_the_daemon_recovers(
     postgres_url: str, tmp_path: Path, control: Path, started: list[Daemon], caplog
 ) -> None:
