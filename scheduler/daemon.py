@@ -85,7 +85,7 @@ class Daemon:
         stagger: float = 10.0,
         shutdown_grace: float = 60.0,
         kill_grace: float = 10.0,
-        relay_interval: float = 5.0,
+        relay_interval: float = 0.2,
         cwd: Path | None = None,
     ) -> None:
         self.settings = settings
