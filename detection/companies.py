@@ -58,6 +58,8 @@ _ZH_DESCRIPTORS = (
 _ZH_NOT_NAME = re.compile(
     r"融资|投资|由|轮|^[暂无没未不再又]|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
+# capitalized words that are stopwords alone but end many names ("Halo Video", "Genmo AI")
+_NAME_TAILS = frozenset({"ai", "video", "tech"})
 _ZH_SHORT_NAME = re.compile(
     r"[((]\s*(?:以下)?简称\s*[::]?\s*[「“\"『]?([^「」“”\"『』()()]{2,12}?)[」”\"』]?\s*[))]"
     r"(?:已|已经|于|近日|日前|今日|正式|宣布|成功|顺利|\s)*$"
@@ -149,7 +151,11 @@ class CompanyBook:
         tokens = [re.sub(r"['’]s$", "", t) for t in tokens]
         while tokens and self._fold(tokens[0]) in self._stop:
             tokens.pop(0)
-        while tokens and self._fold(tokens[-1]) in self._stop and self._fold(tokens[-1]) != "ai":
+        while (
+            tokens
+            and self._fold(tokens[-1]) in self._stop
+            and (len(tokens) == 1 or self._fold(tokens[-1]) not in _NAME_TAILS)
+        ):
             tokens.pop()
         cleaned = " ".join(tokens)
         if not cleaned or self._fold(cleaned) in self._stop or len(cleaned) < 2:

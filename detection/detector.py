@@ -34,6 +34,10 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_REPORTED = re.compile(
+    r"\b(?:said|says|announced|announces|confirmed|confirms|disclosed|revealed|told [a-z]+)\b"
+    r"[^,.;]{0,30}$"
+)
 _DESCRIPTION_HEAD = re.compile(
     r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"
     r"提供商|工具|应用|的|赛道|领域|行业|startup|start-up|company|firm|developer|maker|platform|app|tool|"
@@ -219,6 +223,13 @@ class _Context:
             return True
         return bool(_CJK.search(self.full, start, end))
 
+    def reported_speech(self, sent: _Sentence, h: Hit) -> bool:
+        """ "X said on Monday it had raised $5m": a past perfect in reported speech is news."""
+        if not h.term.startswith("had "):
+            return False
+        before = self.folded[max(sent.start, h.start - 40) : h.start]
+        return _REPORTED.search(before) is not None
+
     def clause_is(self, sent: _Sentence, h: Hit) -> bool:
         """``h`` makes up its whole clause ("此前,", "Last year,")."""
         tail = self.full[h.end : min(sent.end, h.end + 2)]
@@ -229,7 +240,8 @@ class _Context:
         blockers = [
             h
             for h in sent.hits
-            if h.kind == "background" or (h.kind == "veto" and h.value in _CLAUSE_VETOES)
+            if (h.kind == "background" and not self.reported_speech(sent, h))
+            or (h.kind == "veto" and h.value in _CLAUSE_VETOES)
         ]
         lead = len(self.full[sent.start : sent.end]) - len(
             self.full[sent.start : sent.end].lstrip()
@@ -610,6 +622,8 @@ class _Context:
                     video += 2
                 elif entry.sector == "other":
                     other += 1
+        if any(h.kind == "veto" and h.value == "fund_close" for h in self.hits):
+            video, other = 0.0, max(other, 1.0)  # the subject is an investor, not a startup
         stock = [h for h in self.hits if h.kind == "veto" and h.value == "stock"]
         self.note_sector(self.hits)
         is_video = video >= 2 and video >= other
