@@ -34,6 +34,16 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
+_AFFILIATE = re.compile(
+    r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
+    r"veterans?|engineers?|researchers?|employees?|staff(?:ers)?|ceo|cto|高管|创始人|联合创始人|"
+    r"前员工|员工|工程师|研究员|负责人|核心成员|团队成员|出身)"
+)
+# a sentence about the company named before: "Its model ...", "The startup ...", "该公司…"
+_REFERS_BACK_START = re.compile(
+    r"\s*(?:(?:its|it|the (?:company|startup|firm|platform)|this startup)\b|该公司|公司|其|该平台)"
+)
 _REPORTED = re.compile(
     r"\b(?:said|says|announced|announces|confirmed|confirms|disclosed|revealed|told [a-z]+)\b"
     r"[^,.;]{0,30}$"
@@ -310,7 +320,7 @@ class _Context:
     def find_company(
         self, sent: _Sentence, cues: list[Hit]
     ) -> tuple[str | None, CompanyEntry | None]:
-        known = [h for h in sent.hits if h.kind == "company"]
+        known = [h for h in sent.hits if h.kind == "company" and not self.affiliation(h)]
         verbs = [h for h in cues if h.kind in ("verb_subject", "verb_object")]
         anchor = verbs[0] if verbs else cues[0]
         if known:
@@ -341,6 +351,13 @@ class _Context:
             if name:
                 return name, self.d.companies.lookup(name)
         return None, None
+
+    def affiliation(self, h: Hit) -> bool:
+        """ "former Runway executive", "前快手高管", "Synthesia's co-founder": the company only
+        describes a person, it is not the subject."""
+        before = self.folded[max(0, h.start - 8) : h.start]
+        after = self.folded[h.end : h.end + 24]
+        return bool(_FORMER.search(before) or _AFFILIATE.match(after))
 
     def refers_back(self, sent: _Sentence, h: Hit) -> bool:
         book = self.d.companies
@@ -601,8 +618,11 @@ class _Context:
         region: list[Hit] = [h for h in self.hits if h.end <= self.title_end]
         name = self.d._folder.fold(event.company or "")
         for sent in sentences:
-            if any(sent is g for g, _ in gathered) or (
-                name and name in self.folded[sent.start : sent.end]
+            text = self.folded[sent.start : sent.end]
+            if (
+                any(sent is g for g, _ in gathered)
+                or (name and name in text)
+                or _REFERS_BACK_START.match(text)
             ):
                 region += sent.hits
         video, other = self.weights(region)
