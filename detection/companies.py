@@ -73,6 +73,9 @@ _ZH_PRONOUNS = (
 )  # fmt: skip
 
 
+_MISSING = object()
+
+
 class CompanyBook:
     def __init__(
         self,
@@ -85,6 +88,7 @@ class CompanyBook:
         self.entries = tuple(entries)
         self._suffixes = sorted({fold(s) for s in legal_suffixes}, key=len, reverse=True)
         self._stop = {fold(s) for s in stopwords}
+        self._lookup_cache: dict[str, object] = {}
         self._by_name: dict[str, CompanyEntry] = {}
         self._by_stripped: dict[str, CompanyEntry] = {}
         for entry in self.entries:
@@ -113,6 +117,14 @@ class CompanyBook:
         return name
 
     def lookup(self, name: str) -> CompanyEntry | None:
+        hit = self._lookup_cache.get(name, _MISSING)
+        if hit is _MISSING:
+            if len(self._lookup_cache) > 4096:
+                self._lookup_cache.clear()
+            hit = self._lookup_cache[name] = self._lookup(name)
+        return hit  # type: ignore[return-value]
+
+    def _lookup(self, name: str) -> CompanyEntry | None:
         folded = self._fold(name).strip()
         return self._by_name.get(folded) or self._by_stripped.get(self._strip(folded))
 

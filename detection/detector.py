@@ -197,6 +197,7 @@ class _Context:
         self.title_end = title_end
         self.lang = lang
         self.matched: list[str] = []
+        self._money_cache: dict[tuple, tuple[list[Money], list[Money]]] = {}
 
     # -- helpers -----------------------------------------------------------------------------
     def note(self, item: str) -> None:
@@ -272,6 +273,13 @@ class _Context:
 
     def eligible_money(self, sent: _Sentence, cues: list[Hit]) -> tuple[list[Money], list[Money]]:
         """(round amounts, valuation amounts) in the sentence."""
+        cache_key = (sent.start, tuple((c.start, c.kind) for c in cues))
+        cached = self._money_cache.get(cache_key)
+        if cached is None:
+            cached = self._money_cache[cache_key] = self._eligible_money(sent, cues)
+        return cached
+
+    def _eligible_money(self, sent: _Sentence, cues: list[Hit]) -> tuple[list[Money], list[Money]]:
         text = self.folded[sent.start : sent.end]
         amounts: list[Money] = []
         valuations: list[Money] = []
@@ -442,6 +450,8 @@ class _Context:
                 if event is not None and not other_seen and self.valuation_only(sent):
                     gathered.append((sent, []))  # "The round values the company at $600m."
                 continue
+            if other_seen and event is not None and not self.mentions(sent, event, key):
+                continue  # after another company's raise, only sentences naming ours count
             cues = self.valid_cues(sent)
             strong = [h for h in cues if h.kind == "funding"]
             amounts: list[Money] = []
@@ -491,6 +501,12 @@ class _Context:
                 continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))
         return event, gathered
+
+    def mentions(self, sent: _Sentence, event: _Event, key: str | None) -> bool:
+        name = self.d._folder.fold(event.company or "")
+        if name and name in self.folded[sent.start : sent.end]:
+            return True
+        return any(h.kind == "company" and h.value.key == key for h in sent.hits)
 
     def valuation_only(self, sent: _Sentence) -> bool:
         if not any(h.kind == "valuation" for h in sent.hits):
