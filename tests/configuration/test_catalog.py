@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
 
 from configuration import CatalogError, FeedSource, SiteSource, load_catalog
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 GOOD_SITE = """
 - name: demo_site
