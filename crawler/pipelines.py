@@ -3,12 +3,16 @@ ITEM_PIPELINES; every article is stored in a transaction of its own."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler import store_worker
 from crawler.dates import parse_published
 from crawler.items import ArticleItem
 from crawler.resources import resources
@@ -81,14 +85,33 @@ class DetectPipeline(_Component):
 
 
 class StorePipeline(_Component):
-    """Hand the article to storage.ingest_article, one transaction per article."""
+    """Hand the article to storage.ingest_article, one transaction per article.
+
+    The writes run on one writer thread per spider (FUNDWATCH_STORE_WORKER = "thread", the
+    default: database waits overlap with fetching) or in one child process ("process": the
+    Python work of fingerprinting and the ORM runs on another core; it measured slower on two
+    busy cores, see bench/crawl.py --store process).
+    """
 
     def open_spider(self) -> None:
-        self.channels = resources().alert_channels
+        settings = resources().settings
+        mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "thread")
+        self.writer: Executor
+        if mode == "process":
+            self.writer = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=store_worker.init_worker,
+                initargs=(settings,),
+            )
+        else:
+            store_worker.init_worker(settings)
+            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        from storage.ingest import ingest_article
+    def close_spider(self) -> None:
+        self.writer.shutdown(wait=True)
 
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
         record = ArticleRecord(
             url=item.url,
             source=item.source,
@@ -103,11 +126,10 @@ class StorePipeline(_Component):
             detection=item.detection,
         )
         try:
-            with resources().sessions.begin() as session:
-                result = ingest_article(session, record, alert_channels=self.channels)
+            result = await asyncio.wrap_future(self.writer.submit(store_worker.store, record))
         except Exception as exc:  # one bad article must not end the crawl
             self.count("errors")
-            log.exception("%s: could not store %s", item.source, item.url)
+            log.error("%s: could not store %s: %s", item.source, item.url, exc)
             raise DropItem(f"{item.source}: could not store {item.url}: {exc}") from exc
         if result.status == "new":
             self.count("new")

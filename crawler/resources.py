@@ -1,5 +1,6 @@
 """What every spider, middleware and pipeline of one crawl process shares: fundwatch settings,
-the catalog, the database sessions, the detector and the alert channels.
+the catalog, the database sessions, and the detector (alert channels are loaded by the
+writer, crawler.store_worker).
 
 Built once per process (a `fundwatch crawl --all` runs several spiders in one process).
 """
@@ -7,7 +8,6 @@ Built once per process (a `fundwatch crawl --all` runs several spiders in one pr
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,15 +38,6 @@ class CrawlResources:
         from detection import load_detector
 
         return load_detector(self.settings.detection_vocab)
-
-    @cached_property
-    def alert_channels(self) -> Sequence[Any]:
-        """Alert channels from configuration.alerts, when that module is installed."""
-        try:
-            from configuration.alerts import load_channels  # type: ignore[import-not-found]
-        except ImportError:
-            return ()
-        return tuple(load_channels(self.settings))
 
 
 _RESOURCES: CrawlResources | None = None

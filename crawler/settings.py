@@ -51,6 +51,10 @@ FUNDWATCH_BLOCK_PRIVATE_ADDRESSES = True
 # Extra hosts allowed even when they resolve to a private address.
 FUNDWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
+# Where StorePipeline writes articles: "thread" (a writer thread) or "process" (a child
+# process, another core).
+FUNDWATCH_STORE_WORKER = "thread"
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.guard.AddressGuardMiddleware": 50,
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
