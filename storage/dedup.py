@@ -9,10 +9,11 @@ characters replaced at random: median 11, 95th percentile 17. Different stories 
 bits even when they share a site's boilerplate or are two rounds of the same company told by the
 same outlet. Raise it to catch heavier rewrites, at the risk of merging same-template stories.
 
-A candidate must also share LSH bands: at least two for `max_distance`; one shared band only
-counts within `DEFAULT_ONE_BAND_DISTANCE` = 10 bits. Measured with bench/dedup.py (synthetic news
-with Zipf word frequencies): 8 %-reworded copies share 2-8 of the 8 bands (97 % share two or
-more); unrelated articles that share a band share exactly one and lie 15-39 bits away.
+A candidate must also share LSH bands: two bands and at most `DEFAULT_TWO_BAND_DISTANCE` = 16
+bits, or three or more bands and at most 18 bits. Measured with bench/dedup.py (synthetic news
+with Zipf word frequencies, 100,000 stored articles): of 300 copies with 8 % of the words swapped
+and a header and footer added, 97 % share two or more of the 8 bands and lie 3-19 bits away; the
+few unrelated articles that share two bands and lie within 18 bits lie 17-18 bits away.
 """
 
 from __future__ import annotations
@@ -20,32 +21,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.fingerprints import BANDS, Fingerprint, Sketch, hamming, to_unsigned
 from storage.models import Article
 
 DEFAULT_MAX_DISTANCE = 18
-DEFAULT_ONE_BAND_DISTANCE = 10
+DEFAULT_TWO_BAND_DISTANCE = 16
 _BAND_COLUMNS = [getattr(Article, f"lsh_band{i}") for i in range(BANDS)]
 
 
 @dataclass(frozen=True)
 class DedupSettings:
-    """A candidate is a near duplicate when it shares at least two LSH bands and its SimHash is
-    within `max_distance` bits, or shares one band and is within `one_band_distance` bits."""
+    """A stored article is a near duplicate when it shares at least two LSH bands and its SimHash
+    is within `two_band_distance` bits, or shares three or more bands and is within
+    `max_distance` bits."""
 
     max_distance: int = DEFAULT_MAX_DISTANCE  # 0 disables near-duplicate matching
-    one_band_distance: int = DEFAULT_ONE_BAND_DISTANCE
+    two_band_distance: int = DEFAULT_TWO_BAND_DISTANCE
 
     def __post_init__(self) -> None:
-        for name in ("max_distance", "one_band_distance"):
+        for name in ("max_distance", "two_band_distance"):
             value = getattr(self, name)
             if not 0 <= value <= 64:
                 raise ValueError(
                     f"near-duplicate {name} must be between 0 and 64 bits, got {value}"
                 )
+
+    def limit(self, shared_bands: int) -> int:
+        if shared_bands < 2:
+            return -1
+        if shared_bands == 2:
+            return min(self.two_band_distance, self.max_distance)
+        return self.max_distance
 
 
 @dataclass(frozen=True)
@@ -68,23 +77,41 @@ def find_exact(session: Session, content_hash: str) -> int | None:
     return row.duplicate_of or row.id
 
 
-def near_candidates(session: Session, sketch: Sketch) -> list[tuple[int, int, int | None, int]]:
-    """(id, unsigned simhash, duplicate_of, shared bands) of stored articles sharing a band."""
-    condition = or_(
-        *(column == band for column, band in zip(_BAND_COLUMNS, sketch.bands, strict=True))
-    )
-    rows = session.execute(
-        select(Article.id, Article.simhash, Article.duplicate_of, *_BAND_COLUMNS).where(condition)
-    ).all()
-    out = []
-    for row in rows:
-        if row.simhash is None:
-            continue
-        shared = sum(
-            1 for mine, theirs in zip(sketch.bands, row[3:], strict=True) if mine == theirs
+def _candidates_statement() -> Select:
+    """Built once: one probe per band index returns only ids (index-only: no table rows are read
+    for the many articles that share a single band); rows are fetched for the ids that share
+    enough bands."""
+    probes = union_all(
+        *(
+            select(Article.id.label("id")).where(column == bindparam(f"band{i}"))
+            for i, column in enumerate(_BAND_COLUMNS)
         )
-        out.append((row.id, to_unsigned(row.simhash), row.duplicate_of, shared))
-    return out
+    ).subquery()
+    hits = (
+        select(probes.c.id, func.count().label("shared"))
+        .group_by(probes.c.id)
+        .having(func.count() >= bindparam("min_shared"))
+        .subquery()
+    )
+    return (
+        select(Article.id, Article.simhash, Article.duplicate_of, hits.c.shared)
+        .join(hits, Article.id == hits.c.id)
+        .where(Article.simhash.is_not(None))
+    )
+
+
+_CANDIDATES = _candidates_statement()
+
+
+def near_candidates(
+    session: Session, sketch: Sketch, min_shared: int = 2
+) -> list[tuple[int, int, int | None, int]]:
+    """(id, unsigned simhash, duplicate_of, shared bands) of stored articles sharing at least
+    `min_shared` LSH bands."""
+    params: dict[str, int] = {f"band{i}": band for i, band in enumerate(sketch.bands)}
+    params["min_shared"] = min_shared
+    rows = session.execute(_CANDIDATES, params).all()
+    return [(row.id, to_unsigned(row.simhash), row.duplicate_of, row.shared) for row in rows]
 
 
 def find_near(session: Session, sketch: Sketch, settings: DedupSettings) -> tuple[int, int] | None:
@@ -92,8 +119,7 @@ def find_near(session: Session, sketch: Sketch, settings: DedupSettings) -> tupl
     best: tuple[int, int] | None = None  # (distance, root id)
     for article_id, value, duplicate_of, shared in near_candidates(session, sketch):
         distance = hamming(value, sketch.simhash)
-        limit = settings.max_distance if shared >= 2 else settings.one_band_distance
-        if distance > min(limit, settings.max_distance):
+        if distance > settings.limit(shared):
             continue
         candidate = (distance, duplicate_of or article_id)
         if best is None or candidate < best:

@@ -9,8 +9,9 @@ character (Han, kana, hangul) or one whole Latin/digit word: Chinese is shingled
 English by words, and mixed text works without a segmenter. Each article gets a `Sketch`:
 
 - eight MinHash LSH bands (`BANDS` x `ROWS_PER_BAND` minima, each band hashed to 31 bits), stored
-  in indexed columns: two texts whose shingle sets have Jaccard similarity J share at least one
-  band with probability 1 - (1 - J^2)^8 (J = 0.6: 0.98, J = 0.7: 0.996, J = 0.1: 0.08);
+  in indexed columns: two texts whose shingle sets have Jaccard similarity J share a band with
+  probability J^2 each, so at least two of the eight (what dedup asks for) with probability
+  0.84 for J = 0.6, 0.96 for J = 0.7, 0.996 for J = 0.8, and 0.003 for J = 0.1;
 - a 64-bit SimHash (shingles weighted by frequency) that verifies a candidate by Hamming distance.
 
 Why not a SimHash pigeonhole lookup alone: measured on our rewritten ("spun") test texts, a story
