@@ -13,6 +13,7 @@ change (round, amount, valuation or lead investors newly known or changed) incre
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -147,13 +148,21 @@ def find_event(
     ).one()
 
 
+def _name_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def _add_names(existing: list[str], new: Sequence[str]) -> tuple[list[str], bool]:
-    known = {name.casefold() for name in existing}
+    """Append names not known yet; a name containing a known one, or contained in it, is known
+    (北岬资本 and 北岬资本(领投), PixVerse and pixverse)."""
+    keys = [_name_key(name) for name in existing]
     merged = list(existing)
     for name in new:
-        if name and name.casefold() not in known:
-            merged.append(name)
-            known.add(name.casefold())
+        key = _name_key(name)
+        if not key or any(key in known or known in key for known in keys):
+            continue
+        merged.append(name)
+        keys.append(key)
     return merged, len(merged) != len(existing)
 
 

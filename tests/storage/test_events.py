@@ -111,8 +111,8 @@ def test_outlets_in_two_languages_join_one_event(sessions: sessionmaker[Session]
         company="Xingying Tech",
         amount=13_800_000.0,
         currency="USD",
-        investors=["Evergreen Capital"],
-        lead_investors=["青松资本"],
+        investors=["Evergreen Capital", "远山创投（跟投）"],
+        lead_investors=["青松资本(领投)"],
     )
     assert english.event_id == first.event_id
     assert not english.event_created and not english.event_changed
