@@ -135,6 +135,10 @@ def main() -> None:
     if stored == 0:
         seconds = fill(sessions, corpus, args.articles)
         print(f"filled {args.articles:,} articles in {seconds:.1f} s")
+        # as autovacuum would after a bulk load (PostgreSQL index-only scans need it)
+        analyze = "VACUUM ANALYZE articles" if engine.dialect.name == "postgresql" else "ANALYZE"
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(analyze)
         stored = args.articles
     elif stored != args.articles:
         sys.exit(f"{url} holds {stored:,} articles, not {args.articles:,}: use an empty database")
@@ -166,8 +170,11 @@ def main() -> None:
         f"memory: tracemalloc peak during lookups {peak / 1024:.0f} KiB, max RSS {rss_mb:.0f} MiB"
     )
     if engine.dialect.name == "sqlite":
-        size = os.path.getsize(engine.url.database or "")
-        print(f"SQLite file: {size / 1e6:.1f} MB")
+        database = engine.url.database or ""
+        size = sum(
+            os.path.getsize(path) for path in (database, database + "-wal") if os.path.exists(path)
+        )
+        print(f"SQLite file (with its WAL): {size / 1e6:.1f} MB")
     engine.dispose()
     folder.cleanup()
 
