@@ -87,21 +87,29 @@ def article_values(record: ArticleRecord) -> dict[str, Any]:
     return values
 
 
+_ARTICLES = Article.__table__
+_INSERT_IGNORING_KNOWN_URL = {
+    name: insert(_ARTICLES)
+    .on_conflict_do_nothing(index_elements=["url_key"])
+    .returning(_ARTICLES.c.id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
+def insert_values(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert prepared column values (see article_values) unless the URL key is stored already;
+    return the new id or None. The statement is built once, so SQLAlchemy's compiled cache
+    serves every call."""
+    statement = _INSERT_IGNORING_KNOWN_URL[session.get_bind().dialect.name]
+    return session.execute(statement, values).scalar_one_or_none()
+
+
 def insert_article(session: Session, record: ArticleRecord, **extra: Any) -> int | None:
     """Insert unless the canonical URL is stored already; return the new id or None.
 
     `extra` sets further columns (content hash, fingerprint, duplicate_of, event_id).
     """
-    values = article_values(record) | extra
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(Article)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["url_key"])
-        .returning(Article.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    return insert_values(session, article_values(record) | extra)
 
 
 def stored_url_keys(session: Session, keys: list[str]) -> set[str]:

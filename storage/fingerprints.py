@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ BANDS = 8
 ROWS_PER_BAND = 2
 _BAND_MASK = 0x7FFF_FFFF  # fits a signed 32-bit INTEGER column
 _HASH_LAYOUT = struct.Struct(f"<{BANDS * ROWS_PER_BAND}I")  # 64 bytes: blake2b's largest digest
+_DIGEST = _HASH_LAYOUT.size
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _UNITS = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
@@ -68,52 +70,56 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[str]:
     parts = units(text)
     if len(parts) < size:
         return Counter()
-    return Counter("\x1f".join(parts[i : i + size]) for i in range(len(parts) - size + 1))
+    return Counter(map("\x1f".join, zip(*(parts[k:] for k in range(size)), strict=False)))
 
 
-def _shingle_hashes(counts: Counter[str]) -> list[tuple[int, ...]]:
-    """Per shingle: the 64-bit SimHash input, then BANDS * ROWS_PER_BAND 32-bit MinHash values
-    (the SimHash input is the first 8 bytes of the same digest: one hash call per shingle)."""
-    rows = []
-    for shingle in counts:
-        digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=_HASH_LAYOUT.size).digest()
-        rows.append((int.from_bytes(digest[:8], "little"), *_HASH_LAYOUT.unpack(digest)))
-    return rows
+def _digests(counts: Counter[str]) -> bytes:
+    """One 64-byte blake2b digest per shingle, concatenated: bytes 0-7 are the SimHash input
+    (little-endian), and the digest read as 16 little-endian 32-bit words gives the MinHash
+    values, so one hash call per shingle serves both."""
+    return b"".join(
+        [
+            hashlib.blake2b(shingle.encode("utf-8"), digest_size=_DIGEST).digest()
+            for shingle in counts
+        ]
+    )
 
 
-def _simhash(rows: list[tuple[int, ...]], weights: list[int]) -> int:
-    """Per-bit weighted vote, counted with a bit-sliced adder: `levels[j]` holds bit j of the
-    64 per-position counters, so adding one hash costs a few integer operations."""
-    levels: list[int] = []
-    total = 0
-    for row, weight in zip(rows, weights, strict=True):
-        value = row[0]
-        total += weight
-        level = 0
-        while weight:
-            if weight & 1:
-                carry = value
-                j = level
-                while carry:
-                    while len(levels) <= j:
-                        levels.append(0)
-                    levels[j], carry = levels[j] ^ carry, levels[j] & carry
-                    j += 1
-            weight >>= 1
-            level += 1
+# _BIT_TABLES[bit] maps a byte to 1 if that bit is set in it, else to 0 (for bytes.translate)
+_BIT_TABLES = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
+
+
+def _simhash(digests: bytes, weights: list[int]) -> int:
+    """Per-bit weighted vote over the shingles' 64-bit hashes, counted in C: each byte position
+    is sliced out as one column, and bytes.translate + count give how many set each bit."""
+    prefixes = b"".join(
+        [
+            digests[i : i + 8] * weight
+            for i, weight in zip(range(0, len(digests), _DIGEST), weights, strict=True)
+        ]
+    )
+    total = len(prefixes) // 8
     result = 0
-    for bit in range(64):
-        count = 0
-        for j, level_bits in enumerate(levels):
-            count |= ((level_bits >> bit) & 1) << j
-        if 2 * count > total:
-            result |= 1 << bit
+    for position in range(8):
+        column = prefixes[position::8]
+        for bit, table in enumerate(_BIT_TABLES):
+            if 2 * column.translate(table).count(1) > total:
+                result |= 1 << (8 * position + bit)
     return result
 
 
-def _lsh_bands(rows: list[tuple[int, ...]]) -> tuple[int, ...]:
+def _minima(digests: bytes) -> list[int]:
+    words = BANDS * ROWS_PER_BAND
+    if sys.byteorder == "little":
+        view = memoryview(digests).cast("I")
+        return [min(view[column::words]) for column in range(words)]
+    rows = [_HASH_LAYOUT.unpack_from(digests, i) for i in range(0, len(digests), _DIGEST)]
+    return [min(column) for column in zip(*rows, strict=True)]
+
+
+def _lsh_bands(digests: bytes) -> tuple[int, ...]:
     """MinHash LSH: band i is a 31-bit hash of ROWS_PER_BAND minima (each over its own hash)."""
-    minima = [min(column) for column in list(zip(*rows, strict=True))[1:]]
+    minima = _minima(digests)
     out = []
     for i in range(BANDS):
         chunk = minima[i * ROWS_PER_BAND : (i + 1) * ROWS_PER_BAND]
@@ -138,8 +144,8 @@ def sketch(
     counts = shingles(text, size)
     if len(counts) < min_shingles:
         return None
-    rows = _shingle_hashes(counts)
-    return Sketch(_simhash(rows, list(counts.values())), _lsh_bands(rows))
+    digests = _digests(counts)
+    return Sketch(_simhash(digests, list(counts.values())), _lsh_bands(digests))
 
 
 def simhash(text: str, *, size: int = SHINGLE_SIZE, min_shingles: int = MIN_SHINGLES) -> int | None:

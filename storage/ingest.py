@@ -24,7 +24,7 @@ from typing import Literal
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from storage.articles import ArticleRecord, article_values, insert_article
+from storage.articles import ArticleRecord, article_values, insert_values
 from storage.dedup import DedupSettings, find_duplicate
 from storage.events import EventSettings, Facts, record_article_event
 from storage.fingerprints import Fingerprint, fingerprint
@@ -92,7 +92,7 @@ def ingest_article(
     extra = print_.columns()
     if match is not None:
         extra["duplicate_of"] = match.original_id
-    article_id = insert_article(session, record, **extra)
+    article_id = insert_values(session, values | extra)
     if article_id is None:  # raced in despite the lock (cannot happen on either database)
         return IngestResult(article_id=None, status="seen_url")
 
