@@ -328,7 +328,7 @@ def main() -> None:
     parser.add_argument(
         "--store",
         choices=("process", "thread"),
-        default="thread",
+        default="process",
         help="FUNDWATCH_STORE_WORKER for the full crawl",
     )
     args = parser.parse_args()

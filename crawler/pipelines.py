@@ -87,15 +87,14 @@ class DetectPipeline(_Component):
 class StorePipeline(_Component):
     """Hand the article to storage.ingest_article, one transaction per article.
 
-    The writes run on one writer thread per spider (FUNDWATCH_STORE_WORKER = "thread", the
-    default: database waits overlap with fetching) or in one child process ("process": the
-    Python work of fingerprinting and the ORM runs on another core; it measured slower on two
-    busy cores, see bench/crawl.py --store process).
+    The writes run in one child process per spider (FUNDWATCH_STORE_WORKER = "process", the
+    default: fingerprinting and SQL run on another core while this process fetches and
+    extracts) or on one writer thread ("thread"); see bench/crawl.py --store.
     """
 
     def open_spider(self) -> None:
         settings = resources().settings
-        mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "thread")
+        mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
         self.writer: Executor
         if mode == "process":
             self.writer = ProcessPoolExecutor(
