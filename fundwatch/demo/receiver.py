@@ -11,8 +11,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from fundwatch.demo.server import LoopbackServer
 
 TOLERANCE_SECONDS = 300
 RECEIVER_PATH = "/hooks/fundwatch"
@@ -41,7 +43,7 @@ def signature_problem(secret: str, headers: dict[str, str], body: bytes) -> str 
     return "no signature matches"
 
 
-class WebhookReceiver:
+class WebhookReceiver(LoopbackServer):
     """POST endpoint on 127.0.0.1 (free port) that accepts signed deliveries with 204."""
 
     def __init__(self, secret: str, port: int = 0) -> None:
@@ -51,16 +53,11 @@ class WebhookReceiver:
         self.rejected: list[str] = []
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="demo-receiver", daemon=True
-        )
+        super().__init__(self._handler_class(), port, "demo-receiver")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{RECEIVER_PATH}"
+        return f"{self.origin}{RECEIVER_PATH}"
 
     @property
     def count(self) -> int:
@@ -77,21 +74,6 @@ class WebhookReceiver:
                     return False
                 self._arrived.wait(left)
             return True
-
-    def start(self) -> WebhookReceiver:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> WebhookReceiver:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _accept(self, headers: dict[str, str], body: bytes) -> int:
         problem = signature_problem(self.secret, headers, body)

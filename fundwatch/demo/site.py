@@ -6,16 +6,17 @@ import hashlib
 import re
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from fundwatch.demo.content import FEED_PATH, DemoContent
+from fundwatch.demo.server import LoopbackServer
 
 _LISTING = re.compile(r"^/(?P<slug>[a-z]+)/(?:page/(?P<page>\d+)/)?$")
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 
 
-class DemoSite:
+class DemoSite(LoopbackServer):
     """Serve `content` on 127.0.0.1:`port` (0: a free port) until `stop()`.
 
     Answers conditional GETs (ETag / If-None-Match) like a real site and counts the requests
@@ -26,36 +27,16 @@ class DemoSite:
         self.content = content
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="demo-site", daemon=True
-        )
+        super().__init__(self._handler_class(), port, "demo-site")
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     @property
     def served(self) -> int:
         with self._lock:
             return sum(self.requests.values())
-
-    def start(self) -> DemoSite:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> DemoSite:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _count(self, kind: str) -> None:
         with self._lock:
