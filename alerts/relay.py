@@ -25,6 +25,7 @@ from alerts.mail import send_email
 from alerts.payload import build_payload
 from alerts.webhook import send_webhook
 from configuration.alerts import EmailChannel, WebhookChannel
+from storage.models import AlertOutbox
 from storage.outbox import (
     claim_due,
     disabled_channels,
@@ -60,6 +61,19 @@ class _Claimed:
     message_id: str
     attempts: int
     created_at: datetime
+
+    @classmethod
+    def of(cls, row: AlertOutbox, created_at: datetime) -> _Claimed:
+        """A detached copy of a claimed outbox row; `created_at` starts its retry window."""
+        return cls(
+            row.id,
+            row.event_id,
+            row.channel,
+            row.revision,
+            row.message_id,
+            row.attempts,
+            created_at,
+        )
 
 
 def _lease_for(channel: Channel) -> float:
@@ -109,15 +123,7 @@ class Relay:
         while True:
             with self.sessions.begin() as session:
                 rows = [
-                    _Claimed(
-                        r.id,
-                        r.event_id,
-                        r.channel,
-                        r.revision,
-                        r.message_id,
-                        r.attempts,
-                        as_utc(r.created_at) or utcnow(),
-                    )
+                    _Claimed.of(r, as_utc(r.created_at) or utcnow())
                     for r in claim_due(
                         session, immediate, lease_seconds=self.lease_seconds, limit=self.batch_size
                     )
@@ -267,17 +273,9 @@ class Relay:
             for row in batch:
                 row.payload = {**(row.payload or {}), "digest": key}
                 row.next_attempt_at = now + timedelta(seconds=self.lease_seconds)
+            # the retry window of a digest starts when the digest is due
             claimed = [
-                _Claimed(
-                    r.id,
-                    r.event_id,
-                    r.channel,
-                    r.revision,
-                    r.message_id,
-                    r.attempts,
-                    # the retry window of a digest starts when the digest is due
-                    (as_utc(r.created_at) or now) + timedelta(seconds=period),
-                )
+                _Claimed.of(r, (as_utc(r.created_at) or now) + timedelta(seconds=period))
                 for r in batch
             ]
         stats.claimed += len(claimed)
