@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import Article, FundingEvent
+from storage.models import AlertAttempt, AlertOutbox
 from storage.outbox import enqueue_alerts
+from storage.timeutil import utcnow
 
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fundwatch-test-secret-32-bytes!!").decode()
 SMTP_PASSWORD = "smtp-pa55word-never-logged"
@@ -64,3 +68,25 @@ def add_event(
 def write_channels(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def outbox_rows(sessions: sessionmaker[Session]) -> list[AlertOutbox]:
+    """Every outbox row, in insertion order."""
+    with sessions() as session:
+        return list(session.scalars(select(AlertOutbox).order_by(AlertOutbox.id)))
+
+
+def outbox_attempts(sessions: sessionmaker[Session]) -> list[AlertAttempt]:
+    """Every recorded delivery attempt, in order."""
+    with sessions() as session:
+        return list(session.scalars(select(AlertAttempt).order_by(AlertAttempt.id)))
+
+
+def make_due(sessions: sessionmaker[Session]) -> None:
+    """Move every pending row's next attempt to now (instead of sleeping through the backoff)."""
+    with sessions.begin() as session:
+        session.execute(
+            update(AlertOutbox)
+            .where(AlertOutbox.status == "pending")
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from alert_certs import SelfSignedCert
-from alert_fixtures import SMTP_PASSWORD, add_event
+from alert_fixtures import SMTP_PASSWORD, add_event, make_due, outbox_attempts, outbox_rows
 from alert_receivers import SmtpSink
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.relay import Relay
 from configuration.alerts import EmailChannel, load_channels_file
-from storage.models import AlertAttempt, AlertOutbox
+from storage.models import AlertOutbox
 from storage.timeutil import utcnow
 
 
@@ -44,20 +44,6 @@ def _channel(tmp_path: Path, port: int, extra: str = "", ca: Path | None = None)
 
 def _sink(cert: SelfSignedCert) -> SmtpSink:
     return SmtpSink(tls=cert.server_context(), user="alerts", password=SMTP_PASSWORD)
-
-
-def _rows(sessions: sessionmaker[Session]) -> list[AlertOutbox]:
-    with sessions() as session:
-        return list(session.scalars(select(AlertOutbox).order_by(AlertOutbox.id)))
-
-
-def _make_due(sessions: sessionmaker[Session]) -> None:
-    with sessions.begin() as session:
-        session.execute(
-            update(AlertOutbox)
-            .where(AlertOutbox.status == "pending")
-            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-        )
 
 
 def test_sends_over_starttls_with_auth(
@@ -96,16 +82,15 @@ def test_transient_replies_are_retried_with_the_same_message_id_and_550_is_perma
         relay = Relay(sessions, [channel])
         for _ in range(4):
             assert relay.run_once().retried == 1
-            _make_due(sessions)
+            make_due(sessions)
         assert relay.run_once().sent == 1
         add_event(sessions, [channel], company="Other")
         sink.handler.replies = ["550 no such user"]
         assert relay.run_once().failed == 1
-    with sessions() as session:
-        attempts = list(session.scalars(select(AlertAttempt).order_by(AlertAttempt.id)))
+    attempts = outbox_attempts(sessions)
     assert [a.status_code for a in attempts] == [421, 450, 451, None, 250, 550]
     assert "timed out" in (attempts[3].error or "")
-    assert [r.status for r in _rows(sessions)] == ["sent", "failed"]
+    assert [r.status for r in outbox_rows(sessions)] == ["sent", "failed"]
     (raw,) = [m for m in sink.handler.messages if b"HeyGen" in m]
     assert len(sink.handler.messages) == 1  # the hang never reached 250 here
     message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -120,7 +105,7 @@ def test_no_starttls_offered_means_no_credentials_are_sent(
         add_event(sessions, [channel])
         assert Relay(sessions, [channel]).run_once().retried == 1
     assert sink.handler.auth_seen == [] and sink.handler.messages == []
-    assert "did not offer STARTTLS" in (_rows(sessions)[0].last_error or "")
+    assert "did not offer STARTTLS" in (outbox_rows(sessions)[0].last_error or "")
 
 
 def test_untrusted_certificate_is_refused(
@@ -131,7 +116,7 @@ def test_untrusted_certificate_is_refused(
         add_event(sessions, [channel])
         assert Relay(sessions, [channel]).run_once().retried == 1
     assert sink.handler.auth_seen == [] and sink.handler.messages == []
-    assert "certificate" in (_rows(sessions)[0].last_error or "")
+    assert "certificate" in (outbox_rows(sessions)[0].last_error or "")
 
 
 def test_daily_digest_sends_one_message_for_several_events(
@@ -148,10 +133,10 @@ def test_daily_digest_sends_one_message_for_several_events(
         sink.handler.replies = ["450 busy"]
         assert relay.run_once().retried == 3
         add_event(sessions, [channel], company="Delta")  # arrives after the batch was formed
-        _make_due(sessions)
+        make_due(sessions)
         assert relay.run_once().sent == 3
     (raw,) = sink.handler.messages
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["Subject"].startswith("3 AI-video funding rounds: Alpha raised $60M")
     assert message["Message-ID"] == "<fw-digest-1-3-mail@fundwatch.example>"
-    assert [r.status for r in _rows(sessions)] == ["sent", "sent", "sent", "pending"]
+    assert [r.status for r in outbox_rows(sessions)] == ["sent", "sent", "sent", "pending"]

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from alert_certs import SelfSignedCert
-from alert_fixtures import WEBHOOK_SECRET, add_event
+from alert_fixtures import WEBHOOK_SECRET, add_event, make_due, outbox_attempts, outbox_rows
 from alert_receivers import Behaviour, WebhookReceiver
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.relay import Relay
 from alerts.signing import verify
 from configuration.alerts import WebhookChannel, load_channels_file
-from storage.models import AlertAttempt, AlertOutbox
+from storage.models import AlertOutbox
 from storage.outbox import disabled_channels
 from storage.timeutil import as_utc, utcnow
 
@@ -32,26 +32,6 @@ def _channel(tmp_path: Path, url: str, extra: str = "") -> WebhookChannel:
     (channel,) = load_channels_file(path, {"FW_WEBHOOK_SECRET": WEBHOOK_SECRET})
     assert isinstance(channel, WebhookChannel)
     return channel
-
-
-def _rows(sessions: sessionmaker[Session]) -> list[AlertOutbox]:
-    with sessions() as session:
-        return list(session.scalars(select(AlertOutbox).order_by(AlertOutbox.id)))
-
-
-def _attempts(sessions: sessionmaker[Session]) -> list[AlertAttempt]:
-    with sessions() as session:
-        return list(session.scalars(select(AlertAttempt).order_by(AlertAttempt.id)))
-
-
-def _make_due(sessions: sessionmaker[Session]) -> None:
-    """Move every pending row's next attempt to now (instead of sleeping through the backoff)."""
-    with sessions.begin() as session:
-        session.execute(
-            update(AlertOutbox)
-            .where(AlertOutbox.status == "pending")
-            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-        )
 
 
 def test_delivers_a_signed_payload_once(
@@ -79,7 +59,7 @@ def test_delivers_a_signed_payload_once(
     titles = [a["title"] for a in data["articles"]]
     assert titles == ["HeyGen raises $60M", "HeyGen 完成6000万美元A轮融资"]
     assert {a["language"] for a in data["articles"]} == {"en", "zh-Hans"}
-    (row,) = _rows(sessions)
+    (row,) = outbox_rows(sessions)
     assert row.status == "sent" and row.attempts == 1 and row.sent_at is not None
 
 
@@ -93,14 +73,14 @@ def test_server_errors_are_retried_with_the_same_id_and_a_fresh_signature(
     )
     relay = Relay(sessions, [channel])
     assert relay.run_once().retried == 1
-    (row,) = _rows(sessions)
+    (row,) = outbox_rows(sessions)
     assert row.status == "pending" and row.attempts == 1 and "HTTP 500" in (row.last_error or "")
     delay = (as_utc(row.next_attempt_at) - utcnow()).total_seconds()
     assert 15 < delay < 40  # first backoff step: 30 s ± 20 % jitter
-    _make_due(sessions)
+    make_due(sessions)
     assert relay.run_once().retried == 1  # 302 is a failure and is not followed
-    assert "redirect" in (_rows(sessions)[0].last_error or "")
-    _make_due(sessions)
+    assert "redirect" in (outbox_rows(sessions)[0].last_error or "")
+    make_due(sessions)
     assert relay.run_once().sent == 1
     assert len(receiver.received) == 3 and all(
         r.path.startswith("/hook") for r in receiver.received
@@ -112,7 +92,7 @@ def test_server_errors_are_retried_with_the_same_id_and_a_fresh_signature(
     )
     for hit in receiver.received:
         verify(WEBHOOK_SECRET, hit.headers, hit.body)
-    outcomes = [(a.outcome, a.status_code) for a in _attempts(sessions)]
+    outcomes = [(a.outcome, a.status_code) for a in outbox_attempts(sessions)]
     assert outcomes == [("retry", 500), ("retry", 302), ("sent", 200)]
 
 
@@ -123,7 +103,7 @@ def test_429_honours_retry_after(
     add_event(sessions, [channel])
     receiver.plan(Behaviour(429, {"retry-after": "7200"}))
     Relay(sessions, [channel]).run_once()
-    (row,) = _rows(sessions)
+    (row,) = outbox_rows(sessions)
     delay = (as_utc(row.next_attempt_at) - utcnow()).total_seconds()
     assert 7100 < delay <= 7200
 
@@ -141,7 +121,7 @@ def test_410_disables_the_channel_and_other_4xx_fail_permanently(
     receiver.plan(Behaviour(410))
     stats = relay.run_once()
     assert stats.disabled == 1
-    assert [r.status for r in _rows(sessions)] == ["failed", "failed", "failed"]
+    assert [r.status for r in outbox_rows(sessions)] == ["failed", "failed", "failed"]
     with sessions() as session:
         assert "410" in (disabled_channels(session)["hook"] or "")
     add_event(sessions, [channel], company="Four")
@@ -156,7 +136,7 @@ def test_slow_drip_is_cut_at_the_total_deadline(
     add_event(sessions, [channel])
     receiver.plan(Behaviour(drip=True))  # 60 bytes, one every 0.5 s: 30 s without a deadline
     assert Relay(sessions, [channel]).run_once().retried == 1
-    (attempt,) = _attempts(sessions)
+    (attempt,) = outbox_attempts(sessions)
     assert "deadline" in (attempt.error or "")
     assert attempt.duration_ms is not None and attempt.duration_ms < 10_000
 
@@ -170,13 +150,13 @@ def test_receiver_down_then_up_delivers_exactly_once(
     relay = Relay(sessions, [channel])
     for _ in range(3):
         assert relay.run_once().retried == 1
-        _make_due(sessions)
+        make_due(sessions)
     receiver.start()
     assert relay.run_once().sent == 1
-    _make_due(sessions)
+    make_due(sessions)
     assert relay.run_once().claimed == 0
     assert len(receiver.received) == 1
-    assert [a.outcome for a in _attempts(sessions)] == ["retry"] * 3 + ["sent"]
+    assert [a.outcome for a in outbox_attempts(sessions)] == ["retry"] * 3 + ["sent"]
 
 
 def test_retries_end_after_the_retry_window(
@@ -188,7 +168,7 @@ def test_retries_end_after_the_retry_window(
         session.execute(update(AlertOutbox).values(created_at=utcnow() - timedelta(hours=25)))
     receiver.plan(Behaviour(503))
     assert Relay(sessions, [channel]).run_once().failed == 1
-    assert _rows(sessions)[0].status == "failed"
+    assert outbox_rows(sessions)[0].status == "failed"
 
 
 def test_untrusted_certificate_is_refused_and_a_configured_ca_is_used(
@@ -200,10 +180,10 @@ def test_untrusted_certificate_is_refused_and_a_configured_ca_is_used(
         channel = _channel(tmp_path, server.url)
         add_event(sessions, [channel])
         assert Relay(sessions, [channel]).run_once().retried == 1
-        assert "CERTIFICATE_VERIFY_FAILED" in (_rows(sessions)[0].last_error or "")
+        assert "CERTIFICATE_VERIFY_FAILED" in (outbox_rows(sessions)[0].last_error or "")
         assert server.received == []
         trusted = _channel(tmp_path, server.url, f"  ca_file: {test_cert.cert_file}\n")
-        _make_due(sessions)
+        make_due(sessions)
         assert Relay(sessions, [trusted]).run_once().sent == 1
         assert len(server.received) == 1
     finally:
@@ -222,7 +202,7 @@ def test_no_secret_reaches_the_logs(
     receiver.plan(Behaviour(500), Behaviour(410))
     relay = Relay(sessions, [channel])
     relay.run_once()
-    _make_due(sessions)
+    make_due(sessions)
     relay.run_once()
     text = caplog.text
     assert "fw-1-0-hook" in text or "hook" in text
