@@ -181,6 +181,23 @@ class CatalogSpider(Spider):
             fetched_at=utcnow(),
         )
 
+    def item_over_fallback(
+        self,
+        fallback: ArticleItem,
+        extracted: Extracted,
+        extracted_by: str,
+        template: SiteSource | None,
+    ) -> ArticleItem:
+        """The fetched article of a feed or sitemap entry, completed from the entry (`fallback`):
+        its title when the page has none, its timestamp when the page has no date."""
+        item = self.make_item(fallback.url, extracted, extracted_by, template)
+        item.title = item.title or fallback.title
+        if extracted_by == "generic":  # the entry's timestamp beats a guessed page date
+            item.published = fallback.published or item.published
+        else:
+            item.published = item.published or fallback.published
+        return item
+
     def article_request(self, url: str, **cb_kwargs: Any) -> Request:
         return Request(
             url,

@@ -143,12 +143,7 @@ class FeedSpider(CatalogSpider):
             log.info("%s: using the feed summary for %s", self.name, fallback.url)
             yield fallback
             return
-        item = self.make_item(fallback.url, extracted, how, template)
-        item.title = item.title or fallback.title
-        if how == "generic":  # the feed's timestamp is more precise than a guessed page date
-            item.published = fallback.published or item.published
-        else:
-            item.published = item.published or fallback.published
+        item = self.item_over_fallback(fallback, extracted, how, template)
         item.author = item.author or fallback.author
         yield item
 

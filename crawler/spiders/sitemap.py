@@ -19,6 +19,7 @@ from scrapy.utils.gz import gunzip
 
 from configuration import SitemapSource
 from crawler.extraction import Extracted
+from crawler.items import ArticleItem
 from crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
@@ -123,16 +124,10 @@ class SitemapSpider(CatalogSpider):
                 cb_kwargs={"fallback": fallback},
             )
 
-    def parse_entry_article(self, response: Response, fallback: Any) -> Iterator[Any]:
+    def parse_entry_article(self, response: Response, fallback: ArticleItem) -> Iterator[Any]:
         extracted, how, template = self.extract(response)
         if not extracted.title and not extracted.body.strip():
             self.count("errors")
             log.warning("%s: no article found on %s", self.name, response.url)
             return
-        item = self.make_item(fallback.url, extracted, how, template)
-        item.title = item.title or fallback.title
-        if how == "generic":  # the feed's timestamp is more precise than a guessed page date
-            item.published = fallback.published or item.published
-        else:
-            item.published = item.published or fallback.published
-        yield item
+        yield self.item_over_fallback(fallback, extracted, how, template)
