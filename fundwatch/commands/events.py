@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fundwatch.commands.stories import since_date
+from fundwatch.arguments import since_date
 from fundwatch.tables import FORMATS, render
 
 HEADERS = (
