@@ -69,14 +69,7 @@ class DaemonLock:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
             self._file = None
-        if self._connection is not None:
-            # closing ends the session, which releases the lock (a dead server released it)
-            with contextlib.suppress(Exception):
-                self._connection.close()
-            self._connection = None
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        self._drop_connection()
 
     def __enter__(self) -> DaemonLock:
         self.acquire()
@@ -133,6 +126,17 @@ class DaemonLock:
             )
         self._engine, self._connection = engine, connection
 
+    def _drop_connection(self) -> None:
+        """Close the lock connection and its engine (if any); ending the session releases the
+        lock, and a server that died already released it."""
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     @staticmethod
     def _postgres_holder(connection: Connection) -> str:
         key = PG_DAEMON_LOCK_KEY
@@ -165,12 +169,7 @@ class DaemonLock:
                 self._connection.commit()
                 return True
             except Exception:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
-                if self._engine is not None:
-                    self._engine.dispose()
-                    self._engine = None
+                self._drop_connection()
         try:
             self._acquire_postgres()
         except DaemonAlreadyRunning as exc:
