@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 
 from .companies import CompanyBook
 from .fx import FxTable
+from .investor_names import InvestorBook
 from .investors import find_investors
 from .matcher import Hit, Matcher
 from .money import MIN_FUNDING_AMOUNT, Money, MoneyParser
 from .normalize import Folder, display
 from .result import Detection
 from .rounds import UNDISCLOSED, RoundMention, RoundParser
+from .script import ScriptTable
 from .vocab import CompanyEntry, Vocabulary
 
 _SENTENCE_END = re.compile(r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])\.\s+(?=[A-Z\"'“(])")
@@ -122,6 +124,8 @@ class Detector:
         self.companies = CompanyBook(
             vocab.companies, vocab.legal_suffixes, vocab.name_stopwords, fold
         )
+        self.investors = InvestorBook(vocab.investors, fold)
+        self._script = ScriptTable(vocab.t2s)
         self._patterns = tuple(
             (p, "ai_video" if sector == "ai_video" else "other", w)
             for p, sector, w in vocab.sector_patterns
@@ -139,6 +143,14 @@ class Detector:
     def company_key(self, name: str) -> str:
         """Canonical key for a company name, shared by all its known spellings."""
         return self.companies.key(name)
+
+    def detect_language(self, text: str) -> str | None:
+        """``"en"``, ``"zh-Hans"``, ``"zh-Hant"`` from the text itself, or None when unclear."""
+        return self._script.language(text)
+
+    def investor_key(self, name: str) -> str:
+        """Canonical key for an investor name (远澜资本 / 遠瀾資本, a16z / Andreessen Horowitz)."""
+        return self.investors.key(name)
 
     def detect(self, title: str, text: str, lang: str | None = None) -> Detection:
         title_d = display(title or "").replace("\n", " ")
@@ -566,13 +578,17 @@ class _Context:
                     self.note(f"round:{self.full[rounds[0].start : rounds[0].end].strip()}")
             zh = self.is_zh(sent.start, sent.end)
             lead, other = find_investors(
-                self.full[sent.start : sent.end], self.folded[sent.start : sent.end], zh
+                self.full[sent.start : sent.end],
+                self.folded[sent.start : sent.end],
+                zh,
+                self.d.investors,
             )
             leads += lead
             others += other
         company_key = self.d.companies.key(event.company or "")
-        lead_out = _dedupe(leads, self.d.companies.key, exclude=company_key)
-        investors = _dedupe(lead_out + others, self.d.companies.key, exclude=company_key)
+        lead_out, lead_keys, investors, investor_keys = self.d.investors.merge(
+            leads, others, lambda name: self.d.companies.key(name) == company_key
+        )
         if amount is not None:
             self.note(f"amount:{self.full[amount.start : amount.end].strip()}")
             amount = self.resolve_symbol(amount)
@@ -599,6 +615,8 @@ class _Context:
             valuation_usd=valuation_usd,
             investors=investors,
             lead_investors=lead_out,
+            investor_keys=investor_keys,
+            lead_investor_keys=lead_keys,
             matched=list(self.matched),
         )
 
@@ -695,14 +713,3 @@ def _is_range(before: str, after: str, found: list[Money], i: int) -> bool:
         return True
     return bool(i > 0 and re.search(r"(?:-|–|~|至|到|\bto|\band)\s*$", before)
                 and found[i - 1].end >= len(before) - 40)  # fmt: skip
-
-
-def _dedupe(names: list[str], key, exclude: str) -> list[str]:
-    seen: set[str] = {exclude}
-    out = []
-    for name in names:
-        k = key(name)
-        if k and k not in seen:
-            seen.add(k)
-            out.append(name)
-    return out

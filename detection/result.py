@@ -12,6 +12,9 @@ class Detection:
 
     ``flag`` is ``is_funding and is_ai_video``. ``amount`` is in the units of ``currency``
     (ISO 4217) as stated; ``amount_approximate`` marks "超4亿元", "亿级", "over $10m".
+    ``investor_keys`` / ``lead_investor_keys`` hold one key per name of ``investors`` /
+    ``lead_investors`` (same order), shared by every spelling of one investor (远澜资本 /
+    遠瀾資本; "X (Y)" and Y); consumers merge investor lists by them.
     ``matched`` lists the vocabulary terms and extractions that fired, as ``kind:term``.
     """
 
@@ -28,6 +31,8 @@ class Detection:
     valuation_usd: float | None = None
     investors: list[str] = field(default_factory=list)
     lead_investors: list[str] = field(default_factory=list)
+    investor_keys: list[str] = field(default_factory=list)
+    lead_investor_keys: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,5 +51,7 @@ class Detection:
             "valuation_usd": self.valuation_usd,
             "investors": list(self.investors),
             "lead_investors": list(self.lead_investors),
+            "investor_keys": list(self.investor_keys),
+            "lead_investor_keys": list(self.lead_investor_keys),
             "matched": list(self.matched),
         }

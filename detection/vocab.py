@@ -24,6 +24,18 @@ class CompanyEntry:
 
 
 @dataclass(frozen=True)
+class InvestorVocab:
+    """``investors.yaml``: what is not an investor name, and aliases of known investors."""
+
+    descriptors: tuple[str, ...] = ()
+    descriptor_heads: tuple[str, ...] = ()
+    not_name: tuple[str, ...] = ()
+    date_words: tuple[str, ...] = ()
+    legal_suffixes: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Everything the detector reads from data, validated."""
 
@@ -45,6 +57,7 @@ class Vocabulary:
     sector_patterns: tuple[tuple[re.Pattern[str], str, float], ...] = ()
     # symbol -> {currency: hint words}: "¥" is yen when the text speaks of Japan
     ambiguous_symbols: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    investors: InvestorVocab = field(default_factory=InvestorVocab)
 
 
 SECTORS = ("ai_video", "other", "mixed")
@@ -197,6 +210,26 @@ def _load_companies(directory: Path) -> tuple[tuple[CompanyEntry, ...], tuple[st
     return tuple(entries), suffixes, stop
 
 
+def _load_investors(directory: Path) -> InvestorVocab:
+    path = str(directory / "investors.yaml")
+    data = _read(directory, "investors.yaml")
+    lists = {
+        name: _term_lists(_need(data, path, name, (dict, list)), path, name)
+        for name in ("descriptors", "descriptor_heads", "not_name", "date_words")
+    }
+    suffixes = _strings(data.get("legal_suffixes"), path, "legal_suffixes")
+    raw = data.get("aliases") or []
+    if not isinstance(raw, list):
+        raise VocabError(f"{path}: field 'aliases' must be a list of name lists")
+    aliases = []
+    for i, group in enumerate(raw):
+        names = _strings(group, path, f"aliases[{i}]")
+        if len(names) < 2:
+            raise VocabError(f"{path}: field 'aliases[{i}]' must list at least two names")
+        aliases.append(names)
+    return InvestorVocab(**lists, legal_suffixes=suffixes, aliases=tuple(aliases))
+
+
 def load_vocabulary(directory: Path) -> Vocabulary:
     """Read and validate every vocabulary file in ``directory``."""
     directory = Path(directory)
@@ -270,4 +303,5 @@ def load_vocabulary(directory: Path) -> Vocabulary:
         name_stopwords=stop,
         sector_patterns=patterns,
         ambiguous_symbols=ambiguous,
+        investors=_load_investors(directory),
     )
