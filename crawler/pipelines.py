@@ -72,10 +72,16 @@ class NormalizePipeline(_Component):
 
 
 class DetectPipeline(_Component):
-    """Run the funding detector on title and body; store its verdict with the article."""
+    """Set the article's language from its own text (the source's language stays the default
+    when the text is unclear), run the funding detector on title and body, and store its
+    verdict (with one key per investor name) with the article."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         detector = resources().detector
+        language = detector.detect_language(f"{item.title}\n{item.body}")
+        if language and language != item.language:
+            self.count("language_from_text")
+            item.language = language
         detection = detector.detect(item.title, item.body, lang=item.language)
         result = dict(detection.to_dict())
         company = result.get("company")

@@ -7,12 +7,18 @@ names and languages) when it was seen within the window of the event and
   relative tolerance; or
 - a round is missing and an amount is missing too (the latest round of the company is meant).
 Different known rounds never join. The event keeps the best-known facts: gaps are filled, an
-approximate amount gives way to a precise one, investors and sources accumulate. A material
+approximate amount gives way to a precise one, investors and sources accumulate.
+
+Investors merge by the keys the detector gives each name (`investor_keys`, `lead_investor_keys`:
+远澜资本 and 遠瀾資本 share one); "X (Y)" also answers to Y's spelling, and the first-seen
+spelling is the one listed. The event remembers key -> listed name (`investor_keys`). Records
+without keys fall back to comparing names (NFKC, case and spaces folded). A material
 change (round, amount, valuation or lead investors newly known or changed) increments `revision`.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,11 +63,17 @@ class Facts:
     valuation_usd: float | None = None
     investors: list[str] = field(default_factory=list)
     lead_investors: list[str] = field(default_factory=list)
+    investor_keys: list[str] | None = None  # one per name of `investors`, when the record has them
+    lead_investor_keys: list[str] | None = None
 
     @classmethod
-    def from_values(cls, values: dict[str, Any]) -> Facts:
+    def from_values(cls, values: dict[str, Any], detection: dict[str, Any] | None = None) -> Facts:
+        """Facts from stored column values; `detection` (the record's detection dict) may add
+        the investor keys, which have no article column."""
         company = values.get("company") or None
         key = values.get("company_key") or (company.strip().casefold() if company else None)
+        investors = list(values.get("investors") or [])
+        leads = list(values.get("lead_investors") or [])
         round_ = values.get("round") or None
         if round_ is not None and round_.strip().lower() in UNKNOWN_ROUNDS:
             round_ = None
@@ -74,9 +86,20 @@ class Facts:
             amount_usd=values.get("amount_usd"),
             amount_approximate=bool(values.get("amount_approximate")),
             valuation_usd=values.get("valuation_usd"),
-            investors=list(values.get("investors") or []),
-            lead_investors=list(values.get("lead_investors") or []),
+            investors=investors,
+            lead_investors=leads,
+            investor_keys=_aligned_keys(detection, "investor_keys", investors),
+            lead_investor_keys=_aligned_keys(detection, "lead_investor_keys", leads),
         )
+
+
+def _aligned_keys(
+    detection: dict[str, Any] | None, field_: str, names: list[str]
+) -> list[str] | None:
+    keys = (detection or {}).get(field_)
+    if not isinstance(keys, list) or len(keys) != len(names):
+        return None
+    return [str(k) for k in keys]
 
 
 @dataclass(frozen=True)
@@ -148,8 +171,34 @@ def find_event(
     ).one()
 
 
+_NOT_KEY = re.compile(r"[\s\W_]+")
+_ALIAS_FORM = re.compile(r"^(.+?)\s*\(\s*([^()]+?)\s*\)\s*$")
+
+
 def _name_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _spelling_keys(name: str) -> list[str]:
+    """Keys of a name without the detector's keys: the name folded (NFKC, case, spaces and
+    punctuation out), and for "X (Y)" each of X and Y."""
+    forms = [name]
+    m = _ALIAS_FORM.match(unicodedata.normalize("NFKC", name))
+    if m:
+        forms += [m.group(1), m.group(2)]
+    keys = [_NOT_KEY.sub("", unicodedata.normalize("NFKC", f).casefold()) for f in forms]
+    return [k for k in keys if k]
+
+
+def _same_key(a: str, b: str) -> bool:
+    """Equal, or one contains the other (北岬资本 / 北岬资本领投, khosla / khoslaventures);
+    short Latin keys only when equal."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 2 or (short.isascii() and len(short) < 4):
+        return False
+    return short in long_
 
 
 def _add_names(existing: list[str], new: Sequence[str]) -> tuple[list[str], bool]:
@@ -164,6 +213,65 @@ def _add_names(existing: list[str], new: Sequence[str]) -> tuple[list[str], bool
         merged.append(name)
         keys.append(key)
     return merged, len(merged) != len(existing)
+
+
+def _add_keyed(
+    existing: list[str], names: Sequence[str], keys: Sequence[str], known: dict[str, str]
+) -> tuple[list[str], bool]:
+    """Append the investors of `names` (with the detector's `keys`) not in `existing`;
+    `known` (key -> listed name, updated in place) links spellings across articles."""
+    merged = list(existing)
+    for name, key in zip(names, keys, strict=True):
+        candidates = [k for k in (key, *_spelling_keys(name)) if k]
+        listed = next(
+            (shown for k in candidates for seen, shown in known.items() if _same_key(k, seen)),
+            None,
+        )
+        if listed is None:
+            listed = name
+        if listed not in merged:
+            merged.append(listed)
+        for k in candidates:
+            known.setdefault(k, listed)
+    return merged, len(merged) != len(existing)
+
+
+def _known_keys(event: FundingEvent) -> dict[str, str]:
+    """The event's key -> listed name map, with fallback keys for names listed without one."""
+    known = dict(event.investor_keys or {})
+    listed = set(known.values())
+    for name in [*(event.lead_investors or []), *(event.investors or [])]:
+        if name not in listed:
+            for k in _spelling_keys(name):
+                known.setdefault(k, name)
+            listed.add(name)
+    return known
+
+
+def _merge_investors(event: FundingEvent, facts: Facts) -> bool:
+    """Fold the article's investors into the event; return whether the leads changed."""
+    if facts.investor_keys is None or facts.lead_investor_keys is None:
+        leads, leads_changed = _add_names(list(event.lead_investors or []), facts.lead_investors)
+        if leads_changed:
+            event.lead_investors = leads
+        everyone = [*facts.lead_investors, *facts.investors]
+        event.investors, _ = _add_names(list(event.investors or []), everyone)
+        return leads_changed
+    known = _known_keys(event)
+    leads, leads_changed = _add_keyed(
+        list(event.lead_investors or []), facts.lead_investors, facts.lead_investor_keys, known
+    )
+    if leads_changed:
+        event.lead_investors = leads
+    investors, _ = _add_keyed(
+        list(event.investors or []),
+        [*facts.lead_investors, *facts.investors],
+        [*facts.lead_investor_keys, *facts.investor_keys],
+        known,
+    )
+    event.investors = investors
+    event.investor_keys = known
+    return leads_changed
 
 
 def merge_facts(event: FundingEvent, facts: Facts) -> bool:
@@ -190,12 +298,8 @@ def merge_facts(event: FundingEvent, facts: Facts) -> bool:
     if event.valuation_usd is None and facts.valuation_usd is not None:
         event.valuation_usd = facts.valuation_usd
         material = True
-    leads, leads_changed = _add_names(list(event.lead_investors or []), facts.lead_investors)
-    if leads_changed:
-        event.lead_investors = leads
+    if _merge_investors(event, facts):
         material = True
-    everyone = [*facts.lead_investors, *facts.investors]
-    event.investors, _ = _add_names(list(event.investors or []), everyone)
     if event.company_key == event.company and facts.company:
         event.company = facts.company  # a display name beats the bare key
     return material
@@ -247,6 +351,7 @@ def record_article_event(
             round=None,
             investors=[],
             lead_investors=[],
+            investor_keys={},
             sources=[],
             article_count=0,
             revision=0,

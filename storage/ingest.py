@@ -83,7 +83,7 @@ def ingest_article(
     values = article_values(record)
     print_ = fingerprint(values["title"], values["body"])
     flagged = bool(values.get("flag"))
-    facts = Facts.from_values(values) if flagged else None
+    facts = Facts.from_values(values, record.detection) if flagged else None
     take_locks(session, lock_keys(values["url_key"], print_, facts.company_key if facts else None))
     if session.scalar(select(Article.id).where(Article.url_key == values["url_key"])):
         return IngestResult(article_id=None, status="seen_url")

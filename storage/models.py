@@ -93,6 +93,8 @@ class FundingEvent(Base):
     valuation_usd: Mapped[float | None] = mapped_column(Float)
     investors: Mapped[list[str]] = mapped_column(JSON, default=list)
     lead_investors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # investor key (from the detector's investor_keys) -> the display name listed above
+    investor_keys: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     article_count: Mapped[int] = mapped_column(Integer, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:15:19.405704
+Create Date: 2026-11-25 14:55:39.266358
 """
 
 import sqlalchemy as sa
@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("valuation_usd", sa.Float(), nullable=True),
         sa.Column("investors", sa.JSON(), nullable=False),
         sa.Column("lead_investors", sa.JSON(), nullable=False),
+        sa.Column("investor_keys", sa.JSON(), nullable=False),
         sa.Column("sources", sa.JSON(), nullable=False),
         sa.Column("article_count", sa.Integer(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
