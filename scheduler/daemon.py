@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from configuration import Catalog, Settings, load_catalog
 from configuration.errors import CatalogError
 from scheduler.backoff import failure_delay
+from scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
+from scheduler.health import DATABASE_RETRY, DatabaseHealth
 from scheduler.jobs import (
     AnySource,
     cadence_of,
@@ -41,7 +43,7 @@ from scheduler.jobs import (
     trigger_for,
 )
 from scheduler.lock import DaemonLock, DaemonLockLost
-from scheduler.logs import event
+from scheduler.logs import event, log_crawl
 from scheduler.relay_thread import RelayThread, build_relay, flush
 from scheduler.runner import (
     DEFAULT_CRAWL_COMMAND,
@@ -57,8 +59,6 @@ log = logging.getLogger("scheduler")
 
 JOB_PREFIX = "source:"
 HEARTBEAT_SECONDS = 10.0
-DATABASE_RETRY = timedelta(seconds=10)
-CLOCK_STEP_SECONDS = 60.0
 
 
 def _now() -> datetime:
@@ -116,10 +116,10 @@ class Daemon:
         self._wake = threading.Event()
         self._reload_requested = False
         self._stop_requested = False
-        self._database_down = False
+        self._health = DatabaseHealth()
         self._relay: Any | None = None
         self._relay_thread: RelayThread | None = None
-        self._clock_offset = time.time() - time.monotonic()
+        self._clock = ClockWatch()
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -298,7 +298,7 @@ class Daemon:
                     set_next_run(session, name, job.next_run_time)
                 clear_next_runs(session, keep=keep)
         except SQLAlchemyError as exc:
-            self._database_trouble(exc)
+            self._health.trouble(exc)
 
     # -- one crawl ------------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ class Daemon:
         except RunnerClosed:
             return
         except SQLAlchemyError as exc:
-            self._database_trouble(exc)
+            self._health.trouble(exc)
             self._reschedule(name, _now() + DATABASE_RETRY)
             return
         log_crawl(outcome)
@@ -324,9 +324,9 @@ class Daemon:
         except JobLookupError:
             return  # removed by a reload meanwhile
         except SQLAlchemyError as exc:
-            self._database_trouble(exc)
+            self._health.trouble(exc)
             return
-        self._database_ok()
+        self._health.ok()
 
     def _after_run(self, source: AnySource, outcome: CrawlOutcome) -> None:
         """Back off a failing source; write its next run time."""
@@ -366,27 +366,6 @@ class Daemon:
 
     # -- health ---------------------------------------------------------------------------------
 
-    def _database_trouble(self, exc: BaseException) -> None:
-        """Alert the operator once per outage (disk full, read-only, server down); the daemon
-        stays up and retries."""
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if not self._database_down:
-            self._database_down = True
-            event(
-                "operator_alert",
-                f"database unavailable: {first_line}. The daemon keeps running and retries "
-                f"every {DATABASE_RETRY.total_seconds():g} s; check disk space, permissions and "
-                "the database server.",
-                level=logging.ERROR,
-            )
-        else:
-            log.warning("database still unavailable: %s", first_line, extra={"event": "db_error"})
-
-    def _database_ok(self) -> None:
-        if self._database_down:
-            self._database_down = False
-            event("database_recovered", "database reachable again")
-
     def _heartbeat(self) -> None:
         """Every 10 s: keep the PostgreSQL lock, and catch wall-clock steps."""
         try:
@@ -396,27 +375,16 @@ class Daemon:
             self.request_stop()
             return
         except Exception as exc:
-            self._database_trouble(exc)
+            self._health.trouble(exc)
         self._check_clock()
 
     def _check_clock(self) -> None:
         """After the wall clock steps back, interval jobs would wait the step out: pull any
         run that now lies further ahead than one cadence back to within its cadence."""
-        offset = time.time() - time.monotonic()
-        step = offset - self._clock_offset
-        self._clock_offset = offset
+        step = self._clock.step()
         if abs(step) < CLOCK_STEP_SECONDS or self.catalog is None:
             return
-        now = _now()
-        moved = []
-        for name, job in self.source_jobs().items():
-            if name not in self.catalog or job.next_run_time is None:
-                continue
-            source = self.catalog.get(name)
-            limit = cadence_of(source, around=now) + timedelta(seconds=source.jitter_seconds)
-            if source.interval is not None and job.next_run_time - now > limit:
-                job.modify(next_run_time=now + source.interval)
-                moved.append(name)
+        moved = pull_in_far_runs(self.source_jobs(), self.catalog, _now())
         event(
             "clock_step",
             f"wall clock stepped by {step:+.0f} s; {len(moved)} jobs rescheduled",
@@ -425,13 +393,3 @@ class Daemon:
             rescheduled=moved,
         )
         self._write_next_runs(keep=set(self.source_jobs()))
-
-
-def log_crawl(outcome: CrawlOutcome) -> None:
-    """The one structured line per crawl."""
-    event(
-        "crawl",
-        f"crawl {outcome.source} run {outcome.run_id}: {outcome.status}",
-        level=logging.INFO if outcome.ok else logging.WARNING,
-        **outcome.figures(),
-    )

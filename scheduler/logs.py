@@ -12,7 +12,10 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from scheduler.runner import CrawlOutcome
 
 log = logging.getLogger("scheduler")
 
@@ -68,3 +71,13 @@ def configure_json_logging(level: str = "INFO", stream: TextIO | None = None) ->
 def event(name: str, message: str, /, *, level: int = logging.INFO, **fields: Any) -> None:
     """Log one structured line: `event` names what happened, `fields` are its figures."""
     log.log(level, message, extra={"event": name, **fields})
+
+
+def log_crawl(outcome: CrawlOutcome) -> None:
+    """The one structured line per crawl."""
+    event(
+        "crawl",
+        f"crawl {outcome.source} run {outcome.run_id}: {outcome.status}",
+        level=logging.INFO if outcome.ok else logging.WARNING,
+        **outcome.figures(),
+    )

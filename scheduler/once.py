@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from configuration import load_catalog
-from scheduler.daemon import Daemon, log_crawl
+from scheduler.daemon import Daemon
 from scheduler.jobs import due_at
-from scheduler.logs import event
+from scheduler.logs import event, log_crawl
 from scheduler.relay_thread import build_relay, flush
 from scheduler.runner import CrawlOutcome, RunnerClosed, close_orphaned_runs
 from storage.runs import set_next_run, source_states
