@@ -216,24 +216,36 @@ def _add_names(existing: list[str], new: Sequence[str]) -> tuple[list[str], bool
 
 
 def _add_keyed(
-    existing: list[str], names: Sequence[str], keys: Sequence[str], known: dict[str, str]
+    existing: list[str],
+    names: Sequence[str],
+    keys: Sequence[str],
+    known: dict[str, str],
+    folded: dict[str, str],
 ) -> tuple[list[str], bool]:
     """Append the investors of `names` (with the detector's `keys`) not in `existing`;
-    `known` (key -> listed name, updated in place) links spellings across articles."""
+    `known` (key -> listed name, updated in place) links spellings across articles. A name
+    that links two listed names ("北岬资本 (Northgate Capital)" after "北岬资本" and
+    "Northgate Capital") folds the later one into the first."""
     merged = list(existing)
+    added = False
     for name, key in zip(names, keys, strict=True):
         candidates = [k for k in (key, *_spelling_keys(name)) if k]
-        listed = next(
-            (shown for k in candidates for seen, shown in known.items() if _same_key(k, seen)),
-            None,
-        )
-        if listed is None:
-            listed = name
+        matched = {shown for k in candidates for seen, shown in known.items() if _same_key(k, seen)}
+        listed_matches = [n for n in merged if n in matched]
+        listed = listed_matches[0] if listed_matches else (min(matched) if matched else name)
+        for other in listed_matches[1:]:
+            merged.remove(other)
+        for other in matched - {listed}:
+            folded[other] = listed
+        for seen, shown in list(known.items()):
+            if shown in matched:
+                known[seen] = listed
         if listed not in merged:
             merged.append(listed)
+            added = True
         for k in candidates:
             known.setdefault(k, listed)
-    return merged, len(merged) != len(existing)
+    return merged, added
 
 
 def _known_keys(event: FundingEvent) -> dict[str, str]:
@@ -258,20 +270,39 @@ def _merge_investors(event: FundingEvent, facts: Facts) -> bool:
         event.investors, _ = _add_names(list(event.investors or []), everyone)
         return leads_changed
     known = _known_keys(event)
-    leads, leads_changed = _add_keyed(
-        list(event.lead_investors or []), facts.lead_investors, facts.lead_investor_keys, known
+    folded: dict[str, str] = {}  # listed name -> the listed name it turned out to be
+    leads, _ = _add_keyed(
+        list(event.lead_investors or []),
+        facts.lead_investors,
+        facts.lead_investor_keys,
+        known,
+        folded,
     )
-    if leads_changed:
-        event.lead_investors = leads
     investors, _ = _add_keyed(
         list(event.investors or []),
         [*facts.lead_investors, *facts.investors],
         [*facts.lead_investor_keys, *facts.investor_keys],
         known,
+        folded,
     )
+    leads, investors = _fold(leads, folded), _fold(investors, folded)
+    leads_changed = any(name not in (event.lead_investors or []) for name in leads)
+    event.lead_investors = leads
     event.investors = investors
     event.investor_keys = known
     return leads_changed
+
+
+def _fold(names: list[str], folded: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        seen = {name}
+        while name in folded and folded[name] not in seen:
+            name = folded[name]
+            seen.add(name)
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def merge_facts(event: FundingEvent, facts: Facts) -> bool:

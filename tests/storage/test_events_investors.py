@@ -153,3 +153,35 @@ def test_a_new_lead_by_key_is_a_material_change(sessions: sessionmaker[Session])
     event = the_event(sessions)
     assert event.lead_investors == ["远澜资本", "白樺基金"]
     assert event.revision == 1
+
+
+def test_a_bracketed_alias_folds_two_listed_spellings_into_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    store(
+        sessions,
+        2,
+        investors=["Northgate Capital"],
+        lead_investors=["Northgate Capital"],
+        investor_keys=["northgatecapital"],
+        lead_investor_keys=["northgatecapital"],
+    )
+    store(
+        sessions,
+        3,
+        investors=["北岬资本"],
+        lead_investors=["北岬资本"],
+        investor_keys=["北岬资本"],
+        lead_investor_keys=["北岬资本"],
+    )
+    store(
+        sessions,
+        0,
+        investors=["北岬资本 (Northgate Capital)"],
+        lead_investors=["北岬资本 (Northgate Capital)"],
+        investor_keys=["北岬资本"],
+        lead_investor_keys=["北岬资本"],
+    )
+    event = the_event(sessions)
+    assert event.lead_investors == ["Northgate Capital"]
+    assert event.investors == ["Northgate Capital"]
