@@ -23,7 +23,7 @@ from detection import DEFAULT_VOCAB_DIR, Detector, VocabError, load_detector
 OUTPUT_FIELDS = (
     "flag", "is_funding", "is_ai_video", "score", "company", "amount", "currency",
     "amount_usd", "amount_approximate", "round", "valuation_usd", "investors",
-    "lead_investors", "matched",
+    "lead_investors", "investor_keys", "lead_investor_keys", "matched",
 )  # fmt: skip
 
 
