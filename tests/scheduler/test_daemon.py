@@ -15,7 +15,7 @@ from scheduler.lock import DaemonLock
 from storage import create_db_engine, session_factory
 from storage.models import CrawlRun, SourceState
 from storage.timeutil import as_utc
-from tests.scheduler.conftest import (
+from tests.scheduler.scheduler_helpers import (
     fake_command,
     feed_entry,
     runs_started,

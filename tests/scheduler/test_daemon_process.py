@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from storage import create_db_engine, session_factory
 from storage.models import CrawlRun, SourceState
-from tests.scheduler.conftest import (
+from tests.scheduler.scheduler_helpers import (
     DaemonProcess,
     fake_command,
     feed_entry,

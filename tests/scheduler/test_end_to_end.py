@@ -25,7 +25,7 @@ from fundwatch.demo.receiver import WebhookReceiver
 from storage import create_db_engine, session_factory
 from storage.models import AlertOutbox, Article, CrawlRun, FundingEvent
 from storage.timeutil import as_utc
-from tests.scheduler.conftest import DaemonProcess, wait_for
+from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
 from tests.support.server import RunningServer
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import pytest
 
 from scheduler.lock import DaemonAlreadyRunning, DaemonLock
 from storage import create_db_engine
-from tests.scheduler.conftest import fake_command, feed_entry, wait_for, write_catalog
+from tests.scheduler.scheduler_helpers import fake_command, feed_entry, wait_for, write_catalog
 
 
 def test_second_lock_on_the_same_database_is_refused(database_url: str) -> None:

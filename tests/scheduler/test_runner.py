@@ -14,7 +14,7 @@ from scheduler.runner import CrawlRunner, close_orphaned_runs
 from storage import create_db_engine, session_factory
 from storage.models import CrawlRun, SourceState
 from storage.runs import start_run
-from tests.scheduler.conftest import FAKE_CRAWL, fake_command, set_mode, wait_for
+from tests.scheduler.scheduler_helpers import FAKE_CRAWL, fake_command, set_mode, wait_for
 
 
 def _runner(url: str, control: Path, **kwargs: float) -> tuple[CrawlRunner, object]:
