@@ -56,7 +56,7 @@ _ZH_DESCRIPTORS = (
     "供应商", "领军者", "玩家",
 )  # fmt: skip
 _ZH_NOT_NAME = re.compile(
-    r"融资|投资|由|轮|^[暂无没未不再又]|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
+    r"融资|投资|由|轮|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
 # capitalized words that are stopwords alone but end many names ("Halo Video", "Genmo AI")
 _NAME_TAILS = frozenset({"ai", "video", "tech"})

@@ -97,6 +97,7 @@ class Detector:
             ("background", "background"), ("prospective", "prospective"),
             ("hypothetical", "hypothetical"), ("aggregate", "aggregate"),
             ("count_deals", "count_deals"), ("valuation", "valuation"),
+            ("denial", "denial"), ("negation", "negation"),
         ):  # fmt: skip
             for term in kw[source]:
                 m.add(term, kind)
@@ -134,6 +135,13 @@ class Detector:
             fold(sym): {code: tuple(fold(w) for w in hints) for code, hints in alts.items()}
             for sym, alts in vocab.ambiguous_symbols.items()
         }
+        endings = [fold(t) for t in kw["investor_name_endings"]]
+        self._investor_endings = re.compile(
+            "(?:" + "|".join(
+                (r"\b" + re.escape(t) if t.isascii() else re.escape(t))
+                for t in sorted(endings, key=len, reverse=True)
+            ) + r")\s*$" if endings else r"(?!)"
+        )  # fmt: skip
         self._sector_check = Matcher(fold)
         for term in (*vocab.ai_video, *vocab.other_sector):
             self._sector_check.add(term, "sector")
@@ -143,6 +151,12 @@ class Detector:
     def company_key(self, name: str) -> str:
         """Canonical key for a company name, shared by all its known spellings."""
         return self.companies.key(name)
+
+    def is_investor_name(self, name: str) -> bool:
+        """A name that belongs to an investor ("北辰资本", "Sequoia"), not to a startup."""
+        return bool(self._investor_endings.search(self._folder.fold(name).strip())) or (
+            self.investors.known(name)
+        )
 
     def detect_language(self, text: str) -> str | None:
         """``"en"``, ``"zh-Hans"``, ``"zh-Hant"`` from the text itself, or None when unclear."""
@@ -209,6 +223,7 @@ class _Context:
         self.title_end = title_end
         self.lang = lang
         self.matched: list[str] = []
+        self.negated = _negated(full, hits)
         self._money_cache: dict[tuple, tuple[list[Money], list[Money]]] = {}
 
     # -- helpers -----------------------------------------------------------------------------
@@ -349,11 +364,21 @@ class _Context:
                 pick = after[0] if after else known[-1]
             else:
                 before = [h for h in known if h.end <= anchor.start]
+                if not before and anchor.kind == "verb_subject":
+                    # "Klipp closes €12m to take on Runway": the subject is not the rival
+                    if self.refers_back(sent, anchor):
+                        return None, None
+                    name = self.extract_name(sent, anchor)
+                    if name:
+                        return name, self.d.companies.lookup(name)
                 pick = before[-1] if before else known[0]
             return self.full[pick.start : pick.end], pick.value
         if any(h.kind == "count_deals" for h in sent.hits):
             return None, None
-        for h in verbs + [c for c in cues if c.kind == "funding"]:
+        objects = {(h.start, h.end) for h in verbs if h.kind == "verb_object"}
+        for h in verbs + [
+            c for c in cues if c.kind == "funding" and (c.start, c.end) not in objects
+        ]:  # "X领投" is both a cue and an object verb: X is the investor
             if h.kind == "verb_subject" and self.refers_back(sent, h):
                 return None, None  # "the company said it raised ...": the event's company
             name = self.extract_name(sent, h)
@@ -443,6 +468,8 @@ class _Context:
                     for h in title_vetoes:
                         self.note(f"veto:{h.value}:{h.term}")
                     is_funding = False
+        if is_funding and self.denied(sentences):
+            is_funding = False
         if not is_funding:
             return self.no_raise(sentences)
         assert event is not None
@@ -474,6 +501,9 @@ class _Context:
                     gathered.append((sent, []))  # "The round values the company at $600m."
                 continue
             name, entry = self.find_company(sent, cues)
+            if name is not None and entry is None and self.d.is_investor_name(name):
+                self.note(f"investor_not_raiser:{name}")
+                name = None  # a fund raising its own money, or "Sequoia led the round"
             if event is None:
                 if name is None and idx > 0 and title_company[0] and strong:
                     name, entry = title_company
@@ -513,6 +543,15 @@ class _Context:
                 continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))
         return event, gathered
+
+    def denied(self, sentences: list[_Sentence]) -> bool:
+        """A sentence that denies a raise ("该消息不实", "denied it is raising")."""
+        for sent in sentences:
+            denial = [h for h in sent.hits if h.kind == "denial"]
+            if denial and any(h.kind in ("funding", "funding_weak") for h in sent.hits):
+                self.note(f"denial:{denial[0].term}")
+                return True
+        return False
 
     def mentions(self, sent: _Sentence, event: _Event, key: str | None) -> bool:
         name = self.d._folder.fold(event.company or "")
@@ -589,6 +628,17 @@ class _Context:
         lead_out, lead_keys, investors, investor_keys = self.d.investors.merge(
             leads, others, lambda name: self.d.companies.key(name) == company_key
         )
+        if amount is not None and amount.currency == self.d.vocab.default_bare_yuan:
+            # "募资5000万元" in the title, "新台币5000万元" in the body: 元 is any dollar or yuan,
+            # the body names the currency
+            for sent, cues in gathered:
+                explicit = [
+                    m for m in self.eligible_money(sent, cues)[0]
+                    if not m.bare and m.amount == amount.amount and m.currency != amount.currency
+                ]  # fmt: skip
+                if explicit:
+                    amount = explicit[0]
+                    break
         if amount is not None:
             self.note(f"amount:{self.full[amount.start : amount.end].strip()}")
             amount = self.resolve_symbol(amount)
@@ -633,8 +683,8 @@ class _Context:
 
     # -- sector --------------------------------------------------------------------------------
     def weights(self, hits: list[Hit]) -> tuple[float, float]:
-        video = sum(h.value for h in hits if h.kind == "ai_video")
-        other = sum(h.value for h in hits if h.kind == "other")
+        video = sum(h.value for h in hits if h.kind == "ai_video" and h not in self.negated)
+        other = sum(h.value for h in hits if h.kind == "other" and h not in self.negated)
         return video, other
 
     def note_sector(self, hits: list[Hit]) -> None:
@@ -649,8 +699,8 @@ class _Context:
         if entry is not None and entry.sector != "mixed":
             self.note(f"sector:{entry.key}={entry.sector}")
             return entry.sector == "ai_video", 0.95
-        region: list[Hit] = [h for h in self.hits if h.end <= self.title_end]
         name = self.d._folder.fold(event.company or "")
+        region = self.title_sector_hits(name)
         for sent in sentences:
             text = self.folded[sent.start : sent.end]
             if (
@@ -659,25 +709,73 @@ class _Context:
                 or _REFERS_BACK_START.match(text)
             ):
                 region += sent.hits
+        investor_desc = self.investor_descriptions(sentences)
+        region = [h for h in region if h not in investor_desc]
         video, other = self.weights(region)
         if video or other:
             self.note_sector(region)
             return video > other and video >= 1.5, _conf(video, other)
-        video, other = self.weights(self.hits)
-        self.note_sector(self.hits)
+        rest = [h for h in self.hits if h not in investor_desc]
+        video, other = self.weights(rest)
+        self.note_sector(rest)
         return video >= 2 and video > other, _conf(video, other) * 0.8
+
+    def investor_descriptions(self, sentences: list[_Sentence]) -> set[Hit]:
+        """Sector words that describe a Chinese investor: "由AI视频公司某某领投" (the words sit
+        in the clause before 领投 with no raise verb between them)."""
+        out: set[Hit] = set()
+        for sent in sentences:
+            objects = [
+                h for h in sent.hits
+                if h.kind == "verb_object" and _CJK.search(self.folded, h.start, h.end)
+            ]  # fmt: skip
+            for v in objects:
+                for h in sent.hits:
+                    if (
+                        h.kind in ("ai_video", "other")
+                        and h.end <= v.start
+                        and self.same_clause(sent, h.start, v.start)
+                        and not any(
+                            c.kind in ("verb_subject", "funding") and h.end <= c.start < v.start
+                            for c in sent.hits
+                        )
+                    ):
+                        out.add(h)
+        return out
+
+    def title_sector_hits(self, name: str) -> list[Hit]:
+        """Sector hits of the title; when the title names the company in one clause of
+        several ("This week in AI funding: Motionary, Quillstack, Borealis Robotics"), hits in
+        the other clauses describe other companies and count half."""
+        title = [
+            h for h in self.hits if h.end <= self.title_end and h.kind in ("ai_video", "other")
+        ]
+        at = self.folded.find(name, 0, self.title_end) if name else -1
+        if at < 0:
+            return title
+        bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(self.full, 0, self.title_end)]
+        lo = bounds[bisect.bisect_right(bounds, at) - 1]
+        nxt = [b for b in bounds if b > at]
+        hi = nxt[0] if nxt else self.title_end
+        out = []
+        for h in title:
+            if lo <= h.start < hi:
+                out.append(h)
+            else:
+                out.append(Hit(h.start, h.end, h.kind, h.term, h.value / 2))
+        return out
 
     def no_raise(self, sentences: list[_Sentence]) -> Detection:
         video, other = self.weights(self.hits)
+        if any(h.kind == "veto" and h.value == "fund_close" for h in self.hits):
+            video, other = 0.0, max(other, 1.0)  # the subject is an investor, not a startup
         for h in self.hits:
-            if h.kind == "company":
+            if h.kind == "company" and not self.affiliation(h):  # not "former Runway executive"
                 entry: CompanyEntry = h.value
                 if entry.sector == "ai_video":
                     video += 2
                 elif entry.sector == "other":
                     other += 1
-        if any(h.kind == "veto" and h.value == "fund_close" for h in self.hits):
-            video, other = 0.0, max(other, 1.0)  # the subject is an investor, not a startup
         stock = [h for h in self.hits if h.kind == "veto" and h.value == "stock"]
         self.note_sector(self.hits)
         is_video = video >= 2 and video >= other
@@ -713,3 +811,20 @@ def _is_range(before: str, after: str, found: list[Money], i: int) -> bool:
         return True
     return bool(i > 0 and re.search(r"(?:-|–|~|至|到|\bto|\band)\s*$", before)
                 and found[i - 1].end >= len(before) - 40)  # fmt: skip
+
+
+_NEGATION_SPAN = re.compile(r"[,;:()、。!?!?;;\n]|[,.]\s")
+
+
+def _negated(full: str, hits: list[Hit]) -> set[Hit]:
+    """Sector hits right after a negation in the same clause ("暂无视频产品", "no plans to
+    move into video"): they say what the company does not do."""
+    out: set[Hit] = set()
+    negations = [h for h in hits if h.kind == "negation"]
+    if not negations:
+        return out
+    for n in negations:
+        m = _NEGATION_SPAN.search(full, n.end, n.end + 40)
+        end = m.start() if m else n.end + 40
+        out.update(h for h in hits if h.kind in ("ai_video", "other") and n.end <= h.start < end)
+    return out

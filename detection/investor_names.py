@@ -110,6 +110,10 @@ class InvestorBook:
                 break
         return _NOT_KEY.sub("", folded) or folded
 
+    def known(self, name: str) -> bool:
+        """``name`` is a listed investor ("Sequoia", "红杉资本")."""
+        return self._base_key(name) in self._aliases
+
     def key(self, name: str) -> str:
         """One key for every spelling of an investor (see the module docstring)."""
         m = _ALIAS_FORM.match(name)
