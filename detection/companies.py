@@ -40,6 +40,10 @@ _EN_APPOSITION = re.compile(
     r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
     r"[^,]*(?:,[^,]*)?,\s*$"
 )
+_EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
+_EN_FIRST_SUBJECT = re.compile(
+    rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
+)
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
     r"^(?:\s|据.{0,10}?(?:获悉|报道|消息)|\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|今年|近日|日前|今日|"
@@ -55,6 +59,35 @@ _ZH_DESCRIPTORS = (
     "开发商", "服务商", "提供商", "创业", "明星", "黑马", "新锐", "赛道", "新创", "工具", "应用",
     "供应商", "领军者", "玩家",
 )  # fmt: skip
+_ZH_GENERIC = re.compile(
+    "|".join(
+        sorted(
+            (
+                *_ZH_DESCRIPTORS,
+                "ai",
+                "科技",
+                "初创企业",
+                "创业公司",
+                "新创公司",
+                "多家",
+                "各家",
+                "早期",
+                "中后期",
+                "后期",
+                "头部",
+                "中小",
+                "部分",
+                "不少",
+                "许多",
+                "很多",
+                "一些",
+                "相关",
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+)
 _ZH_NOT_NAME = re.compile(
     r"融资|投资|由|轮|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
@@ -200,6 +233,11 @@ class CompanyBook:
         m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
         if m and not text.rstrip().endswith(","):
             return self._clean_en(m.group(1))
+        if _EN_AND_END.search(text):
+            # "Acme launches Director mode and announces $22M": the first verb's subject
+            m = _EN_FIRST_SUBJECT.match(left)
+            if m:
+                return self._clean_en(m.group(1))
         m = re.match(rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,", left)
         if m and "," in left[m.end() :] + text[-2:]:
             return self._clean_en(m.group(1))
@@ -263,4 +301,6 @@ class CompanyBook:
             return None
         if re.fullmatch(r"[\d\s.,%]+", name) or _ZH_NOT_NAME.search(folded):
             return None
+        if not _ZH_GENERIC.sub("", folded).strip():
+            return None  # "新创", "初创企业", "AI公司": a description, no name
         return name

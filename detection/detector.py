@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .companies import CompanyBook
+from .companies import CAP_RUN, CompanyBook
 from .fx import FxTable
 from .investor_names import InvestorBook
 from .investors import find_investors
@@ -701,6 +701,7 @@ class _Context:
             return entry.sector == "ai_video", 0.95
         name = self.d._folder.fold(event.company or "")
         region = self.title_sector_hits(name)
+        title = region
         for sent in sentences:
             text = self.folded[sent.start : sent.end]
             if (
@@ -708,7 +709,8 @@ class _Context:
                 or (name and name in text)
                 or _REFERS_BACK_START.match(text)
             ):
-                region += sent.hits
+                # a title that tells the raise counts twice (as title and as raise sentence)
+                region = region + (title if sent.start < self.title_end else sent.hits)
         investor_desc = self.investor_descriptions(sentences)
         region = [h for h in region if h not in investor_desc]
         video, other = self.weights(region)
@@ -746,7 +748,7 @@ class _Context:
     def title_sector_hits(self, name: str) -> list[Hit]:
         """Sector hits of the title; when the title names the company in one clause of
         several ("This week in AI funding: Motionary, Quillstack, Borealis Robotics"), hits in
-        the other clauses describe other companies and count half."""
+        the other clauses describe the other companies and do not count."""
         title = [
             h for h in self.hits if h.end <= self.title_end and h.kind in ("ai_video", "other")
         ]
@@ -757,13 +759,15 @@ class _Context:
         lo = bounds[bisect.bisect_right(bounds, at) - 1]
         nxt = [b for b in bounds if b > at]
         hi = nxt[0] if nxt else self.title_end
-        out = []
-        for h in title:
-            if lo <= h.start < hi:
-                out.append(h)
-            else:
-                out.append(Hit(h.start, h.end, h.kind, h.term, h.value / 2))
-        return out
+        ends = [*bounds[1:], self.title_end]
+        listed = sum(
+            1
+            for a, b in zip(bounds, ends, strict=True)
+            if a != lo and CAP_RUN.fullmatch(self.full[a:b].strip(" ,;:"))
+        )
+        if listed < 2:
+            return title  # not a list of names: "Acme, which makes videos, raises $5M"
+        return [h for h in title if lo <= h.start < hi]
 
     def no_raise(self, sentences: list[_Sentence]) -> Detection:
         video, other = self.weights(self.hits)
