@@ -361,6 +361,11 @@ class _Context:
         if known:
             if anchor.kind == "verb_object":
                 after = [h for h in known if h.start >= anchor.end]
+                if not after:
+                    # "OpenAI in talks to invest in video startup Vantic": not the investor
+                    name = self.extract_name(sent, anchor)
+                    if name:
+                        return name, self.d.companies.lookup(name)
                 pick = after[0] if after else known[-1]
             else:
                 before = [h for h in known if h.end <= anchor.start]
