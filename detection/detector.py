@@ -36,6 +36,9 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ZH_GOT_INVESTMENT = re.compile(
+    r"(?<!曾)获(?!评|选|奖|颁|批|誉)(?:得)?[^,。;,;:]{2,20}?(?:战略)?投资(?!价值|机构|人|者|方|圈|界|回报)"
+)
 _FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
 _AFFILIATE = re.compile(
     r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
@@ -497,7 +500,7 @@ class _Context:
             if other_seen and event is not None and not self.mentions(sent, event, key):
                 continue  # after another company's raise, only sentences naming ours count
             cues = self.valid_cues(sent)
-            strong = [h for h in cues if h.kind == "funding"]
+            strong = [h for h in cues if h.kind == "funding"] or self.got_investment(sent, cues)
             amounts: list[Money] = []
             if strong or any(h.kind == "funding_weak" for h in cues):
                 amounts, _ = self.eligible_money(sent, cues)
@@ -548,6 +551,15 @@ class _Context:
                 continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))
         return event, gathered
+
+    def got_investment(self, sent: _Sentence, cues: list[Hit]) -> list[Hit]:
+        """ "获得日本软银旗下基金投资": 获 + investor + 投资 is a raise even without an amount."""
+        for h in cues:
+            if h.kind == "funding_weak" and h.term == "投资":
+                m = _ZH_GOT_INVESTMENT.search(self.folded, max(sent.start, h.start - 24), h.end + 4)
+                if m and m.end() == h.end and self.same_clause(sent, m.start(), h.start):
+                    return [h]
+        return []
 
     def denied(self, sentences: list[_Sentence]) -> bool:
         """A sentence that denies a raise ("该消息不实", "denied it is raising")."""
