@@ -224,6 +224,11 @@ class CompanyBook:
             return self._clean_en(m.group(1))
         return None
 
+    def raw_subject_en(self, left: str) -> str | None:
+        """The capitalized words right before a verb, uncleaned ("Adobe Ventures")."""
+        m = _CAP_RUN_END.search(self._strip_aux(left).rstrip())
+        return m.group(1) if m else None
+
     def possessive_en(self, left: str) -> str | None:
         """ "Acme's new funding round" -> Acme."""
         m = re.search(rf"({_CAP_RUN})['’]s\s+(?:[a-z\-]+\s+){{0,3}}$", left)

@@ -36,6 +36,7 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PASSIVE_BY = re.compile(r"\s+by\b")
 _ZH_GOT_INVESTMENT = re.compile(
     r"(?<!曾)获(?!评|选|奖|颁|批|誉)(?:得)?[^,。;,;:]{2,20}?(?:战略)?投资(?!价值|机构|人|者|方|圈|界|回报)"
 )
@@ -359,7 +360,12 @@ class _Context:
         self, sent: _Sentence, cues: list[Hit]
     ) -> tuple[str | None, CompanyEntry | None]:
         known = [h for h in sent.hits if h.kind == "company" and not self.affiliation(h)]
-        verbs = [h for h in cues if h.kind in ("verb_subject", "verb_object")]
+        verbs = [
+            h
+            for h in cues
+            if h.kind == "verb_subject"
+            or (h.kind == "verb_object" and not _PASSIVE_BY.match(self.folded, h.end))
+        ]  # fmt: skip  ("X, backed by Nvidia, announced": Nvidia is not the object)
         anchor = verbs[0] if verbs else cues[0]
         if known:
             if anchor.kind == "verb_object":
@@ -500,7 +506,11 @@ class _Context:
             if other_seen and event is not None and not self.mentions(sent, event, key):
                 continue  # after another company's raise, only sentences naming ours count
             cues = self.valid_cues(sent)
-            strong = [h for h in cues if h.kind == "funding"] or self.got_investment(sent, cues)
+            strong = (
+                [h for h in cues if h.kind == "funding"]
+                or self.got_investment(sent, cues)
+                or self.investor_invests(sent, cues)
+            )
             amounts: list[Money] = []
             if strong or any(h.kind == "funding_weak" for h in cues):
                 amounts, _ = self.eligible_money(sent, cues)
@@ -559,6 +569,17 @@ class _Context:
                 m = _ZH_GOT_INVESTMENT.search(self.folded, max(sent.start, h.start - 24), h.end + 4)
                 if m and m.end() == h.end and self.same_clause(sent, m.start(), h.start):
                     return [h]
+        return []
+
+    def investor_invests(self, sent: _Sentence, cues: list[Hit]) -> list[Hit]:
+        """ "Adobe Ventures invests in video startup Kinora": an investor investing is a raise
+        even without an amount."""
+        for h in cues:
+            if h.kind != "verb_object" or _CJK.search(self.folded, h.start, h.end):
+                continue
+            subject = self.d.companies.raw_subject_en(self.full[sent.start : h.start])
+            if subject and self.d.is_investor_name(subject):
+                return [h]
         return []
 
     def denied(self, sentences: list[_Sentence]) -> bool:
