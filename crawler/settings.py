@@ -19,6 +19,12 @@ USER_AGENT = "fundwatch/0.1 (+https://github.com/fundwatch/fundwatch)"
 
 # Politeness. robots.txt is obeyed unless a source sets `obey_robots: false`.
 ROBOTSTXT_OBEY = True
+# robots.txt policy (crawler.middlewares.robots, RFC 9309 rather than Scrapy's allow-on-error):
+# a 5xx or 429 answer, or a robots.txt that cannot be downloaded (timeout, refused, DNS error,
+# larger than DOWNLOAD_MAXSIZE), disallows the whole host for that crawl ("allow" restores
+# Scrapy's behaviour); a 4xx allows everything; only the first 512 KiB are parsed.
+FUNDWATCH_ROBOTSTXT_UNREACHABLE = "disallow"
+FUNDWATCH_ROBOTSTXT_MAX_BYTES = 512 * 1024
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
@@ -43,7 +49,7 @@ DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-REDIRECT_MAX_TIMES = 10
+REDIRECT_MAX_TIMES = 10  # a longer chain is an error; so is a loop (crawler.middlewares.redirects)
 # Listing pages and feeds are fetched with If-None-Match / If-Modified-Since.
 HTTPERROR_ALLOWED_CODES = [304]
 
@@ -61,7 +67,10 @@ FUNDWATCH_STORE_WORKER = "process"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.guard.AddressGuardMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
+    "crawler.middlewares.redirects.RedirectLoopMiddleware": 610,  # before RedirectMiddleware
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,

@@ -8,13 +8,22 @@ from collections.abc import Iterable
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
+# NUL and other C0 controls (PostgreSQL rejects NUL; none belongs in news text), and the bidi
+# embedding/override/isolate controls that can make a title display reversed (F-20). U+200E/F
+# (LRM/RLM), which right-to-left text legitimately uses, are kept.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", text))
 
 
 def normalize_inline(text: str | None) -> str:
     """One line: NFKC, every run of whitespace (incl. ideographic space) becomes one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _clean(text))
     return " ".join(text.split())
 
 
@@ -22,7 +31,7 @@ def normalize_block(text: str | None) -> str:
     """Paragraphs: NFKC, spaces collapsed within a line, one blank-free line per paragraph."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", _clean(text.replace("\r\n", "\n").replace("\r", "\n")))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.encoding import resolve_encoding
 
 from configuration import FeedSource, SitemapSource, SiteSource
 from crawler.extraction import Extracted, extract_generic, extract_with_template
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 CONDITIONAL = "fundwatch_conditional"  # fetch with If-None-Match / If-Modified-Since
 ENTRY = "fundwatch_entry"  # a start URL: the source is reachable if one of them answers
 _HANDLE_STATUS = [304]
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(resolve_encoding(encoding) or encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def failure_text(failure: Failure) -> str:
+    """The failure's message, or its exception type when it has none (a cancelled download)."""
+    return failure.getErrorMessage() or getattr(failure.type, "__name__", "error")
 
 
 def stat_key(name: str) -> str:
@@ -64,7 +78,7 @@ class CatalogSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         self.count("errors")
-        log.warning("%s: could not fetch %s: %s", self.name, url, failure.getErrorMessage())
+        log.warning("%s: could not fetch %s: %s", self.name, url, failure_text(failure))
 
     def entry_request(self, url: str, callback: Any, **meta: Any) -> Request:
         return Request(
@@ -80,7 +94,7 @@ class CatalogSpider(Spider):
         request = getattr(failure, "request", None)
         self.crawler.stats.set_value(
             stat_key("entry_error"),
-            f"{request.url if request is not None else '?'}: {failure.getErrorMessage()}",
+            f"{request.url if request is not None else '?'}: {failure_text(failure)}",
         )
 
     # -- incremental --------------------------------------------------------------------------
@@ -122,15 +136,15 @@ class CatalogSpider(Spider):
         override = (template.encoding if template else None) or self.source.encoding
         if override:
             return response.replace(encoding=override)
-        declared = response._headers_encoding() or response._body_declared_encoding()
-        if declared:
-            return response
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                response.body.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return response.replace(encoding=encoding)
+        if response._bom_encoding():
+            return response  # a byte-order mark beats any declaration
+        # The header's charset, then the page's <meta>, each only if the bytes decode under it
+        # (a server that says UTF-8 for a cp1252 page with a right <meta>, F-19); then UTF-8,
+        # then GB18030; failing all, the declared charset with invalid bytes replaced.
+        header, meta = response._headers_encoding(), response._body_declared_encoding()
+        for encoding in dict.fromkeys(e for e in (header, meta, "utf-8", "gb18030") if e):
+            if _decodes(response.body, encoding):
+                return response if encoding == header else response.replace(encoding=encoding)
         return response
 
     def template_for(self, url: str) -> SiteSource | None:

@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 for crawler tests and benchmarks, run in a subprocess.
 
-    python tests/support/fixture_server.py ROOT [--port 0]
+    python tests/support/fixture_server.py ROOT [--port 0] [--robots MODE]
 
 prints `PORT <n>` on stdout once listening. It serves files under ROOT (read on every request,
 so files a test adds while a crawl runs are served too); `{{BASE}}` in .html/.xml/.txt/.json
@@ -16,7 +16,16 @@ Faults on request (in the style of Scrapy's tests/mockserver.py):
   /_fault/partial                        Content-Length larger than the body, then close
   /_fault/drop                           close the connection half-way through the body
   /_fault/redirect?to=URL                302 to URL
-  /_fault/big?mb=N                       N MB of HTML
+  /_fault/big?mb=N[&length=0]            N MB of HTML (length=0: streamed without Content-Length
+                                         until the client hangs up; nothing is written to disk)
+  /_fault/bomb?mb=N&encoding=gzip|br     a small compressed body that expands to N MB
+  /_fault/loop?at=a                      a redirect loop: a -> b -> a -> ...
+  /_fault/chain?n=N&then=PATH            a chain of N redirects ending at PATH
+  /_fault/chunked-broken                 chunked encoding with an invalid chunk size, then close
+  /_fault/no-length?file=REL             a file with no Content-Length, the connection closed
+  /_fault/as?file=REL&type=CONTENT-TYPE  a file's raw bytes under the given Content-Type
+--robots MODE replaces /robots.txt (F-18): status/500, wait, garbage, big (10 MB: a Disallow
+for /sites/robots/early-rule/ first, one for /sites/robots/late-rule/ after 600 KiB).
 Introspection: /_log returns a JSON list of {path, method, headers, status} for every request
 served; /_log/clear empties it.
 """
@@ -24,6 +33,7 @@ served; /_log/clear empties it.
 from __future__ import annotations
 
 import email.utils
+import gzip
 import hashlib
 import json
 import mimetypes
@@ -103,6 +113,9 @@ class FixtureHandler(BaseHTTPRequestHandler):
         if path.startswith("/_fault/"):
             self.fault(path.removeprefix("/_fault/"), query)
             return
+        if path == "/robots.txt" and self.server.robots != "file":
+            self.robots(self.server.robots)
+            return
         self.static(path)
 
     # -- static files -----------------------------------------------------------------------
@@ -142,6 +155,33 @@ class FixtureHandler(BaseHTTPRequestHandler):
             self._send(304, b"", content_type, ETag=etag, Last_Modified=modified)
             return
         self._send(200, body, content_type, ETag=etag, Last_Modified=modified)
+
+    def raw_file(self, relative: str) -> bytes | None:
+        target = (self.server.root / relative.lstrip("/")).resolve()
+        if not str(target).startswith(str(self.server.root)) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    # -- robots.txt modes (F-18) --------------------------------------------------------------
+    def robots(self, mode: str) -> None:
+        if mode.startswith("status/"):
+            self.fault(mode, {})
+        elif mode == "wait":
+            self.fault("wait", {})
+        elif mode == "garbage":
+            body = (
+                b"\x89PNG\r\n\x1a\n\x00\xff\xfe<html><body><h1>Welcome!</h1>"
+                b'<p>Disallow everything? {"rules": [1, 2]}</p></body></html>\n\xc3\x28\n'
+            )
+            self._send(200, body, "text/plain")
+        elif mode == "big":
+            head = b"User-agent: *\nDisallow: /sites/robots/early-rule/\n"
+            filler = b"# " + b"x" * 1021 + b"\n"
+            body = head + filler * 600 + b"Disallow: /sites/robots/late-rule/\n"
+            body += filler * ((10_000_000 - len(body)) // len(filler))
+            self._send(200, body, "text/plain")
+        else:
+            self._send(404, b"unknown robots mode", "text/plain")
 
     # -- faults -------------------------------------------------------------------------------
     def fault(self, name: str, query: dict[str, str]) -> None:
@@ -197,7 +237,11 @@ class FixtureHandler(BaseHTTPRequestHandler):
             self._record(200)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(size))
+            if query.get("length") == "0":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(size))
             self.end_headers()
             try:
                 sent = 0
@@ -207,6 +251,45 @@ class FixtureHandler(BaseHTTPRequestHandler):
                     sent += len(piece)
             except OSError:
                 pass
+        elif name == "bomb":
+            encoding = query.get("encoding", "gzip")
+            body = self.server.bomb(encoding, int(query.get("mb", 200)))
+            self._send(200, body, "text/html; charset=utf-8", Content_Encoding=encoding)
+        elif name == "loop":
+            other = "b" if query.get("at", "a") == "a" else "a"
+            self._send(302, b"", "text/plain", Location=f"/_fault/loop?at={other}")
+        elif name == "chain":
+            left, then = int(query.get("n", 25)), query.get("then", "/")
+            target = f"/_fault/chain?n={left - 1}&then={then}" if left > 1 else then
+            self._send(302, b"", "text/plain", Location=target)
+        elif name == "chunked-broken":
+            self._record(200)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            first = b"<html><body><h1>chunked</h1><p>" + b"text " * 100
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(first), first))
+            self.wfile.write(b"zz-not-a-size\r\nmore text\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+        elif name in ("no-length", "as"):
+            body = self.raw_file(query.get("file", ""))
+            if body is None:
+                self._send(404, b"no such file", "text/plain")
+                return
+            content_type = query.get("type", "text/html; charset=utf-8")
+            self._record(200)
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            if name == "no-length":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         else:
             self._send(404, b"unknown fault", "text/plain")
 
@@ -215,18 +298,35 @@ class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, root: Path, port: int) -> None:
+    def __init__(self, root: Path, port: int, robots: str = "file") -> None:
         super().__init__(("127.0.0.1", port), FixtureHandler)
         self.root = root.resolve()
+        self.robots = robots
+        self._bombs: dict[tuple[str, int], bytes] = {}
         self.log: list[dict[str, object]] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+
+    def bomb(self, encoding: str, mb: int) -> bytes:
+        """`mb` MiB of zeros after a small HTML head, compressed (made once, kept)."""
+        with self.lock:
+            if (encoding, mb) not in self._bombs:
+                plain = b"<html><body><h1>bomb</h1><p>" + bytes(mb * 1024 * 1024)
+                if encoding == "br":
+                    import brotli
+
+                    packed = brotli.compress(plain, quality=1)
+                else:
+                    packed = gzip.compress(plain, compresslevel=1, mtime=0)
+                self._bombs[(encoding, mb)] = packed
+            return self._bombs[(encoding, mb)]
 
 
 def main() -> None:
     root = Path(sys.argv[1])
     port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
-    server = FixtureServer(root, port)
+    robots = sys.argv[sys.argv.index("--robots") + 1] if "--robots" in sys.argv else "file"
+    server = FixtureServer(root, port, robots)
     print(f"PORT {server.server_port}", flush=True)
     try:
         server.serve_forever(poll_interval=0.1)

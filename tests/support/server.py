@@ -17,14 +17,15 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopba
 class RunningServer:
     """`with RunningServer(root) as server:` — server.base is http://127.0.0.1:PORT."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, robots: str = "file") -> None:
         self.root = Path(root)
+        self.robots = robots  # see fixture_server.py: --robots MODE
         self.process: subprocess.Popen[str] | None = None
         self.port = 0
 
     def __enter__(self) -> RunningServer:
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVER_SCRIPT), str(self.root)],
+            [sys.executable, str(SERVER_SCRIPT), str(self.root), "--robots", self.robots],
             stdout=subprocess.PIPE,
             text=True,
         )
