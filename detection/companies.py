@@ -44,6 +44,7 @@ _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
 _EN_FIRST_SUBJECT = re.compile(
     rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
 )
+_EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|over|as)\s")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
     r"^(?:\s|据.{0,10}?(?:获悉|报道|消息)|\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|今年|近日|日前|今日|"
@@ -240,6 +241,9 @@ class CompanyBook:
         if m and m.start() < 80:
             return self._clean_en(m.group(1))
         for m in CAP_RUN.finditer(right[:80]):
+            between = right[: m.start()]
+            if len(between.split()) > 4 or _EN_PREPOSITION.search(between):
+                return None  # "invests $500m in AI infrastructure across Europe": no company
             name = self._clean_en(m.group(0))
             if name:
                 return name
