@@ -87,6 +87,14 @@ class FixtureWorld:
     def requested(self) -> list[str]:
         return self.server.paths()
 
+    def add_sources(self, entries: list[dict[str, Any]]) -> None:
+        """Append catalog entries (e.g. sources on another fixture server)."""
+        catalog = yaml.safe_load(self.catalog.read_text("utf-8"))
+        catalog["sources"].extend(entries)
+        self.catalog.write_text(
+            yaml.safe_dump(catalog, allow_unicode=True, sort_keys=False), "utf-8"
+        )
+
 
 def write_catalog(path: Path, base: str) -> None:
     seed = yaml.safe_load((REPO / "seeds" / "sources" / "jinhanchuan.yaml").read_text("utf-8"))
