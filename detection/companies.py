@@ -19,7 +19,7 @@ CAP_RUN = re.compile(_CAP_RUN)
 _CAP_RUN_END = re.compile(rf"({_CAP_RUN})(?:'s)?\s*$")
 _EN_AUX = re.compile(
     r"(?:\s+|,\s*)(?:has|have|had|is|was|are|were|just|now|also|officially|quietly|reportedly|"
-    r"recently|today|finally|said it|says it|said|says|announced it|which|that|who)\s*$"
+    r"recently|today|yesterday|this week|this month|on [a-z]+day|finally|said it|says it|said|says|announced it|which|that|who)\s*$"
 )
 _EN_DESCRIPTOR = re.compile(
     r"\b(?:startup|start-up|company|firm|developer|maker|platform|provider|unicorn|rival|"
@@ -48,7 +48,8 @@ _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|ove
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
     r"^(?:\s|据.{0,10}?(?:获悉|报道|消息)|\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|今年|近日|日前|今日|"
-    r"今天|昨日|昨天|近期|目前|本周|上周|最近|近来|同时|此外|另外|其中|其次|首先|而且|而|并且|并|就有|就)+"
+    r"今天|昨日|昨天|近期|目前|本周|上周|最近|近来|同时|此外|另外|其中|其次|首先|而且|而|并且|并|就有|就|"
+    r"但是|但|不过|然而)+"
 )
 _ZH_TAIL = re.compile(
     r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
@@ -70,7 +71,7 @@ _ZH_GENERIC_WORDS = (
 )  # fmt: skip
 _ZH_GENERIC = re.compile("|".join(sorted(_ZH_GENERIC_WORDS, key=len, reverse=True)))
 _ZH_NOT_NAME = re.compile(
-    r"融资|投资|由|轮|^(?:完成|获得|获|宣布)|[\d千百十]\s*[万亿]|美元|美金|港元|港币|人民币|新台币|"
+    r"融资|投资|由|轮|累计|共计|合计|总计|迄今|至今|^(?:完成|获得|获|宣布)|[\d千百十]\s*[万亿]|美元|美金|港元|港币|人民币|新台币|"
     r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
 )
 # capitalized words that are stopwords alone but end many names ("Halo Video", "Genmo AI")
@@ -81,6 +82,8 @@ _ZH_SHORT_NAME = re.compile(
 )
 _ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
+_ZH_DESCRIPTION_ENDS = ("公司", "企业", "创企", "初创", "厂商")
+_ZH_QUOTED_OBJECT = re.compile(r"[^,,。;;:：「」“”『』]{0,16}?[「“『]([^「」“”『』]{2,20})[」”』]")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
     "该公司", "公司", "其", "该", "这家公司", "这家", "他们", "它", "本轮", "此轮", "该企业",
@@ -253,6 +256,9 @@ class CompanyBook:
         m = _ZH_SHORT_NAME.search(left_folded)
         if m:  # 深圳市某某科技有限公司(以下简称“某某”)完成
             return left_display[m.start(1) : m.end(1)], m.group(1)
+        m = _ZH_TAIL.search(left_folded)
+        if m and _ZH_TRAILING_PAREN.search(left_folded, 0, m.start()):
+            left_display, left_folded = left_display[: m.start()], left_folded[: m.start()]
         m = _ZH_TRAILING_PAREN.search(left_folded)
         if m:  # 某某科技(Acme AI)宣布完成: the English name in brackets is an aside
             left_display, left_folded = left_display[: m.start()], left_folded[: m.start()]
@@ -293,4 +299,13 @@ class CompanyBook:
             return None
         if not _ZH_GENERIC.sub("", folded).strip():
             return None  # "新创", "初创企业", "AI公司": a description, no name
+        if folded.endswith(_ZH_DESCRIPTION_ENDS) and not any(
+            folded.endswith(s) and len(folded) > len(s) for s in self._suffixes if s != "公司"
+        ):
+            return None  # "国产GPU公司", "某AI视频创企": a description, no name
         return name
+
+    def object_zh(self, right_display: str) -> str | None:
+        """Quoted company right after a Chinese object verb: "战略投资AI视频公司「帧语」"."""
+        m = _ZH_QUOTED_OBJECT.match(right_display)
+        return m.group(1).strip() if m else None

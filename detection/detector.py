@@ -36,6 +36,10 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SAID_IT = re.compile(
+    r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"
+    r"\b(?:it|they)(?:\s+(?:has|have|had|was|is|just|now))?\s*$"
+)
 _PASSIVE_BY = re.compile(r"\s+by\b")
 _ZH_GOT_INVESTMENT = re.compile(
     r"(?<!曾)获(?!评|选|奖|颁|批|誉)(?:得)?[^,。;,;:]{2,20}?(?:战略)?投资(?!价值|机构|人|者|方|圈|界|回报)"
@@ -63,8 +67,11 @@ _DESCRIPTION_HEAD = re.compile(
 # Veto categories (keywords.yaml `vetoes`): a funding cue in the same clause as a clause veto
 # is ignored; title vetoes lower a weak story; amount vetoes void an amount right after them.
 _CLAUSE_VETOES = ("acquisition", "personnel", "stock", "fund_close", "layoff", "ipo", "grant")
-_TITLE_VETOES = (*_CLAUSE_VETOES, "revenue", "compute", "launch", "market")
-_AMOUNT_VETOES = ("revenue", "compute", "market", "grant")
+_TITLE_VETOES = (*_CLAUSE_VETOES, "revenue", "compute", "launch", "market", "retrospective")
+# a title about an acquisition, a layoff or a hire, with no raise of its own: the body's raises
+# are background however strong
+_HARD_TITLE_VETOES = ("acquisition", "personnel", "layoff", "retrospective")
+_AMOUNT_VETOES = ("revenue", "compute", "market", "grant", "capital")
 _CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
 
 
@@ -115,7 +122,8 @@ class Detector:
         for name, terms in vocab.named_rounds.items():
             for term in terms:
                 m.add(term, "round", name)
-        m.add("获悉", "noise")
+        for term in ("获悉", *kw["noise"]):
+            m.add(term, "noise")
         for entry in vocab.companies:
             for name in entry.names:
                 m.add(name, "company", entry, exact=name if name in entry.case_sensitive else None)
@@ -431,7 +439,9 @@ class _Context:
         left = self.full[sent.start : h.start]
         if _CJK.search(self.folded, h.start, h.end):
             if h.kind == "verb_object":
-                return None  # "X领投": X is the investor
+                # "X领投": X is the investor; "战略投资AI视频公司「某某」": the quoted object
+                name = book.object_zh(self.full[h.end : sent.end])
+                return self.strip_description(name) if name else None
             name = book.subject_zh(left, self.folded[sent.start : h.start])
         elif h.kind == "verb_object":
             name = book.object_en(self.full[h.end : sent.end])
@@ -476,6 +486,15 @@ class _Context:
         if event is not None:
             title_vetoes = [h for h in title_hits if h.kind == "veto" and h.value in _TITLE_VETOES]
             title_cue = any(h.kind == "funding" for h in title_hits)
+            title_sents = [t for t in sentences if t.start < self.title_end]
+            valid_title_cue = any(
+                h.kind == "funding" for t in title_sents for h in self.valid_cues(t)
+            )
+            hard = [h for h in title_vetoes if h.value in _HARD_TITLE_VETOES]
+            if hard and not valid_title_cue and event.sentence != 0:
+                for h in hard:
+                    self.note(f"veto:{h.value}:{h.term}")
+                is_funding = False
             if title_vetoes and not title_cue and event.sentence != 0:
                 strength = self.strength(event, gathered)
                 if strength < 4:
@@ -519,6 +538,10 @@ class _Context:
                     gathered.append((sent, []))  # "The round values the company at $600m."
                 continue
             name, entry = self.find_company(sent, cues)
+            if self.roundup_title(sent):
+                name, entry = None, None  # "Funding roundup: Figure, Luma and more"
+            if name is None and event is None and self.refers_back_any(sent, cues):
+                name, entry = self.said_subject(sent, cues) or self.title_subject()
             if name is not None and entry is None and self.d.is_investor_name(name):
                 self.note(f"investor_not_raiser:{name}")
                 name = None  # a fund raising its own money, or "Sequoia led the round"
@@ -561,6 +584,53 @@ class _Context:
                 continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))
         return event, gathered
+
+    def roundup_title(self, sent: _Sentence) -> bool:
+        """The title (or its copy opening the body) announces a roundup of several raises."""
+        title = self.full[: self.title_end].strip()
+        if sent.start >= self.title_end and self.full[sent.start : sent.end].strip() != title:
+            return False
+        return any(
+            h.kind == "veto" and h.value == "roundup" and h.end <= self.title_end
+            for h in self.hits
+        )
+
+    def refers_back_any(self, sent: _Sentence, cues: list[Hit]) -> bool:
+        return any(h.kind == "verb_subject" and self.refers_back(sent, h) for h in cues)
+
+    def said_subject(
+        self, sent: _Sentence, cues: list[Hit]
+    ) -> tuple[str, CompanyEntry | None] | None:
+        """ "Vidnoa said Monday it has raised ...": "it" is the subject of "said"."""
+        for h in cues:
+            if h.kind != "verb_subject" or _CJK.search(self.folded, h.start, h.end):
+                continue
+            m = _SAID_IT.search(self.full, sent.start, h.start)
+            if m is None:
+                continue
+            known = [
+                c for c in sent.hits
+                if c.kind == "company" and c.end <= m.start() and not self.affiliation(c)
+            ]  # fmt: skip
+            if known:
+                return self.full[known[-1].start : known[-1].end], known[-1].value
+            name = self.d.companies.subject_en(self.full[sent.start : m.start()])
+            name = self.strip_description(name) if name else None
+            if name:
+                return name, self.d.companies.lookup(name)
+        return None
+
+    def title_subject(self) -> tuple[str | None, CompanyEntry | None]:
+        """ "Captions CEO on ...", then "The company announced it has closed $60M": the known
+        company the title is about is what "the company" refers to."""
+        known = [
+            h for h in self.hits
+            if h.kind == "company" and h.end <= self.title_end
+            and not _FORMER.search(self.folded[max(0, h.start - 8) : h.start])
+        ]  # fmt: skip
+        if len({h.value.key for h in known}) != 1:
+            return None, None
+        return self.full[known[0].start : known[0].end], known[0].value
 
     def got_investment(self, sent: _Sentence, cues: list[Hit]) -> list[Hit]:
         """ "获得日本软银旗下基金投资": 获 + investor + 投资 is a raise even without an amount."""
