@@ -19,7 +19,8 @@ CAP_RUN = re.compile(_CAP_RUN)
 _CAP_RUN_END = re.compile(rf"({_CAP_RUN})(?:'s)?\s*$")
 _EN_AUX = re.compile(
     r"(?:\s+|,\s*)(?:has|have|had|is|was|are|were|just|now|also|officially|quietly|reportedly|"
-    r"recently|today|yesterday|this week|this month|on [a-z]+day|finally|said it|says it|said|says|announced it|which|that|who)\s*$"
+    r"recently|today|yesterday|this week|this month|on [A-Za-z]+day|finally|said it|says it|"
+    r"said|says|announced it|which|that|who)\s*$"
 )
 _EN_DESCRIPTOR = re.compile(
     r"\b(?:startup|start-up|company|firm|developer|maker|platform|provider|unicorn|rival|"

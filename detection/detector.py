@@ -591,8 +591,7 @@ class _Context:
         if sent.start >= self.title_end and self.full[sent.start : sent.end].strip() != title:
             return False
         return any(
-            h.kind == "veto" and h.value == "roundup" and h.end <= self.title_end
-            for h in self.hits
+            h.kind == "veto" and h.value == "roundup" and h.end <= self.title_end for h in self.hits
         )
 
     def refers_back_any(self, sent: _Sentence, cues: list[Hit]) -> bool:
