@@ -353,9 +353,12 @@ class _Context:
             ) or any(h.kind == "aggregate" and h.start <= m.end + 10 for h in near_after):
                 continue
             if any(
-                h.kind == "veto" and h.value in _AMOUNT_VETOES and m.start - 24 <= h.end
+                h.kind == "veto"
+                and h.value in _AMOUNT_VETOES
+                and m.start - 24 <= h.end
+                and not any(h.end <= c.start and c.end <= m.start for c in cues)
                 for h in near_before
-            ):
+            ):  # "GPU企业某某宣布完成15亿元融资": a raise verb between, the amount is the round
                 continue
             if any(h.kind == "count_deals" for h in sent.hits):
                 continue
@@ -813,7 +816,7 @@ class _Context:
             text = self.folded[sent.start : sent.end]
             if (
                 any(sent is g for g, _ in gathered)
-                or (name and name in text)
+                or (name and self.names_subject(sent, name))
                 or _REFERS_BACK_START.match(text)
             ):
                 # a title that tells the raise counts twice (as title and as raise sentence)
@@ -828,6 +831,16 @@ class _Context:
         video, other = self.weights(rest)
         self.note_sector(rest)
         return video >= 2 and video > other, _conf(video, other) * 0.8
+
+    def names_subject(self, sent: _Sentence, name: str) -> bool:
+        """The sentence names the company other than as a person's employer: "芯算科技CEO表示,
+        AI视频带来算力需求" quotes its CEO on the market, it does not describe the company."""
+        at = self.folded.find(name, sent.start, sent.end)
+        while at >= 0:
+            if not _AFFILIATE.match(self.folded, at + len(name), sent.end):
+                return True
+            at = self.folded.find(name, at + len(name), sent.end)
+        return False
 
     def investor_descriptions(self, sentences: list[_Sentence]) -> set[Hit]:
         """Sector words that describe a Chinese investor: "由AI视频公司某某领投" (the words sit
@@ -859,6 +872,7 @@ class _Context:
         title = [
             h for h in self.hits if h.end <= self.title_end and h.kind in ("ai_video", "other")
         ]
+        title = self.drop_market_clauses(title)
         at = self.folded.find(name, 0, self.title_end) if name else -1
         if at < 0:
             return title
@@ -875,6 +889,22 @@ class _Context:
         if listed < 2:
             return title  # not a list of names: "Acme, which makes videos, raises $5M"
         return [h for h in title if lo <= h.start < hi]
+
+    def drop_market_clauses(self, title: list[Hit]) -> list[Hit]:
+        """ "某GPU公司完成融资, AI视频生成带来算力新需求": a title clause about compute demand,
+        revenue or a market, with no raise cue in it, describes the market, not the raiser."""
+        bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(self.full, 0, self.title_end)]
+        if len(bounds) < 2:
+            return title
+        ends = [*bounds[1:], self.title_end]
+        dropped: list[tuple[int, int]] = []
+        for a, b in zip(bounds, ends, strict=True):
+            inside = [h for h in self.hits if a <= h.start < b]
+            if any(h.kind == "veto" and h.value in _AMOUNT_VETOES for h in inside) and not any(
+                h.kind in _CUE_KINDS for h in inside
+            ):
+                dropped.append((a, b))
+        return [h for h in title if not any(a <= h.start < b for a, b in dropped)]
 
     def no_raise(self, sentences: list[_Sentence]) -> Detection:
         video, other = self.weights(self.hits)

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 STRESS = Path(__file__).resolve().parent / "fixtures" / "stress.jsonl"
 # written blind (before reading the detector) to measure how it does on unseen texts
 BLIND2 = Path(__file__).resolve().parent / "fixtures" / "blind2.jsonl"
+BLIND3 = Path(__file__).resolve().parent / "fixtures" / "blind3.jsonl"
 DEV = REPO.parent / "shared" / "corpus" / "dev.jsonl"
 FIELDS = ("amount+currency accuracy (TP)", "round accuracy (TP)", "company accuracy (TP)")
 
@@ -82,6 +83,23 @@ def test_blind2_set_is_well_formed() -> None:
 
 def test_blind2_set_scores(detector: Detector) -> None:
     result = _eval_module().evaluate(detector, _rows(BLIND2))
+    _check(result, 0.9)
+
+
+@pytest.mark.parametrize("path", [BLIND2, BLIND3], ids=["blind2", "blind3"])
+def test_blind_sets_are_well_formed_and_long_enough(path: Path) -> None:
+    rows = _rows(path)
+    assert len(rows) >= 60
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert {"en", "zh-Hans", "zh-Hant"} <= {r["lang"] for r in rows}
+    for row in rows:
+        assert row["flag"] == (row["is_funding"] and row["is_ai_video"]), row["id"]
+        if not row["is_funding"]:
+            assert row["company"] is None and row["amount"] is None, row["id"]
+
+
+def test_blind3_set_scores(detector: Detector) -> None:
+    result = _eval_module().evaluate(detector, _rows(BLIND3))
     _check(result, 0.9)
 
 

@@ -1,0 +1,98 @@
+"""Forms found while fixing the blind3 round (fixtures/blind3.jsonl): one case per fix.
+
+Texts are written for this test; company names are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from detection import Detector
+
+RAISES = [
+    # "X said Monday it has raised": "it" is the subject of "said"
+    ("Seoul video startup closes Series B",
+     "South Korean AI video generation startup Clipyeon said Monday it has raised 9 billion won "
+     "in a Series B round led by Mirae Asset.", "Clipyeon", 9_000_000_000, "KRW", "B"),
+    # "the company announced it has closed": the known company the title is about
+    ("HeyGen CEO on life after the avatar boom",
+     "Joshua Xu talked about the next product. The company this week announced it has closed a "
+     "$75 million Series B led by Benchmark.", "HeyGen", 75_000_000, "USD", "B"),
+    # 战略投资 + quoted object; 注册资本 in a registry change is not the round's amount
+    ("网易战略投资AI视频公司「镜语」",
+     "企查查显示，北京镜语科技有限公司新增股东网易，注册资本由 100 万元增至 112 万元。镜语科技"
+     "确认已获得网易的战略投资，金额未披露。镜语主打文生视频。", "镜语", None, None, "strategic"),
+    # "这笔钱" is not a deal count
+    ("对话「光迹」创始人",
+     "就在上个月，光迹科技刚刚完成了由启明创投领投、高榕创投跟投的 2 亿元 B 轮融资，这笔钱将投入"
+     "视频生成模型的训练。", "光迹科技", 200_000_000, "CNY", "B"),
+    # a bracketed English name followed by a time word
+    ("港產AI視頻初創獲投",
+     "本地 AI 視頻生成初創「影港智能」(HKFrame AI)昨日宣布,完成 3000 萬港元 A 輪融資,由維港投資"
+     "領投,多名天使投資人參投。", "影港智能", 30_000_000, "HKD", "A"),
+    # a bridge round is named; "Series C next year" is not this round
+    ("Motionlab secures $15 million bridge round",
+     "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
+     "existing investors as it prepares to raise a larger Series C next year.",
+     "Motionlab", 15_000_000, "USD", "bridge"),
+]  # fmt: skip
+
+NOT_RAISES = [
+    # a roundup title (repeated as the body's first line) names no raiser; the first raise
+    # in the body is a robot maker's
+    ("Robotics and AI funding roundup: Figure, Luma and more",
+     "Robotics and AI funding roundup: Figure, Luma and more\nFigure AI raised $675 million in a "
+     "Series B round. Luma AI raised $43 million in a Series B to scale its video generator."),
+    # an acquisition title: the body's past rounds are background however strong
+    ("AI视频公司「映画」被收购，此前累计融资超2000万美元",
+     "AI视频生成公司映画近日被收购。公司在2023年完成了由高瓴领投的1500万美元A轮融资，此后又获得"
+     "一轮A+轮融资，累计融资超过2000万美元。"),
+    # a layoff title ("cuts 30% of staff")
+    ("AI video startup Reelo cuts 30% of staff months after raising $25 million",
+     "The layoffs come eight months after Reelo raised a $25 million Series A, as platforms such "
+     "as YouTube added free AI video editing tools of their own."),
+    # an investor's look back on its portfolio
+    ("我们投了什么：一家早期基金的年度复盘",
+     "年初，我们领投了AI视频生成公司「帧流」3000万元的天使轮融资。到了年底，帧流已经完成了A轮。"),
+    # a description is no name ("但头部公司"); a market total is no raise
+    ("AI视频赛道一年融资超百亿",
+     "过去一年AI视频赛道披露融资总额超过 150 亿元。但头部公司的融资规模正在快速拉大，部分公司一年内"
+     "连续完成三轮融资。"),
+    # cumulative funding since founding, told at a conference
+    ("某AI视频公司创始人：AI视频的下一个阶段",
+     "在回答现场提问时，他提到，公司成立以来累计融资已超过 4 亿元人民币，目前专注产品。AI视频生成"
+     "已经进入好不好用的阶段。"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "text", "company", "amount", "currency", "round_"), RAISES)
+def test_raise_is_flagged_with_its_fields(
+    detector: Detector,
+    title: str,
+    text: str,
+    company: str,
+    amount: int | None,
+    currency: str | None,
+    round_: str,
+) -> None:
+    d = detector.detect(title, text)
+    assert d.flag, d.matched
+    assert detector.company_key(d.company or "") == detector.company_key(company), d.company
+    assert (d.amount, d.currency, d.round) == (amount, currency, round_), d.matched
+
+
+@pytest.mark.parametrize(("title", "text"), NOT_RAISES)
+def test_lookalike_is_not_flagged(detector: Detector, title: str, text: str) -> None:
+    d = detector.detect(title, text)
+    assert not d.flag, (d.company, d.matched)
+
+
+def test_chip_maker_raise_with_video_demand_quote_is_not_ai_video(detector: Detector) -> None:
+    """The CEO's quote about AI-video demand does not describe the chip maker."""
+    d = detector.detect(
+        "国产GPU公司完成新一轮融资，AI视频生成带来算力新需求",
+        "国产GPU企业「芯元科技」近日宣布完成 10 亿元C轮融资。芯元科技主要研发AI训练芯片。"
+        "芯元科技CEO表示，AI视频生成带来了巨大的算力需求。",
+    )
+    assert d.is_funding and not d.is_ai_video, d.matched
+    assert (d.company, d.amount, d.round) == ("芯元科技", 1_000_000_000, "C"), d.matched
