@@ -58,6 +58,17 @@ NOT_RAISES = [
     ("AI视频赛道一年融资超百亿",
      "过去一年AI视频赛道披露融资总额超过 150 亿元。但头部公司的融资规模正在快速拉大，部分公司一年内"
      "连续完成三轮融资。"),
+    # an investor looking back ("a look back") on rounds it led
+    ("Brightline Ventures' AI video bets: a look back",
+     "Brightline Ventures led the seed round of Vidora, an AI video startup, and later joined the "
+     "Series A of Clipwise."),
+    # an AI-image raise with a video feature in passing
+    ("AI image startup Pictra raises $40M",
+     "Pictra, which makes AI image generation and editing tools, has raised $40 million in a "
+     "Series B. The company also recently added a video generation feature to its app."),
+    # a market-total sentence: 共发生 is no company
+    ("AI视频赛道今年融资超200亿元",
+     "据统计，今年AI视频赛道共发生融资事件80起，融资总额超200亿元。"),
     # cumulative funding since founding, told at a conference
     ("某AI视频公司创始人：AI视频的下一个阶段",
      "在回答现场提问时，他提到，公司成立以来累计融资已超过 4 亿元人民币，目前专注产品。AI视频生成"
