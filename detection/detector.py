@@ -36,6 +36,7 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ROUND_BEFORE_WORTH = re.compile(r"\b(?:round|funding|financing|investment|deal)\s+$")
 _SAID_IT = re.compile(
     r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"
     r"\b(?:it|they)(?:\s+(?:has|have|had|was|is|just|now))?\s*$"
@@ -332,7 +333,11 @@ class _Context:
             before = self.folded[max(sent.start, m.start - 48) : m.start]
             if _is_range(before, after, found, i):
                 continue
-            near_before = [h for h in sent.hits if m.start - 48 <= h.end <= m.start + 1]
+            near_before = [
+                h
+                for h in sent.hits
+                if m.start - 48 <= h.end <= m.start + 1 and not self.round_worth(h)
+            ]
             near_after = [h for h in sent.hits if m.end <= h.start <= m.end + 14]
             if any(
                 h.kind == "valuation" and self.same_clause(sent, h.start, m.start)
@@ -366,6 +371,15 @@ class _Context:
                 continue
             amounts.append(m)
         return amounts, valuations
+
+    def round_worth(self, h: Hit) -> bool:
+        """ "a funding round worth several hundred million yuan": the round's size, not a
+        valuation."""
+        return (
+            h.kind == "valuation"
+            and h.term == "worth"
+            and bool(_ROUND_BEFORE_WORTH.search(self.folded, max(0, h.start - 24), h.start))
+        )
 
     def find_company(
         self, sent: _Sentence, cues: list[Hit]

@@ -30,6 +30,12 @@ RAISES = [
     ("港產AI視頻初創獲投",
      "本地 AI 視頻生成初創「影港智能」(HKFrame AI)昨日宣布,完成 3000 萬港元 A 輪融資,由維港投資"
      "領投,多名天使投資人參投。", "影港智能", 30_000_000, "HKD", "A"),
+    # "a funding round worth several hundred million yuan" is the round's size (vague: no
+    # figure, the currency stays), not a valuation
+    ("Chinese AI video developer raises funds",
+     "BEIJING (Reuters) - Kuangying Technology, the Chinese developer of a video generation "
+     "model, has completed a new funding round worth several hundred million yuan, led by Baidu "
+     "Ventures, it said on Wednesday.", "Kuangying Technology", None, "CNY", "undisclosed"),
     # a bridge round is named; "Series C next year" is not this round
     ("Motionlab secures $15 million bridge round",
      "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
