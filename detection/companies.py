@@ -37,7 +37,9 @@ _EN_REFERS_BACK = re.compile(
 )
 # "Acme, a video startup based in Paris, (said it) has raised"
 _EN_APPOSITION = re.compile(
-    rf"(?:^|(?<=[,;:])\s|(?<=\s-)\s)\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,\s*(?:a|an|the|which|who|whose|one|"
+    # after a wire dateline too: "(Bloomberg) -- Acme Inc., a video startup, is raising"
+    rf"(?:^|(?<=[,;:])\s|(?<=-)\s|(?<=\u2014)\s)\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\.?"
+    r"\s*,\s*(?:a|an|the|which|who|whose|one|"
     r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
     r"[^,]*(?:,[^,]*)?,\s*$"
 )

@@ -374,7 +374,10 @@ class _Context:
 
     def round_worth(self, h: Hit) -> bool:
         """ "a funding round worth several hundred million yuan": the round's size, not a
-        valuation."""
+        valuation; "value" only names a valuation right after the amount ("$1 billion
+        value"), not before it ("a deal value of $20 million")."""
+        if h.kind == "valuation" and h.term == "value":
+            return True
         return (
             h.kind == "valuation"
             and h.term == "worth"
@@ -684,7 +687,7 @@ class _Context:
         return any(h.kind == "company" and h.value.key == key for h in sent.hits)
 
     def valuation_only(self, sent: _Sentence) -> bool:
-        if not any(h.kind == "valuation" for h in sent.hits):
+        if not any(h.kind == "valuation" and h.term != "value" for h in sent.hits):
             return False
         return not any(h.kind == "company" for h in sent.hits) or (
             all(h.value is not None for h in sent.hits if h.kind == "company")

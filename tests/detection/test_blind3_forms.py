@@ -36,6 +36,11 @@ RAISES = [
      "BEIJING (Reuters) - Kuangying Technology, the Chinese developer of a video generation "
      "model, has completed a new funding round worth several hundred million yuan, led by Baidu "
      "Ventures, it said on Wednesday.", "Kuangying Technology", None, "CNY", "undisclosed"),
+    # "at $1 billion value" in a wire title is a valuation, not the amount
+    ("AI Video Startup Castor Is Said to Seek Funding at $1 Billion Value",
+     "(Bloomberg) -- Castor Inc., a startup that makes AI-generated character videos, is seeking "
+     "to raise funds at a valuation of about $1 billion, according to people familiar with the "
+     "matter.", "Castor", None, None, "undisclosed"),
     # a bridge round is named; "Series C next year" is not this round
     ("Motionlab secures $15 million bridge round",
      "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
