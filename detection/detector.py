@@ -123,6 +123,8 @@ class Detector:
         for name, terms in vocab.named_rounds.items():
             for term in terms:
                 m.add(term, "round", name)
+        for term in kw["dated"]:
+            m.add(term, "dated")
         for term in ("获悉", *kw["noise"]):
             m.add(term, "noise")
         for entry in vocab.companies:
@@ -238,6 +240,9 @@ class _Context:
         self.matched: list[str] = []
         self.negated = _negated(full, hits)
         self._money_cache: dict[tuple, tuple[list[Money], list[Money]]] = {}
+        self.title_tells_raise = any(
+            h.kind in ("funding", "funding_weak") for h in hits if h.end <= title_end
+        )
 
     # -- helpers -----------------------------------------------------------------------------
     def note(self, item: str) -> None:
@@ -293,6 +298,7 @@ class _Context:
             for h in sent.hits
             if (h.kind == "background" and not self.reported_speech(sent, h))
             or (h.kind == "veto" and h.value in _CLAUSE_VETOES)
+            or (h.kind == "dated" and not self.title_tells_raise)
         ]
         lead = len(self.full[sent.start : sent.end]) - len(
             self.full[sent.start : sent.end].lstrip()

@@ -41,6 +41,10 @@ RAISES = [
      "(Bloomberg) -- Castor Inc., a startup that makes AI-generated character videos, is seeking "
      "to raise funds at a valuation of about $1 billion, according to people familiar with the "
      "matter.", "Castor", None, None, "undisclosed"),
+    # ... but under a raise title the month dates the news
+    ("Clipnova raises $50 million Series A",
+     "Clipnova, an AI video generation app, raised $50 million in a Series A in September, the "
+     "company said on Monday.", "Clipnova", 50_000_000, "USD", "A"),
     # a bridge round is named; "Series C next year" is not this round
     ("Motionlab secures $15 million bridge round",
      "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
@@ -80,6 +84,10 @@ NOT_RAISES = [
     # a market-total sentence: 共发生 is no company
     ("AI视频赛道今年融资超200亿元",
      "据统计，今年AI视频赛道共发生融资事件80起，融资总额超200亿元。"),
+    # a user-milestone story: a raise dated to a month is background under a title with no raise
+    ("Clipnova passes 15 million users",
+     "Clipnova said its AI video generation app has passed 15 million users. The company raised "
+     "$50 million in a Series A in September."),
     # cumulative funding since founding, told at a conference
     ("某AI视频公司创始人：AI视频的下一个阶段",
      "在回答现场提问时，他提到，公司成立以来累计融资已超过 4 亿元人民币，目前专注产品。AI视频生成"
