@@ -45,6 +45,9 @@ RAISES = [
     ("Clipnova raises $50 million Series A",
      "Clipnova, an AI video generation app, raised $50 million in a Series A in September, the "
      "company said on Monday.", "Clipnova", 50_000_000, "USD", "A"),
+    # a time word between the name and the verb is no part of the name
+    ("幻影AI完成1亿元A轮融资", "AI视频生成公司幻影今年初完成了1亿元A轮融资，由红杉领投。",
+     "幻影", 100_000_000, "CNY", "A"),
     # a bridge round is named; "Series C next year" is not this round
     ("Motionlab secures $15 million bridge round",
      "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
@@ -88,6 +91,9 @@ NOT_RAISES = [
     ("Clipnova passes 15 million users",
      "Clipnova said its AI video generation app has passed 15 million users. The company raised "
      "$50 million in a Series A in September."),
+    # the same in Chinese: 今年初 under a user-milestone title
+    ("幻影AI用户破千万",
+     "AI视频生成公司幻影宣布用户突破1000万。该公司今年初完成了1亿元A轮融资，由红杉领投。"),
     # cumulative funding since founding, told at a conference
     ("某AI视频公司创始人：AI视频的下一个阶段",
      "在回答现场提问时，他提到，公司成立以来累计融资已超过 4 亿元人民币，目前专注产品。AI视频生成"
