@@ -12,7 +12,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from crawler.resources import resources
-from storage.runs import finish_run, start_run
+from storage.runs import disable_source, finish_run, start_run
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class RunSummary:
     flagged: int
     errors: int
     message: str | None
+    disable: bool = False
 
     def line(self) -> str:
         text = (
@@ -47,6 +48,14 @@ def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
     message = None if status == "ok" else f"crawl ended: {reason}"
     if stats.get("fundwatch/unhealthy"):
         status, message = "unhealthy", str(stats["fundwatch/unhealthy"])
+    elif value("entry_ok") == 0 and status == "ok" and stats.get("fundwatch/entry_gone"):
+        status = "unhealthy"
+        message = (
+            f"{stats['fundwatch/entry_gone']} (Gone): source disabled; fix its URL in the "
+            f"catalog, then `fundwatch sources --enable {spider.name}`"
+        )
+    elif value("entry_ok") == 0 and status == "ok" and stats.get("fundwatch/entry_missing"):
+        status, message = "unhealthy", str(stats["fundwatch/entry_missing"])
     elif value("entry_ok") == 0 and status == "ok":
         status = "error"
         message = str(stats.get("fundwatch/entry_error") or "no start URL could be fetched")
@@ -60,6 +69,7 @@ def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
         flagged=value("flagged"),
         errors=value("errors") + int(stats.get("spider_exceptions/count", 0) or 0),
         message=message,
+        disable=status == "unhealthy" and bool(stats.get("fundwatch/entry_gone")),
     )
 
 
@@ -96,6 +106,8 @@ class CrawlRunExtension:
                     errors=summary.errors,
                     message=summary.message,
                 )
+                if summary.disable:
+                    disable_source(session, spider.name, summary.message or "gone")
         except Exception:
             log.exception("%s: could not record crawl run %s", spider.name, summary.run_id)
         print(summary.line(), flush=True)

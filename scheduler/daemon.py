@@ -336,6 +336,15 @@ class Daemon:
         now = _now()
         with self.sessions.begin() as session:
             state = source_state(session, source.name)
+            if state.disabled:
+                self.scheduler.remove_job(JOB_PREFIX + source.name)
+                event(
+                    "source_disabled",
+                    f"{source.name} disabled: {state.last_error}",
+                    level=logging.WARNING,
+                    source=source.name,
+                )
+                return
             failures = state.consecutive_failures
             next_run = job.next_run_time
             if failures > 1 and not outcome.ok:

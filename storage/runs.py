@@ -70,6 +70,25 @@ def record_outcome(
     return state
 
 
+def disable_source(session: Session, name: str, reason: str) -> SourceState:
+    """Stop scheduling a source until a person re-enables it (e.g. its feed answered 410)."""
+    state = source_state(session, name)
+    state.disabled = True
+    state.status = "disabled"
+    state.last_error = reason
+    state.next_run_at = None
+    return state
+
+
+def enable_source(session: Session, name: str) -> SourceState:
+    state = source_state(session, name)
+    state.disabled = False
+    state.consecutive_failures = 0
+    if state.status == "disabled":
+        state.status = "new"
+    return state
+
+
 def latest_runs(session: Session) -> dict[str, CrawlRun]:
     """The newest crawl run of every source."""
     newest = (

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.encoding import resolve_encoding
 
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 CONDITIONAL = "fundwatch_conditional"  # fetch with If-None-Match / If-Modified-Since
 ENTRY = "fundwatch_entry"  # a start URL: the source is reachable if one of them answers
 _HANDLE_STATUS = [304]
+# An entry URL (feed, sitemap, listing) answering these is not retried (not in
+# RETRY_HTTP_CODES): 404/403 make the run `unhealthy`; 410 also disables the source.
+MISSING_STATUSES = frozenset({401, 403, 404, 451})
+GONE_STATUSES = frozenset({410})
 
 
 def _decodes(body: bytes, encoding: str) -> bool:
@@ -92,10 +97,14 @@ class CatalogSpider(Spider):
     def on_entry_error(self, failure: Failure) -> None:
         self.on_error(failure)
         request = getattr(failure, "request", None)
-        self.crawler.stats.set_value(
-            stat_key("entry_error"),
-            f"{request.url if request is not None else '?'}: {failure_text(failure)}",
-        )
+        url = request.url if request is not None else "?"
+        self.crawler.stats.set_value(stat_key("entry_error"), f"{url}: {failure_text(failure)}")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if status in GONE_STATUSES:
+                self.crawler.stats.set_value(stat_key("entry_gone"), f"{url} answered {status}")
+            elif status in MISSING_STATUSES:
+                self.crawler.stats.set_value(stat_key("entry_missing"), f"{url} answered {status}")
 
     # -- incremental --------------------------------------------------------------------------
     def unseen(self, urls: Iterable[str]) -> list[str]:

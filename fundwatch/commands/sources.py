@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
 
 from fundwatch.tables import FORMATS, render
+
+if TYPE_CHECKING:
+    from fundwatch.context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sources", help="list sources with status and last run")
     parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument(
+        "--enable",
+        metavar="NAME",
+        help="re-enable a source that was disabled (its feed answered 410 Gone); "
+        "a running daemon picks it up on SIGHUP",
+    )
     parser.set_defaults(func=run)
 
 
@@ -33,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     app = AppContext()
     catalog = app.catalog
+    if args.enable:
+        return enable(app, args.enable)
     with app.sessions() as session:
         runs = latest_runs(session)
         states = source_states(session)
@@ -56,4 +69,18 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     print(render(HEADERS, rows, args.format))
+    return 0
+
+
+def enable(app: AppContext, name: str) -> int:
+    from storage.runs import enable_source
+
+    try:
+        app.catalog.get(name)
+    except KeyError as exc:
+        print(f"fundwatch sources: {exc.args[0]}", file=sys.stderr)
+        return 2
+    with app.sessions.begin() as session:
+        enable_source(session, name)
+    print(f"{name}: enabled; it runs on its cadence again (send SIGHUP to a running daemon)")
     return 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import datetime
 
 from sqlalchemy import select
@@ -110,3 +113,58 @@ def test_malformed_feed_yields_what_it_can_and_news_sitemap_is_crawled(
     assert aisphere.breadcrumb == "首頁 > 財經"  # the twsite template extracted it
     assert aisphere.flag and aisphere.company_key == "aisphere"
     assert _naive(news["lumora-series-a.html"].published_at) == datetime(2024, 3, 21, 15, 0)
+
+
+def test_feeds_answering_404_or_410_are_not_retried_and_410_disables_the_source(
+    world: FixtureWorld,
+) -> None:
+    world.add_sources(
+        [
+            {"name": name, "kind": "feed", "language": "en", "every": "1h", "url": url}
+            for name, url in (
+                ("feed_missing", f"{world.base}/_fault/status/404"),
+                ("feed_gone", f"{world.base}/_fault/status/410"),
+            )
+        ]
+    )
+    for _ in range(2):
+        result = world.crawl("feed_missing", "feed_gone")
+        assert result.returncode == 1
+    hits = [path for path in world.requested() if path.startswith("/_fault/status/")]
+    assert sorted(hits) == sorted(["/_fault/status/404", "/_fault/status/410"] * 2)  # no retry
+
+    runs = [(run.source, run.status) for run in world.runs()]
+    assert runs.count(("feed_missing", "unhealthy")) == 2
+    assert runs.count(("feed_gone", "unhealthy")) == 2
+    engine = create_db_engine(world.database_url)
+    with session_factory(engine)() as session:
+        states = {state.name: state for state in session.scalars(select(SourceState))}
+    engine.dispose()
+    assert states["feed_missing"].consecutive_failures == 2
+    assert not states["feed_missing"].disabled
+    assert states["feed_gone"].disabled and states["feed_gone"].status == "disabled"
+    assert "410" in (states["feed_gone"].last_error or "")
+
+    listing = subprocess.run(
+        [sys.executable, "-m", "fundwatch", "sources", "--format", "json"],
+        env=world.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    shown = {row["name"]: row for row in map(json.loads, listing.stdout.splitlines())}
+    assert shown["feed_gone"]["status"] == "disabled"
+    assert shown["feed_missing"]["status"] == "failing"
+    assert shown["feed_missing"]["failures"] == 2
+
+    enabled = subprocess.run(
+        [sys.executable, "-m", "fundwatch", "sources", "--enable", "feed_gone"],
+        env=world.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert enabled.returncode == 0, enabled.stderr
+    with session_factory(engine)() as session:
+        assert not session.get(SourceState, "feed_gone").disabled
+    engine.dispose()
