@@ -36,6 +36,9 @@ _MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PURPOSE_BEFORE = re.compile(
+    r"(?:\b(?:plans?|planning|intends?|aims?|money|funds|capital|proceeds)\s+to\s+|用于|用来|计划)$"
+)
 _ROUND_BEFORE_WORTH = re.compile(r"\b(?:round|funding|financing|investment|deal)\s+$")
 _SAID_IT = re.compile(
     r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"
@@ -297,7 +300,7 @@ class _Context:
             h
             for h in sent.hits
             if (h.kind == "background" and not self.reported_speech(sent, h))
-            or (h.kind == "veto" and h.value in _CLAUSE_VETOES)
+            or (h.kind == "veto" and h.value in _CLAUSE_VETOES and not self.purpose(h))
             or (h.kind == "dated" and not self.title_tells_raise)
         ]
         lead = len(self.full[sent.start : sent.end]) - len(
@@ -514,8 +517,11 @@ class _Context:
             title_cue = any(h.kind == "funding" for h in title_hits)
             title_sents = [t for t in sentences if t.start < self.title_end]
             valid_title_cue = any(
-                h.kind == "funding" for t in title_sents for h in self.valid_cues(t)
-            )
+                self.untold_history(t, h)
+                for t in title_sents
+                for h in t.hits
+                if h.kind in ("funding", "funding_weak")
+            )  # "Acme gets $10M as it hires ..." tells its own raise; "... 此前累计融资" does not
             hard = [h for h in title_vetoes if h.value in _HARD_TITLE_VETOES]
             if hard and not valid_title_cue and event.sentence != 0:
                 for h in hard:
@@ -610,6 +616,19 @@ class _Context:
                 continue  # "the round was led by ..." may now be about the other company
             gathered.append((sent, cues))
         return event, gathered
+
+    def purpose(self, h: Hit) -> bool:
+        """ "raised $40M and plans to acquire rivals", "资金将用于收购/招聘": what the money is
+        for, not a story of another kind."""
+        return h.value in ("acquisition", "personnel") and bool(
+            _PURPOSE_BEFORE.search(self.folded, max(0, h.start - 24), h.start)
+        )
+
+    def untold_history(self, sent: _Sentence, cue: Hit) -> bool:
+        """The cue is not in a clause of history ("months after raising", "此前累计融资")."""
+        return not any(
+            h.kind == "background" and self.same_clause(sent, h.start, cue.start) for h in sent.hits
+        )
 
     def roundup_title(self, sent: _Sentence) -> bool:
         """The title (or its copy opening the body) announces a roundup of several raises."""

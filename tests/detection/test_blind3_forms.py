@@ -48,6 +48,14 @@ RAISES = [
     # a time word between the name and the verb is no part of the name
     ("幻影AI完成1亿元A轮融资", "AI视频生成公司幻影今年初完成了1亿元A轮融资，由红杉领投。",
      "幻影", 100_000_000, "CNY", "A"),
+    # what the money is for ("plans to acquire") is no acquisition story
+    ("AI video startup raises $40M to fund acquisitions",
+     "Vidora, an AI video generation startup, has raised $40 million in a Series B led by Accel "
+     "and plans to acquire smaller rivals.", "Vidora", 40_000_000, "USD", "B"),
+    # a title that tells a raise and a hire in one clause still tells a raise
+    ("Seoul video startup gets $10M as it hires ex-Naver staff",
+     "Vidkor, an AI video generation startup, said on Monday it has raised $10 million in a "
+     "Series A.", "Vidkor", 10_000_000, "USD", "A"),
     # a bridge round is named; "Series C next year" is not this round
     ("Motionlab secures $15 million bridge round",
      "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
