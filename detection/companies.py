@@ -57,7 +57,7 @@ _ZH_TIME = re.compile(
 _ZH_TAIL = re.compile(
     r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
     r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|获得|完成|获|拿下|正在洽谈|正洽谈|洽谈|"
-    r"今天|昨天|昨日|本周|上周|本月|今年初|年初|年中|年底|上半年|下半年|今年|上个月|上月|月初|月底|"
+    r"[今昨前][((]\d{1,2}[))]日|今天|昨天|昨日|本周|上周|本月|今年初|年初|年中|年底|上半年|下半年|今年|上个月|上月|月初|月底|"
     r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|又获|再迎|迎来|大额|巨额|一笔|新|\s)+$"
 )
 _ZH_DESCRIPTORS = (
@@ -85,6 +85,7 @@ _ZH_SHORT_NAME = re.compile(
 )
 _ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
+_ZH_TW_DATE_END = re.compile(r"[今昨前明][((]\s*\d{1,2}\s*[))]日\s*$")
 _ZH_DESCRIPTION_ENDS = ("公司", "企业", "创企", "初创", "厂商")
 _ZH_QUOTED_OBJECT = re.compile(r"[^,,。;;:：「」“”『』]{0,16}?[「“『]([^「」“”『』]{2,20})[」”』]")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
@@ -256,6 +257,9 @@ class CompanyBook:
         return None
 
     def _zh_candidate(self, left_display: str, left_folded: str) -> tuple[str, str]:
+        m = _ZH_TW_DATE_END.search(left_folded)
+        if m:  # 某某今(3)日宣布: the Taiwanese date's brackets are no boundary
+            left_display, left_folded = left_display[: m.start()], left_folded[: m.start()]
         m = _ZH_SHORT_NAME.search(left_folded)
         if m:  # 深圳市某某科技有限公司(以下简称“某某”)完成
             return left_display[m.start(1) : m.end(1)], m.group(1)

@@ -56,6 +56,10 @@ RAISES = [
     ("Seoul video startup gets $10M as it hires ex-Naver staff",
      "Vidkor, an AI video generation startup, said on Monday it has raised $10 million in a "
      "Series A.", "Vidkor", 10_000_000, "USD", "A"),
+    # Taiwanese usage: 策略投資 (strategic investment), a 今(3)日 date before the verb
+    ("這家台灣AI影片新創,剛拿到日本大廠投資",
+     "台灣 AI 影片生成新創「動景科技」今(3)日宣布,獲得日本 KDDI Open Innovation Fund 策略投資,"
+     "金額未揭露。", "動景科技", None, None, "strategic"),
     # a bridge round is named; "Series C next year" is not this round
     ("Motionlab secures $15 million bridge round",
      "Motionlab, an AI video generation startup, has secured a $15 million bridge round from "
