@@ -106,6 +106,9 @@ NOT_RAISES = [
     # the same in Chinese: 今年初 under a user-milestone title
     ("幻影AI用户破千万",
      "AI视频生成公司幻影宣布用户突破1000万。该公司今年初完成了1亿元A轮融资，由红杉领投。"),
+    # a raise planned for next year is not news; 明年 is no company
+    ("某AI影片新創執行長:明年將啟動新一輪募資",
+     "AI 影片新創影光科技執行長表示,公司目前營運穩定,預計明年下半年啟動新一輪募資,目前尚未與投資人洽談。"),
     # cumulative funding since founding, told at a conference
     ("某AI视频公司创始人：AI视频的下一个阶段",
      "在回答现场提问时，他提到，公司成立以来累计融资已超过 4 亿元人民币，目前专注产品。AI视频生成"
