@@ -39,6 +39,8 @@ def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
         facts.append(("Lead investors", ", ".join(data["lead_investors"])))
     if data.get("investors"):
         facts.append(("Investors", ", ".join(data["investors"])))
+    if data.get("outlets"):
+        facts.append(("Reported by", ", ".join(data["outlets"])))
     if data.get("first_seen"):
         facts.append(("First seen", str(data["first_seen"])))
     return facts
@@ -53,7 +55,8 @@ def text_part(payloads: list[dict[str, Any]]) -> str:
         lines.append("")
         for article in data.get("articles", []):
             when = article.get("published") or "undated"
-            lines.append(f"- {article['title']} ({article['source']}, {when})")
+            where = article.get("outlet") or article["source"]
+            lines.append(f"- {article['title']} ({where}, {when})")
             if article.get("url"):
                 lines.append(f"  {article['url']}")
         blocks.append("\n".join(lines))
@@ -75,7 +78,7 @@ def html_part(payloads: list[dict[str, Any]]) -> str:
             url = safe_url(article.get("url"))
             link = f'<a href="{escape(url)}">{title}</a>' if url else title
             items.append(
-                f"<li>{link} ({escape(article['source'])}, "
+                f"<li>{link} ({escape(article.get('outlet') or article['source'])}, "
                 f"{escape(article.get('published') or 'undated')})</li>"
             )
         sections.append(f"<h2>{escape(headline(data))}</h2><p>{facts}</p><ul>{''.join(items)}</ul>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,21 @@ def _names(values: Any, limit: int = 30) -> list[str]:
     return [name for name in names if name]
 
 
+def outlet_of(article: Article) -> str | None:
+    """The outlet that published a story: the host of its 原文地址 / origin link when the page
+    names one (aggregators repost other outlets), else the host of the article itself."""
+    for url in (article.origin_url, article.url):
+        host = urlsplit(url).hostname if url else None
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+def outlets(articles: list[Article]) -> list[str]:
+    """Every outlet that reported the event, in order of first report."""
+    return list(dict.fromkeys(filter(None, map(outlet_of, articles))))
+
+
 def event_data(event: FundingEvent, articles: list[Article]) -> dict[str, Any]:
     """The `data` object of a payload: plain text only (crawled markup is stripped)."""
     return {
@@ -46,12 +62,16 @@ def event_data(event: FundingEvent, articles: list[Article]) -> dict[str, Any]:
         "lead_investors": _names(event.lead_investors),
         "first_seen": _iso(event.first_seen_at),
         "announced": _iso(event.announced_at),
+        "outlets": outlets(articles)[:MAX_ARTICLES],
         "articles_total": len(articles),
         "articles": [
             {
                 "title": plain_text(article.title, TITLE_LIMIT),
                 "url": safe_url(article.url),
+                "origin_url": safe_url(article.origin_url),
+                "outlet": outlet_of(article),
                 "source": plain_text(article.source, NAME_LIMIT),
+                "copy_of_earlier_article": article.duplicate_of is not None,
                 "published": _iso(article.published_at),
                 "language": article.language,
             }
@@ -63,7 +83,7 @@ def event_data(event: FundingEvent, articles: list[Article]) -> dict[str, Any]:
 def event_articles(session: Session, event_id: int) -> list[Article]:
     statement = (
         select(Article)
-        .where(Article.event_id == event_id, Article.duplicate_of.is_(None))
+        .where(Article.event_id == event_id)
         .order_by(Article.published_at.is_(None), Article.published_at, Article.id)
     )
     return list(session.scalars(statement))

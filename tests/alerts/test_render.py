@@ -39,8 +39,21 @@ def _event(**fields: object) -> SimpleNamespace:
     return SimpleNamespace(**base)
 
 
-def _article(title: str, url: str = "https://news.example.com/a") -> SimpleNamespace:
-    return SimpleNamespace(title=title, url=url, source="example", published_at=None, language="en")
+def _article(
+    title: str,
+    url: str = "https://news.example.com/a",
+    origin_url: str | None = None,
+    duplicate_of: int | None = None,
+) -> SimpleNamespace:
+    return SimpleNamespace(
+        title=title,
+        url=url,
+        origin_url=origin_url,
+        duplicate_of=duplicate_of,
+        source="example",
+        published_at=None,
+        language="en",
+    )
 
 
 def _payload(event: SimpleNamespace, articles: list[SimpleNamespace]) -> dict:
@@ -117,3 +130,29 @@ def test_huge_title_and_many_articles_fit_in_20_kb(tmp_path: Path) -> None:
     json.loads(encode(payload))
     message = build_message(_channel(tmp_path), "fw-1-0-mail", [payload])
     assert len(message["Subject"]) <= 200
+
+
+def test_outlets_come_from_the_origin_line_when_a_page_reposts_another_outlet(
+    tmp_path: Path,
+) -> None:
+    articles = [
+        _article("A raises", "https://www.wire.example/a"),
+        _article(
+            "A 融资", "https://repost.example/1.html", origin_url="https://www.36kr.example/p/9"
+        ),
+        _article(
+            "A 融資", "https://repost.example/2.html", "https://36kr.example/p/9", duplicate_of=2
+        ),
+    ]
+    data = _payload(_event(), articles)["data"]
+    assert data["outlets"] == ["wire.example", "36kr.example"]
+    assert [a["outlet"] for a in data["articles"]] == [
+        "wire.example",
+        "36kr.example",
+        "36kr.example",
+    ]
+    assert [a["copy_of_earlier_article"] for a in data["articles"]] == [False, False, True]
+    message = build_message(_channel(tmp_path), "fw-7-0-mail", [_payload(_event(), articles)])
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    assert "Reported by: wire.example, 36kr.example" in plain.get_content()
