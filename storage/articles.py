@@ -99,9 +99,9 @@ _INSERT_IGNORING_KNOWN_URL = {
 def insert_values(session: Session, values: dict[str, Any]) -> int | None:
     """Insert prepared column values (see article_values) unless the URL key is stored already;
     return the new id or None. The statement is built once, so SQLAlchemy's compiled cache
-    serves every call."""
+    serves every call, and runs on the session's connection (Core: no ORM overhead)."""
     statement = _INSERT_IGNORING_KNOWN_URL[session.get_bind().dialect.name]
-    return session.execute(statement, values).scalar_one_or_none()
+    return session.connection().execute(statement, values).scalar_one_or_none()
 
 
 def insert_article(session: Session, record: ArticleRecord, **extra: Any) -> int | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.fingerprints import BANDS, Fingerprint, Sketch, hamming, to_unsigned
@@ -62,6 +62,18 @@ class DuplicateMatch:
     original_id: int  # the first article of the story
     kind: Literal["exact", "near"]
     distance: int  # SimHash bits (0 for exact)
+
+
+def exact_original() -> ScalarSelect[int]:
+    """Scalar subquery: the root of the first article whose content hash is the `content_hash`
+    parameter (NULL when there is none, or when the parameter is NULL)."""
+    return (
+        select(func.coalesce(Article.duplicate_of, Article.id))
+        .where(Article.content_hash == bindparam("content_hash"))
+        .order_by(Article.id)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def find_exact(session: Session, content_hash: str) -> int | None:
@@ -110,7 +122,7 @@ def near_candidates(
     `min_shared` LSH bands."""
     params: dict[str, int] = {f"band{i}": band for i, band in enumerate(sketch.bands)}
     params["min_shared"] = min_shared
-    rows = session.execute(_CANDIDATES, params).all()
+    rows = session.connection().execute(_CANDIDATES, params).all()  # Core: no ORM overhead
     return [(row.id, to_unsigned(row.simhash), row.duplicate_of, row.shared) for row in rows]
 
 
@@ -128,13 +140,22 @@ def find_near(session: Session, sketch: Sketch, settings: DedupSettings) -> tupl
 
 
 def find_duplicate(
-    session: Session, fingerprint: Fingerprint, settings: DedupSettings | None = None
+    session: Session,
+    fingerprint: Fingerprint,
+    settings: DedupSettings | None = None,
+    *,
+    exact: int | Literal["lookup"] | None = "lookup",
 ) -> DuplicateMatch | None:
+    """The article `fingerprint` copies, or None. `exact` is the exact original when the caller
+    has looked it up already (see exact_original; storage.ingest does it in the same round trip
+    as its seen-URL check)."""
     settings = settings or DedupSettings()
-    if fingerprint.content_hash is not None:
-        original = find_exact(session, fingerprint.content_hash)
-        if original is not None:
-            return DuplicateMatch(original, "exact", 0)
+    if exact == "lookup":
+        exact = None
+        if fingerprint.content_hash is not None:
+            exact = find_exact(session, fingerprint.content_hash)
+    if exact is not None:
+        return DuplicateMatch(exact, "exact", 0)
     if fingerprint.sketch is not None and settings.max_distance > 0:
         near = find_near(session, fingerprint.sketch, settings)
         if near is not None:

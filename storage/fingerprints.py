@@ -21,6 +21,7 @@ and its light rewrite differ in 4-14 of 64 SimHash bits, beyond the distance of 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
@@ -41,13 +42,24 @@ _DIGEST = _HASH_LAYOUT.size
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _UNITS = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _MASK64 = (1 << 64) - 1
+# Runs of characters that are neither letters nor digits (Unicode categories L and N, which is
+# what \w means for str patterns, underscore aside); marks (category M) are non-word characters
+# that normalize_text keeps, so _marks_of picks them out of each run.
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _marks_of(run: str) -> str:
+    if run.isascii():
+        return ""
+    return "".join(ch for ch in run if unicodedata.category(ch)[0] == "M")
 
 
 def normalize_text(text: str) -> str:
     """NFKC, casefold, and keep only letters, digits and marks (punctuation, symbols, whitespace
     and control characters removed)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LNM")
+    return _NOT_WORD.sub(lambda run: _marks_of(run.group()), folded)
 
 
 def content_hash(title: str, body: str) -> str | None:
@@ -111,8 +123,8 @@ def _simhash(digests: bytes, weights: list[int]) -> int:
 def _minima(digests: bytes) -> list[int]:
     words = BANDS * ROWS_PER_BAND
     if sys.byteorder == "little":
-        view = memoryview(digests).cast("I")
-        return [min(view[column::words]) for column in range(words)]
+        values = memoryview(digests).cast("I").tolist()  # one C call; slicing a list is cheap
+        return [min(values[column::words]) for column in range(words)]
     rows = [_HASH_LAYOUT.unpack_from(digests, i) for i in range(0, len(digests), _DIGEST)]
     return [min(column) for column in zip(*rows, strict=True)]
 

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from storage.articles import ArticleRecord, article_values, insert_values
-from storage.dedup import DedupSettings, find_duplicate
+from storage.dedup import DedupSettings, exact_original, find_duplicate
 from storage.events import EventSettings, Facts, record_article_event
 from storage.fingerprints import Fingerprint, fingerprint
 from storage.models import Article
@@ -71,6 +71,13 @@ def take_locks(session: Session, keys: Iterable[int]) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+# One round trip for "is this URL stored?" and "which article has this exact text?"
+_SEEN_AND_EXACT = select(
+    select(Article.id).where(Article.url_key == bindparam("url_key")).scalar_subquery(),
+    exact_original(),
+)
+
+
 def ingest_article(
     session: Session,
     record: ArticleRecord,
@@ -85,10 +92,18 @@ def ingest_article(
     flagged = bool(values.get("flag"))
     facts = Facts.from_values(values, record.detection) if flagged else None
     take_locks(session, lock_keys(values["url_key"], print_, facts.company_key if facts else None))
-    if session.scalar(select(Article.id).where(Article.url_key == values["url_key"])):
+    seen, exact = (
+        session.connection()  # Core execution: the ORM adds nothing to these lookups
+        .execute(
+            _SEEN_AND_EXACT,
+            {"url_key": values["url_key"], "content_hash": print_.content_hash},
+        )
+        .one()
+    )
+    if seen is not None:
         return IngestResult(article_id=None, status="seen_url")
 
-    match = find_duplicate(session, print_, dedup)
+    match = find_duplicate(session, print_, dedup, exact=exact)
     extra = print_.columns()
     if match is not None:
         extra["duplicate_of"] = match.original_id
