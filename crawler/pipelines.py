@@ -7,6 +7,7 @@ import asyncio
 import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -23,6 +24,8 @@ from storage.canonical import canonicalize_url
 log = logging.getLogger(__name__)
 
 DUPLICATE_STATUSES = frozenset({"seen_url", "exact_duplicate", "near_duplicate"})
+BATCH_LIMIT = 64  # records per call to the writer
+BATCHES_IN_FLIGHT = 2  # the writer starts the next batch while a result travels back
 
 
 class _Component:
@@ -90,12 +93,18 @@ class DetectPipeline(_Component):
         return item
 
 
+class StoreError(Exception):
+    """The writer could not store an article (the message says why)."""
+
+
 class StorePipeline(_Component):
     """Hand the article to storage.ingest_article, one transaction per article.
 
     The writes run in one child process per spider (FUNDWATCH_STORE_WORKER = "process", the
     default: fingerprinting and SQL run on another core while this process fetches and
-    extracts) or on one writer thread ("thread"); see bench/crawl.py --store.
+    extracts) or on one writer thread ("thread"); see bench/crawl.py --store. Articles that
+    queue up while the writer is busy go to it together, in one call (store_worker.store_batch),
+    and each is still stored in a transaction of its own.
     """
 
     def open_spider(self) -> None:
@@ -112,6 +121,43 @@ class StorePipeline(_Component):
         else:
             store_worker.init_worker(settings)
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
+        self.queued: list[tuple[ArticleRecord, asyncio.Future[Any]]] = []
+        self.in_flight = 0
+
+    def _send(self) -> None:
+        """Submit queued records to the writer, in batches, while fewer than BATCHES_IN_FLIGHT
+        calls are under way."""
+        while self.queued and self.in_flight < BATCHES_IN_FLIGHT:
+            batch = self.queued[:BATCH_LIMIT]
+            del self.queued[:BATCH_LIMIT]
+            records = [record for record, _ in batch]
+            try:
+                submitted = self.writer.submit(store_worker.store_batch, records)
+            except Exception as exc:  # e.g. the writer process died: fail these articles
+                for _, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_exception(StoreError(f"writer unavailable: {exc}"))
+                continue
+            self.in_flight += 1
+            wrapped = asyncio.wrap_future(submitted)
+            wrapped.add_done_callback(partial(self._stored, batch))
+
+    def _stored(
+        self, batch: list[tuple[ArticleRecord, asyncio.Future[Any]]], done: asyncio.Future[Any]
+    ) -> None:
+        self.in_flight -= 1
+        try:
+            results = done.result()
+        except BaseException as exc:  # the whole call failed (e.g. the writer process died)
+            results = [f"{type(exc).__name__}: {exc}"] * len(batch)
+        for (_, waiter), result in zip(batch, results, strict=True):
+            if waiter.done():  # the item's task was cancelled
+                continue
+            if isinstance(result, str):
+                waiter.set_exception(StoreError(result))
+            else:
+                waiter.set_result(result)
+        self._send()
 
     def close_spider(self) -> None:
         self.writer.shutdown(wait=True)
@@ -130,8 +176,11 @@ class StorePipeline(_Component):
             fetched_at=item.fetched_at,
             detection=item.detection,
         )
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.queued.append((record, waiter))
+        self._send()
         try:
-            result = await asyncio.wrap_future(self.writer.submit(store_worker.store, record))
+            result = await waiter
         except Exception as exc:  # one bad article must not end the crawl
             self.count("errors")
             log.error("%s: could not store %s: %s", item.source, item.url, exc)
