@@ -18,6 +18,7 @@ from crawler.dates import parse_published
 from crawler.items import ArticleItem
 from crawler.resources import resources
 from crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from crawler.verdict import judge
 from storage.articles import ArticleRecord
 from storage.canonical import canonicalize_url
 
@@ -26,6 +27,15 @@ log = logging.getLogger(__name__)
 DUPLICATE_STATUSES = frozenset({"seen_url", "exact_duplicate", "near_duplicate"})
 BATCH_LIMIT = 64  # records per call to the writer
 BATCHES_IN_FLIGHT = 2  # the writer starts the next batch while a result travels back
+
+
+def detects_in_writer(crawler: Crawler) -> bool:
+    """Detection runs in the writer process (StorePipeline) instead of DetectPipeline when the
+    writer is a child process and FUNDWATCH_DETECT_IN_WRITER is on (crawler/settings.py)."""
+    settings = crawler.settings
+    return settings.getbool("FUNDWATCH_DETECT_IN_WRITER", False) and (
+        settings.get("FUNDWATCH_STORE_WORKER", "process") == "process"
+    )
 
 
 class _Component:
@@ -77,19 +87,21 @@ class NormalizePipeline(_Component):
 class DetectPipeline(_Component):
     """Set the article's language from its own text (the source's language stays the default
     when the text is unclear), run the funding detector on title and body, and store its
-    verdict (with one key per investor name) with the article."""
+    verdict (with one key per investor name) with the article. Passes the item on untouched
+    when the writer process does this (see detects_in_writer)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.skip = detects_in_writer(crawler)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        detector = resources().detector
-        language = detector.detect_language(f"{item.title}\n{item.body}")
-        if language and language != item.language:
+        if self.skip:
+            return item
+        verdict = judge(resources().detector, item.title, item.body, item.language)
+        if verdict.language_from_text:
             self.count("language_from_text")
-            item.language = language
-        detection = detector.detect(item.title, item.body, lang=item.language)
-        result = dict(detection.to_dict())
-        company = result.get("company")
-        result["company_key"] = detector.company_key(company) if company else None
-        item.detection = result
+        item.language = verdict.language
+        item.detection = verdict.detection
         return item
 
 
@@ -116,11 +128,12 @@ class StorePipeline(_Component):
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=store_worker.init_worker,
-                initargs=(settings,),
+                initargs=(settings, detects_in_writer(self.crawler)),
             )
         else:
             store_worker.init_worker(settings)
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
+        self.detect = detects_in_writer(self.crawler)
         self.queued: list[tuple[ArticleRecord, asyncio.Future[Any]]] = []
         self.in_flight = 0
 
@@ -132,7 +145,9 @@ class StorePipeline(_Component):
             del self.queued[:BATCH_LIMIT]
             records = [record for record, _ in batch]
             try:
-                submitted = self.writer.submit(store_worker.store_batch, records)
+                submitted = self.writer.submit(
+                    store_worker.store_batch, records, detect=self.detect
+                )
             except Exception as exc:  # e.g. the writer process died: fail these articles
                 for _, waiter in batch:
                     if not waiter.done():
@@ -180,11 +195,17 @@ class StorePipeline(_Component):
         self.queued.append((record, waiter))
         self._send()
         try:
-            result = await waiter
+            stored = await waiter
         except Exception as exc:  # one bad article must not end the crawl
             self.count("errors")
             log.error("%s: could not store %s: %s", item.source, item.url, exc)
             raise DropItem(f"{item.source}: could not store {item.url}: {exc}") from exc
+        if stored.verdict is not None:  # detected by the writer
+            if stored.verdict.language_from_text:
+                self.count("language_from_text")
+            item.language = stored.verdict.language
+            item.detection = stored.verdict.detection
+        result = stored.result
         if result.status == "new":
             self.count("new")
             if item.detection.get("flag"):

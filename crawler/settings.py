@@ -64,6 +64,9 @@ FUNDWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 # on another core; bench/crawl.py measured 293 vs 204 pages/s for "thread" on 2 cores) or
 # "thread" (a writer thread in the crawl process).
 FUNDWATCH_STORE_WORKER = "process"
+# With the "process" writer, language and funding detection run there too (crawler.verdict):
+# the crawl process is the busier of the two.
+FUNDWATCH_DETECT_IN_WRITER = True
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.guard.AddressGuardMiddleware": 50,

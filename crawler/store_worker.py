@@ -10,17 +10,30 @@ own: a failing article is reported and does not affect the others.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from configuration import Settings
+from crawler.verdict import Verdict, judge
 from storage import create_db_engine, session_factory
 from storage.articles import ArticleRecord
 from storage.ingest import IngestResult, ingest_article
 
 _SESSIONS: sessionmaker[Session] | None = None
 _CHANNELS: Sequence[Any] = ()
+_SETTINGS: Settings | None = None
+_DETECTOR: Any = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the writer reports for one article: the ingest result, and the verdict when the
+    writer ran detection."""
+
+    result: IngestResult
+    verdict: Verdict | None = None
 
 
 def load_alert_channels(settings: Settings) -> Sequence[Any]:
@@ -32,10 +45,15 @@ def load_alert_channels(settings: Settings) -> Sequence[Any]:
     return tuple(load_channels(settings))
 
 
-def init_worker(settings: Settings) -> None:
-    global _SESSIONS, _CHANNELS
+def init_worker(settings: Settings, detect: bool = False) -> None:
+    """Open the database; with detect=True also load the detector now (while the crawl process
+    starts fetching) rather than on the first article."""
+    global _SESSIONS, _CHANNELS, _SETTINGS
+    _SETTINGS = settings
     _SESSIONS = session_factory(create_db_engine(settings.database_url))
     _CHANNELS = load_alert_channels(settings)
+    if detect:
+        _detector()
 
 
 def store(record: ArticleRecord) -> IngestResult:
@@ -44,13 +62,28 @@ def store(record: ArticleRecord) -> IngestResult:
         return ingest_article(session, record, alert_channels=_CHANNELS)
 
 
-def store_batch(records: Sequence[ArticleRecord]) -> list[IngestResult | str]:
-    """Store each record in its own transaction; an article that fails gives its error message
+def _detector() -> Any:
+    global _DETECTOR
+    if _DETECTOR is None:
+        assert _SETTINGS is not None, "init_worker() was not called"
+        from detection import load_detector
+
+        _DETECTOR = load_detector(_SETTINGS.detection_vocab)
+    return _DETECTOR
+
+
+def store_batch(records: Sequence[ArticleRecord], *, detect: bool = False) -> list[Stored | str]:
+    """Store each record in its own transaction (with detect=True, after setting its language
+    and detection verdict, see crawler.verdict); an article that fails gives its error message
     (exceptions from the database driver may not survive pickling) and the next one is stored."""
-    results: list[IngestResult | str] = []
+    results: list[Stored | str] = []
     for record in records:
         try:
-            results.append(store(record))
+            verdict = None
+            if detect:
+                verdict = judge(_detector(), record.title, record.body, record.language)
+                record = replace(record, language=verdict.language, detection=verdict.detection)
+            results.append(Stored(store(record), verdict))
         except Exception as exc:
             results.append(f"{type(exc).__name__}: {exc}")
     return results

@@ -10,7 +10,6 @@ from configuration import Settings
 from crawler import store_worker
 from storage import Article, create_db_engine, session_factory
 from storage.articles import ArticleRecord
-from storage.ingest import IngestResult
 
 
 def _record(number: int) -> ArticleRecord:
@@ -30,14 +29,38 @@ def test_a_failing_article_is_reported_and_the_rest_of_the_batch_is_stored(
     bad = replace(_record(2), url="mailto:editor@example.org")  # not an http(s) URL
     results = store_worker.store_batch([_record(1), bad, _record(3), _record(1)])
 
-    assert [r.status if isinstance(r, IngestResult) else "error" for r in results] == [
-        "new",
-        "error",
-        "new",
-        "seen_url",
-    ]
+    statuses = [r.result.status if isinstance(r, store_worker.Stored) else "error" for r in results]
+    assert statuses == ["new", "error", "new", "seen_url"]
     assert "not an http(s) URL" in str(results[1])
     engine = create_db_engine(sqlite_url)
     with session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 2
+    engine.dispose()
+
+
+def test_the_writer_sets_language_and_verdict_when_it_detects(sqlite_url: str) -> None:
+    store_worker.init_worker(replace(Settings(), database_url=sqlite_url), True)
+    story = ArticleRecord(
+        url="https://news.example.org/story/reelmint.html",
+        source="example",
+        title="Reelmint raises $9 million for AI video generation",
+        body=(
+            "Reelmint, a startup that turns scripts into AI-generated videos, has raised "
+            "$9 million in a Series A round led by Quarry Hill Capital, the company said. "
+            "It will use the money to train its video generation model."
+        ),
+        language="zh-Hans",  # the source's setting; the text is English
+    )
+    (stored,) = store_worker.store_batch([story], detect=True)
+
+    assert isinstance(stored, store_worker.Stored)
+    assert stored.result.status == "new"
+    assert stored.verdict is not None
+    assert stored.verdict.language == "en" and stored.verdict.language_from_text
+    assert stored.verdict.detection["flag"] is True
+    engine = create_db_engine(sqlite_url)
+    with session_factory(engine)() as session:
+        article = session.scalars(select(Article)).one()
+        assert (article.language, article.flag) == ("en", True)
+        assert article.event_id is not None  # a flagged story joins its funding event
     engine.dispose()

@@ -1,0 +1,31 @@
+"""An article's language from its text and the funding detector's verdict on it.
+
+Run by DetectPipeline in the crawl process, or by the writer process (crawler.store_worker)
+when FUNDWATCH_DETECT_IN_WRITER is on and articles are stored by a child process: detection is
+CPU work, and there it runs on the writer's core instead of the crawl process's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Verdict:
+    language: str | None
+    language_from_text: bool  # the text's language differs from the source's setting
+    detection: dict[str, Any]
+
+
+def judge(detector: Any, title: str, body: str, language: str | None) -> Verdict:
+    """The language of the text (the source's language when the text is unclear) and the
+    detector's verdict, with the company's canonical key."""
+    found = detector.detect_language(f"{title}\n{body}")
+    changed = bool(found and found != language)
+    if changed:
+        language = found
+    result = dict(detector.detect(title, body, lang=language).to_dict())
+    company = result.get("company")
+    result["company_key"] = detector.company_key(company) if company else None
+    return Verdict(language, changed, result)
