@@ -1,4 +1,4 @@
-"""Text fingerprints for dedup: an exact content hash and a 64-bit SimHash (pure code, no I/O).
+"""Text fingerprints for dedup: an exact content hash and a 64-bit SimHash (no I/O).
 
 Both work on the same normalized text: NFKC, case-folded, punctuation, symbols and whitespace
 dropped, so that full-width/half-width forms, spacing between CJK and Latin and quote styles do
@@ -25,7 +25,6 @@ import functools
 import hashlib
 import re
 import struct
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -36,8 +35,7 @@ SKETCH_CHARS = 20_000  # the sketch reads the start of a long article (time stay
 BANDS = 8
 ROWS_PER_BAND = 2
 _BAND_MASK = 0x7FFF_FFFF  # fits a signed 32-bit INTEGER column
-_HASH_LAYOUT = struct.Struct(f"<{BANDS * ROWS_PER_BAND}I")  # 64 bytes: blake2b's largest digest
-_DIGEST = _HASH_LAYOUT.size
+_DIGEST = 4 * BANDS * ROWS_PER_BAND  # 64 bytes: blake2b's largest digest
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _UNITS = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
@@ -97,36 +95,25 @@ def _digests(counts: Counter[str]) -> bytes:
     )
 
 
-# _BIT_TABLES[bit] maps a byte to 1 if that bit is set in it, else to 0 (for bytes.translate)
-_BIT_TABLES = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
-
-
 def _simhash(digests: bytes, weights: list[int]) -> int:
-    """Per-bit weighted vote over the shingles' 64-bit hashes, counted in C: each byte position
-    is sliced out as one column, and bytes.translate + count give how many set each bit."""
-    prefixes = b"".join(
-        [
-            digests[i : i + 8] * weight
-            for i, weight in zip(range(0, len(digests), _DIGEST), weights, strict=True)
-        ]
-    )
-    total = len(prefixes) // 8
-    result = 0
-    for position in range(8):
-        column = prefixes[position::8]
-        for bit, table in enumerate(_BIT_TABLES):
-            if 2 * column.translate(table).count(1) > total:
-                result |= 1 << (8 * position + bit)
-    return result
+    """Per-bit weighted vote over the shingles' 64-bit hashes (bytes 0-7 of each digest, read
+    little-endian): bit k is set when the shingles with bit k set weigh more than half."""
+    import numpy as np  # here, not at module level: the CLI imports storage for every command
+
+    prefixes = np.frombuffer(digests, dtype=np.uint8).reshape(-1, _DIGEST)[:, :8]
+    bits = np.unpackbits(prefixes, axis=1, bitorder="little")  # column 8 * byte + bit
+    weight = np.asarray(weights, dtype=np.int64)
+    votes = weight @ bits  # total weight of the shingles that set each bit
+    chosen = np.packbits(2 * votes > int(weight.sum()), bitorder="little")
+    return int.from_bytes(chosen.tobytes(), "little")
 
 
 def _minima(digests: bytes) -> list[int]:
-    words = BANDS * ROWS_PER_BAND
-    if sys.byteorder == "little":
-        values = memoryview(digests).cast("I").tolist()  # one C call; slicing a list is cheap
-        return [min(values[column::words]) for column in range(words)]
-    rows = [_HASH_LAYOUT.unpack_from(digests, i) for i in range(0, len(digests), _DIGEST)]
-    return [min(column) for column in zip(*rows, strict=True)]
+    """The minimum of each of the 16 little-endian 32-bit words over all digests."""
+    import numpy as np
+
+    words = np.frombuffer(digests, dtype="<u4").reshape(-1, BANDS * ROWS_PER_BAND)
+    return [int(value) for value in words.min(axis=0)]
 
 
 def _lsh_bands(digests: bytes) -> tuple[int, ...]:
