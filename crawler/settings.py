@@ -61,7 +61,7 @@ FUNDWATCH_BLOCK_PRIVATE_ADDRESSES = True
 FUNDWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
 # Where StorePipeline writes articles: "process" (a child process: fingerprinting and SQL run
-# on another core; bench/crawl.py measured 293 vs 204 pages/s for "thread" on 2 cores) or
+# on another core; bench/crawl.py measured 368 vs 252 pages/s for "thread" on 2 cores) or
 # "thread" (a writer thread in the crawl process).
 FUNDWATCH_STORE_WORKER = "process"
 # With the "process" writer, language and funding detection run there too (crawler.verdict):
