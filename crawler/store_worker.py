@@ -48,8 +48,9 @@ def load_alert_channels(settings: Settings) -> Sequence[Any]:
 def init_worker(settings: Settings, detect: bool = False) -> None:
     """Open the database; with detect=True also load the detector now (while the crawl process
     starts fetching) rather than on the first article."""
-    global _SESSIONS, _CHANNELS, _SETTINGS
+    global _SESSIONS, _CHANNELS, _SETTINGS, _DETECTOR
     _SETTINGS = settings
+    _DETECTOR = None  # loaded from these settings' vocabulary when first needed
     _SESSIONS = session_factory(create_db_engine(settings.database_url))
     _CHANNELS = load_alert_channels(settings)
     if detect:
