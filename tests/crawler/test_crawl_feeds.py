@@ -15,6 +15,16 @@ from storage.runs import start_run
 from tests.support.crawl_world import FixtureWorld
 
 
+def _fundwatch(world: FixtureWorld, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fundwatch", *args],
+        env=world.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def _naive(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=None) if value is not None else None
 
@@ -145,25 +155,13 @@ def test_feeds_answering_404_or_410_are_not_retried_and_410_disables_the_source(
     assert states["feed_gone"].disabled and states["feed_gone"].status == "disabled"
     assert "410" in (states["feed_gone"].last_error or "")
 
-    listing = subprocess.run(
-        [sys.executable, "-m", "fundwatch", "sources", "--format", "json"],
-        env=world.env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    listing = _fundwatch(world, "sources", "--format", "json")
     shown = {row["name"]: row for row in map(json.loads, listing.stdout.splitlines())}
     assert shown["feed_gone"]["status"] == "disabled"
     assert shown["feed_missing"]["status"] == "failing"
     assert shown["feed_missing"]["failures"] == 2
 
-    enabled = subprocess.run(
-        [sys.executable, "-m", "fundwatch", "sources", "--enable", "feed_gone"],
-        env=world.env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    enabled = _fundwatch(world, "sources", "--enable", "feed_gone")
     assert enabled.returncode == 0, enabled.stderr
     with session_factory(engine)() as session:
         assert not session.get(SourceState, "feed_gone").disabled
