@@ -71,10 +71,19 @@ _DESCRIPTION_HEAD = re.compile(
 # Veto categories (keywords.yaml `vetoes`): a funding cue in the same clause as a clause veto
 # is ignored; title vetoes lower a weak story; amount vetoes void an amount right after them.
 _CLAUSE_VETOES = ("acquisition", "personnel", "stock", "fund_close", "layoff", "ipo", "grant")
-_TITLE_VETOES = (*_CLAUSE_VETOES, "revenue", "compute", "launch", "market", "retrospective")
-# a title about an acquisition, a layoff or a hire, with no raise of its own: the body's raises
-# are background however strong
-_HARD_TITLE_VETOES = ("acquisition", "personnel", "layoff", "retrospective")
+_TITLE_VETOES = (
+    *_CLAUSE_VETOES,
+    "revenue",
+    "compute",
+    "launch",
+    "market",
+    "retrospective",
+    "lawsuit",
+    "ranking",
+)
+# a title about an acquisition, a layoff, a hire, a lawsuit or a funding ranking, with no raise of
+# its own: the body's raises are background however strong
+_HARD_TITLE_VETOES = ("acquisition", "personnel", "layoff", "retrospective", "lawsuit", "ranking")
 _AMOUNT_VETOES = ("revenue", "compute", "market", "grant", "capital")
 _CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
 
@@ -516,12 +525,14 @@ class _Context:
             title_vetoes = [h for h in title_hits if h.kind == "veto" and h.value in _TITLE_VETOES]
             title_cue = any(h.kind == "funding" for h in title_hits)
             title_sents = [t for t in sentences if t.start < self.title_end]
+            ranking = [(h.start, h.end) for h in title_vetoes if h.value == "ranking"]
             valid_title_cue = any(
                 self.untold_history(t, h)
                 for t in title_sents
                 for h in t.hits
-                if h.kind in ("funding", "funding_weak")
-            )  # "Acme gets $10M as it hires ..." tells its own raise; "... 此前累计融资" does not
+                if h.kind in ("funding", "funding_weak") and not _inside(h, ranking)
+            )  # "Acme gets $10M as it hires ..." tells its own raise; "... 此前累计融资" does not;
+            # the 融资 of "融资排行榜" names the ranking, not a raise
             hard = [h for h in title_vetoes if h.value in _HARD_TITLE_VETOES]
             if hard and not valid_title_cue and event.sentence != 0:
                 for h in hard:
