@@ -35,6 +35,11 @@ NOT_RAISES = [
         "million creators. Reelwise raised $18 million in a Series A led by Hillcrest Ventures in "
         "2023.",
     ),
+    # a listed company's private placement (定增) is not a startup round
+    (
+        "某传媒定增募资12亿元投向AI视频营销",
+        "某传媒公告称,拟向特定对象发行股票募集资金不超过12亿元,用于AI视频内容生产平台建设。",
+    ),
     # "提供更多融资渠道" is an industry condition, not a raise
     (
         "AI视频产业观察",
