@@ -48,10 +48,17 @@ _PASSIVE_BY = re.compile(r"\s+by\b")
 _ZH_GOT_INVESTMENT = re.compile(
     r"(?<!曾)获(?!评|选|奖|颁|批|誉)(?:得)?[^,。;,;:]{2,20}?(?:战略)?投资(?!价值|机构|人|者|方|圈|界|回报)"
 )
+# "has received an undisclosed investment from Tencent": a raise even without an amount
+_EN_GOT_INVESTMENT = re.compile(
+    r"\b(?:receives|received|secures|secured|gets|got|lands|landed|wins|won|takes|took)\s+"
+    r"(?:an?\s+)?(?:(?:undisclosed|new|fresh|minority|strategic|equity|significant|"
+    r"seven-figure|eight-figure|nine-figure)\s+)*(?:investment|backing)\s+from\b"
+)
 _FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
 _AFFILIATE = re.compile(
     r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
-    r"veterans?|engineers?|researchers?|employees?|staff(?:ers)?|ceo|cto|高管|创始人|联合创始人|"
+    r"veterans?|engineers?|researchers?|employees?|staff(?:ers)?|ceo|cto|rivals?|competitors?|"
+    r"challengers?|高管|创始人|联合创始人|"
     r"前员工|员工|工程师|研究员|负责人|核心成员|团队成员|出身)"
 )
 # a sentence about the company named before: "Its model ...", "The startup ...", "该公司…"
@@ -458,8 +465,8 @@ class _Context:
         return None, None
 
     def affiliation(self, h: Hit) -> bool:
-        """ "former Runway executive", "前快手高管", "Synthesia's co-founder": the company only
-        describes a person, it is not the subject."""
+        """ "former Runway executive", "前快手高管", "Synthesia's co-founder", "Kling rival
+        Vidmo": the company only describes a person or a competitor, it is not the subject."""
         before = self.folded[max(0, h.start - 8) : h.start]
         after = self.folded[h.end : h.end + 24]
         return bool(_FORMER.search(before) or _AFFILIATE.match(after))
@@ -688,12 +695,17 @@ class _Context:
         return self.full[known[0].start : known[0].end], known[0].value
 
     def got_investment(self, sent: _Sentence, cues: list[Hit]) -> list[Hit]:
-        """ "获得日本软银旗下基金投资": 获 + investor + 投资 is a raise even without an amount."""
+        """ "获得日本软银旗下基金投资": 获 + investor + 投资 is a raise even without an amount;
+        so is "received an (undisclosed) investment from Tencent"."""
         for h in cues:
             if h.kind == "funding_weak" and h.term == "投资":
                 m = _ZH_GOT_INVESTMENT.search(self.folded, max(sent.start, h.start - 24), h.end + 4)
                 if m and m.end() == h.end and self.same_clause(sent, m.start(), h.start):
                     return [h]
+            if h.kind == "funding_weak" and h.term in ("investment", "backing"):
+                m = _EN_GOT_INVESTMENT.search(self.folded, max(sent.start, h.start - 64), h.end + 6)
+                if m and self.same_clause(sent, m.start(), h.start):
+                    return [h]  # "Vidmo has received an undisclosed investment from Tencent"
         return []
 
     def investor_invests(self, sent: _Sentence, cues: list[Hit]) -> list[Hit]:

@@ -48,6 +48,26 @@ NOT_RAISES = [
 ]
 
 RAISES = [
+    # "received an undisclosed investment from": a raise without an amount; "Kling rival"
+    # describes the raiser, it does not name it
+    (
+        "Kling rival Vidmo gets backing from Tencent",
+        "Vidmo, a Shenzhen text-to-video startup, has received an undisclosed investment from "
+        "Tencent, according to business registry records.",
+        "Vidmo",
+        None,
+        None,
+        "undisclosed",
+    ),
+    # "Runway rival Vidmo": the rival describes the raiser, it is not the raiser
+    (
+        "Runway rival Vidmo raises $20M Series A",
+        "The Shenzhen text-to-video startup raised $20 million in a Series A led by Tencent.",
+        "Vidmo",
+        20_000_000,
+        "USD",
+        "A",
+    ),
     # a year date does not make the raise history when the title tells the raise
     (
         "Reelwise raises $18M Series A for text-to-video ads",
