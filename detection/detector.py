@@ -54,6 +54,10 @@ _EN_GOT_INVESTMENT = re.compile(
     r"(?:an?\s+)?(?:(?:undisclosed|new|fresh|minority|strategic|equity|significant|"
     r"seven-figure|eight-figure|nine-figure)\s+)*(?:investment|backing)\s+from\b"
 )
+# money words that make a weak title cue a raise: "Clipnova picks up seed cash"
+_TITLE_MONEY_NOUN = re.compile(
+    r"\b(?:cash|capital|money|seed|backing|investment|investors?|war chest|funds)\b|资金|投资"
+)
 _FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
 _AFFILIATE = re.compile(
     r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
@@ -259,8 +263,18 @@ class _Context:
         self.matched: list[str] = []
         self.negated = _negated(full, hits)
         self._money_cache: dict[tuple, tuple[list[Money], list[Money]]] = {}
+        # a weak cue tells a raise only with a figure or an investor: "HeyGen secures $5.6
+        # million" and "影途获腾讯投资" do, "Veed adds AI avatars" does not
+        title_figure = (
+            any(ch.isdigit() for ch in full[:title_end])
+            or _ZH_GOT_INVESTMENT.search(folded, 0, title_end) is not None
+            or _EN_GOT_INVESTMENT.search(folded, 0, title_end) is not None
+            or _TITLE_MONEY_NOUN.search(folded, 0, title_end) is not None
+        )
         self.title_tells_raise = any(
-            h.kind in ("funding", "funding_weak") for h in hits if h.end <= title_end
+            h.kind == "funding" or (h.kind == "funding_weak" and title_figure)
+            for h in hits
+            if h.end <= title_end
         )
 
     # -- helpers -----------------------------------------------------------------------------

@@ -35,6 +35,12 @@ NOT_RAISES = [
         "million creators. Reelwise raised $18 million in a Series A led by Hillcrest Ventures in "
         "2023.",
     ),
+    # a weak verb in a product title ("adds") tells no raise: a dated raise in the body is history
+    (
+        "Veed adds AI avatars",
+        "Veed, the online video editor, launched AI avatars. Veed raised a $35 million Series B "
+        "in 2022.",
+    ),
     # a listed company's private placement (定增) is not a startup round
     (
         "某传媒定增募资12亿元投向AI视频营销",
@@ -55,6 +61,24 @@ RAISES = [
         "Vidmo, a Shenzhen text-to-video startup, has received an undisclosed investment from "
         "Tencent, according to business registry records.",
         "Vidmo",
+        None,
+        None,
+        "undisclosed",
+    ),
+    # a weak title verb with a money word or an investor still tells the raise
+    (
+        "Clipnova picks up cash from Elevate Ventures",
+        "Clipnova, which generates AI video clips, picked up $6 million from Elevate Ventures in "
+        "March, it disclosed on Tuesday.",
+        "Clipnova",
+        6_000_000,
+        "USD",
+        "undisclosed",
+    ),
+    (
+        "影途科技获腾讯投资",
+        "AI视频生成公司影途科技今年初获得腾讯投资,具体金额未披露。",
+        "影途科技",
         None,
         None,
         "undisclosed",
