@@ -41,6 +41,12 @@ NOT_RAISES = [
         "Veed, the online video editor, launched AI avatars. Veed raised a $35 million Series B "
         "in 2022.",
     ),
+    # a founder recalling a past round at a conference
+    (
+        "At a summit, Reelwise CEO recalls Series A",
+        "Speaking on stage, Reelwise's CEO recalled how the text-to-video company raised its "
+        "$3 million seed round in 2021 after dozens of rejections.",
+    ),
     # a listed company's private placement (定增) is not a startup round
     (
         "某传媒定增募资12亿元投向AI视频营销",
