@@ -43,9 +43,9 @@ NOT_RAISES = [
     ),
     # a founder recalling a past round at a conference
     (
-        "At a summit, Reelwise CEO recalls Series A",
-        "Speaking on stage, Reelwise's CEO recalled how the text-to-video company raised its "
-        "$3 million seed round in 2021 after dozens of rejections.",
+        "At a summit, Synthesia CEO recalls Series A",
+        "Speaking on stage, Synthesia's CEO recalled how the company raised its $3 million seed "
+        "round in 2019 after dozens of rejections.",
     ),
     # a listed company's private placement (定增) is not a startup round
     (
