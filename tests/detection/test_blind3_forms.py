@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from detection import Detector
+from tests.detection.form_checks import check_not_raise, check_raise
 
 RAISES = [
     # "X said Monday it has raised": "it" is the subject of "said"
@@ -127,16 +128,12 @@ def test_raise_is_flagged_with_its_fields(
     currency: str | None,
     round_: str,
 ) -> None:
-    d = detector.detect(title, text)
-    assert d.flag, d.matched
-    assert detector.company_key(d.company or "") == detector.company_key(company), d.company
-    assert (d.amount, d.currency, d.round) == (amount, currency, round_), d.matched
+    check_raise(detector, title, text, company, amount, currency, round_)
 
 
 @pytest.mark.parametrize(("title", "text"), NOT_RAISES)
 def test_lookalike_is_not_flagged(detector: Detector, title: str, text: str) -> None:
-    d = detector.detect(title, text)
-    assert not d.flag, (d.company, d.matched)
+    check_not_raise(detector, title, text)
 
 
 def test_chip_maker_raise_with_video_demand_quote_is_not_ai_video(detector: Detector) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from detection import Detector
+from tests.detection.form_checks import check_not_raise, check_raise
 
 NOT_RAISES = [
     # a ranking by total funding tells no new raise
@@ -113,8 +114,7 @@ RAISES = [
 
 @pytest.mark.parametrize(("title", "text"), NOT_RAISES)
 def test_lookalike_is_not_flagged(detector: Detector, title: str, text: str) -> None:
-    d = detector.detect(title, text)
-    assert not d.flag, (d.company, d.matched)
+    check_not_raise(detector, title, text)
 
 
 @pytest.mark.parametrize(("title", "text", "company", "amount", "currency", "round_"), RAISES)
@@ -127,7 +127,4 @@ def test_raise_is_flagged_with_its_fields(
     currency: str | None,
     round_: str,
 ) -> None:
-    d = detector.detect(title, text)
-    assert d.flag, d.matched
-    assert detector.company_key(d.company or "") == detector.company_key(company), d.company
-    assert (d.amount, d.currency, d.round) == (amount, currency, round_), d.matched
+    check_raise(detector, title, text, company, amount, currency, round_)
