@@ -86,17 +86,20 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _alembic_config(engine: Engine) -> Config:
+def _scripts_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _alembic_config(engine: Engine) -> Config:
+    config = _scripts_config()
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
 
 def head_revision() -> str | None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(_scripts_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -145,9 +148,8 @@ def ensure_schema(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head:
         return
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+    scripts = ScriptDirectory.from_config(_scripts_config())
+    known = {rev.revision for rev in scripts.walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(
             f"the database is at schema revision {current}, which this fundwatch does not know; "
