@@ -22,10 +22,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from alerts.relay import Relay
-from configuration.alerts import WebhookChannel
-from storage import Article, FundingEvent, create_db_engine, session_factory
-from storage.outbox import enqueue_alerts
+from fundwatch.storage import Article, FundingEvent, create_db_engine, session_factory
+from fundwatch.storage.outbox import enqueue_alerts
+
+from fundwatch.alerts.relay import Relay
+from fundwatch.configuration.alerts import WebhookChannel
 
 SECRET = "whsec_" + "QmVuY2htYXJrIHNlY3JldCBvZiAzMiBieXRlcyEhIQ=="
 

@@ -26,12 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fundwatch.storage import Article, create_db_engine, session_factory
+from fundwatch.storage.canonical import url_key
+from fundwatch.storage.dedup import DedupSettings, find_duplicate
+from fundwatch.storage.fingerprints import fingerprint
 from sqlalchemy import func, insert, select
-
-from storage import Article, create_db_engine, session_factory
-from storage.canonical import url_key
-from storage.dedup import DedupSettings, find_duplicate
-from storage.fingerprints import fingerprint
 
 VOCABULARY = 20_000
 WORDS_PER_ARTICLE = 180  # about 350 characters

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from detection import DEFAULT_VOCAB_DIR, Detector, load_detector  # noqa: E402
+from fundwatch.detection import DEFAULT_VOCAB_DIR, Detector, load_detector  # noqa: E402
 
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus" / "dev.jsonl"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from detection import DEFAULT_VOCAB_DIR, load_detector  # noqa: E402
+from fundwatch.detection import DEFAULT_VOCAB_DIR, load_detector  # noqa: E402
 
 ZH_FILLER = [
     "今年以来,多家科技公司加快了产品迭代的节奏,用户增长成为行业关注的焦点。",

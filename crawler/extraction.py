@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 from parsel import Selector, SelectorList
 
-from configuration import ArticleSelectors
+from fundwatch.configuration import ArticleSelectors
 
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br"}

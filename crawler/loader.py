@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from fundwatch.crawler.resources import resources
+from fundwatch.crawler.spiders.feed import FeedSpider
+from fundwatch.crawler.spiders.site import SiteSpider
+from fundwatch.crawler.spiders.sitemap import SitemapSpider
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
-from configuration import Catalog, FeedSource, SitemapSource, SiteSource
-from crawler.resources import resources
-from crawler.spiders.feed import FeedSpider
-from crawler.spiders.site import SiteSpider
-from crawler.spiders.sitemap import SitemapSpider
+from fundwatch.configuration import Catalog, FeedSource, SitemapSource, SiteSource
 
 _GENERIC: dict[type, type[Spider]] = {
     SiteSource: SiteSpider,

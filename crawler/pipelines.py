@@ -10,17 +10,16 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
+from fundwatch.crawler import store_worker
+from fundwatch.crawler.dates import parse_published
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.resources import resources
+from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from fundwatch.crawler.verdict import judge
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.canonical import canonicalize_url
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-
-from crawler import store_worker
-from crawler.dates import parse_published
-from crawler.items import ArticleItem
-from crawler.resources import resources
-from crawler.textnorm import normalize_block, normalize_inline, strip_lines
-from crawler.verdict import judge
-from storage.articles import ArticleRecord
-from storage.canonical import canonicalize_url
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from fundwatch.storage import create_db_engine, session_factory
 from sqlalchemy.orm import Session, sessionmaker
 
-from configuration import Catalog, Settings, load_catalog, load_settings
-from storage import create_db_engine, session_factory
+from fundwatch.configuration import Catalog, Settings, load_catalog, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class CrawlResources:
 
     @cached_property
     def detector(self) -> Any:
-        from detection import load_detector
+        from fundwatch.detection import load_detector
 
         return load_detector(self.settings.detection_vocab)
 

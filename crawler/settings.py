@@ -10,9 +10,9 @@ from __future__ import annotations
 BOT_NAME = "fundwatch"
 
 # Spiders are not modules: one class per catalog entry, made by the loader.
-SPIDER_LOADER_CLASS = "crawler.loader.CatalogSpiderLoader"
+SPIDER_LOADER_CLASS = "fundwatch.crawler.loader.CatalogSpiderLoader"
 SPIDER_MODULES: list[str] = []
-NEWSPIDER_MODULE = "crawler.spiders"
+NEWSPIDER_MODULE = "fundwatch.crawler.spiders"
 
 # Identify ourselves; site owners can reach us through the URL.
 USER_AGENT = "fundwatch/0.1 (+https://github.com/fundwatch/fundwatch)"
@@ -69,19 +69,20 @@ FUNDWATCH_STORE_WORKER = "process"
 FUNDWATCH_DETECT_IN_WRITER = True
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.guard.AddressGuardMiddleware": 50,
+    "fundwatch.crawler.middlewares.guard.AddressGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
-    "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
-    "crawler.middlewares.redirects.RedirectLoopMiddleware": 610,  # before RedirectMiddleware
+    "fundwatch.crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
+    "fundwatch.crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
+    # before RedirectMiddleware
+    "fundwatch.crawler.middlewares.redirects.RedirectLoopMiddleware": 610,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.NormalizePipeline": 100,
-    "crawler.pipelines.DetectPipeline": 200,
-    "crawler.pipelines.StorePipeline": 300,
+    "fundwatch.crawler.pipelines.NormalizePipeline": 100,
+    "fundwatch.crawler.pipelines.DetectPipeline": 200,
+    "fundwatch.crawler.pipelines.StorePipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.runs.CrawlRunExtension": 100,
+    "fundwatch.crawler.runs.CrawlRunExtension": 100,
 }
 
 LOG_LEVEL = "INFO"

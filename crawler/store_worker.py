@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from fundwatch.crawler.verdict import Verdict, judge
+from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.ingest import IngestResult, ingest_article
 from sqlalchemy.orm import Session, sessionmaker
 
-from configuration import Settings
-from crawler.verdict import Verdict, judge
-from storage import create_db_engine, session_factory
-from storage.articles import ArticleRecord
-from storage.ingest import IngestResult, ingest_article
+from fundwatch.configuration import Settings
 
 _SESSIONS: sessionmaker[Session] | None = None
 _CHANNELS: Sequence[Any] = ()
@@ -39,7 +39,7 @@ class Stored:
 def load_alert_channels(settings: Settings) -> Sequence[Any]:
     """Alert channels from configuration.alerts, when that module is installed."""
     try:
-        from configuration.alerts import load_channels
+        from fundwatch.configuration.alerts import load_channels
     except ImportError:
         return ()
     return tuple(load_channels(settings))
@@ -67,7 +67,7 @@ def _detector() -> Any:
     global _DETECTOR
     if _DETECTOR is None:
         assert _SETTINGS is not None, "init_worker() was not called"
-        from detection import load_detector
+        from fundwatch.detection import load_detector
 
         _DETECTOR = load_detector(_SETTINGS.detection_vocab)
     return _DETECTOR

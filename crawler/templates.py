@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from configuration import Catalog, SiteSource
-from storage.canonical import canonicalize_url
+from fundwatch.storage.canonical import canonicalize_url
+
+from fundwatch.configuration import Catalog, SiteSource
 
 
 def _port(url: str) -> int | None:

@@ -8,8 +8,8 @@ import logging
 import pkgutil
 import sys
 
-from configuration.errors import ConfigError
 from fundwatch import __version__, commands
+from fundwatch.configuration.errors import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:

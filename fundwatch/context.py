@@ -7,8 +7,8 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from configuration import Catalog, Settings, load_catalog, load_settings
-from storage import create_db_engine, session_factory
+from fundwatch.configuration import Catalog, Settings, load_catalog, load_settings
+from fundwatch.storage import create_db_engine, session_factory
 
 
 class AppContext:

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from configuration import Catalog
-from scheduler.jobs import cadence_of
+from fundwatch.scheduler.jobs import cadence_of
+
+from fundwatch.configuration import Catalog
 
 CLOCK_STEP_SECONDS = 60.0
 

@@ -25,16 +25,10 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
-from configuration import Catalog, Settings, load_catalog
-from configuration.errors import CatalogError
-from scheduler.backoff import failure_delay
-from scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
-from scheduler.health import DATABASE_RETRY, DatabaseHealth
-from scheduler.jobs import (
+from fundwatch.scheduler.backoff import failure_delay
+from fundwatch.scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
+from fundwatch.scheduler.health import DATABASE_RETRY, DatabaseHealth
+from fundwatch.scheduler.jobs import (
     AnySource,
     cadence_of,
     first_runs,
@@ -42,18 +36,24 @@ from scheduler.jobs import (
     schedule_key,
     trigger_for,
 )
-from scheduler.lock import DaemonLock, DaemonLockLost
-from scheduler.logs import event, log_crawl
-from scheduler.relay_thread import RelayThread, build_relay, flush
-from scheduler.runner import (
+from fundwatch.scheduler.lock import DaemonLock, DaemonLockLost
+from fundwatch.scheduler.logs import event, log_crawl
+from fundwatch.scheduler.relay_thread import RelayThread, build_relay, flush
+from fundwatch.scheduler.runner import (
     DEFAULT_CRAWL_COMMAND,
     CrawlOutcome,
     CrawlRunner,
     RunnerClosed,
     close_orphaned_runs,
 )
-from storage import create_db_engine, session_factory
-from storage.runs import clear_next_runs, set_next_run, source_state, source_states
+from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.runs import clear_next_runs, set_next_run, source_state, source_states
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fundwatch.configuration import Catalog, Settings, load_catalog
+from fundwatch.configuration.errors import CatalogError
 
 log = logging.getLogger("scheduler")
 

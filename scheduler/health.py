@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from scheduler.logs import event
+from fundwatch.scheduler.logs import event
 
 log = logging.getLogger("scheduler")
 

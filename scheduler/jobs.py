@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from fundwatch.scheduler.backoff import failure_delay
+from fundwatch.storage.models import SourceState
+from fundwatch.storage.timeutil import as_utc
 
-from configuration.sources import FeedSource, SitemapSource, SiteSource
-from scheduler.backoff import failure_delay
-from storage.models import SourceState
-from storage.timeutil import as_utc
+from fundwatch.configuration.sources import FeedSource, SitemapSource, SiteSource
 
 AnySource = SiteSource | FeedSource | SitemapSource
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from scheduler.runner import CrawlOutcome
+    from fundwatch.scheduler.runner import CrawlOutcome
 
 log = logging.getLogger("scheduler")
 

@@ -10,10 +10,10 @@ import logging
 import threading
 from typing import Any
 
+from fundwatch.scheduler.logs import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from configuration import Settings
-from scheduler.logs import event
+from fundwatch.configuration import Settings
 
 RESTART_DELAY_SECONDS = 10.0
 
@@ -21,8 +21,8 @@ RESTART_DELAY_SECONDS = 10.0
 def build_relay(settings: Settings, sessions: sessionmaker[Session]) -> Any | None:
     """The relay over the configured channels, or None when the alerts package is missing."""
     try:
-        from alerts.relay import Relay
-        from configuration.alerts import load_channels
+        from fundwatch.alerts.relay import Relay
+        from fundwatch.configuration.alerts import load_channels
     except ImportError as exc:
         event(
             "relay_unavailable",

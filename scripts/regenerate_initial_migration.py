@@ -18,7 +18,7 @@ from sqlalchemy import create_engine
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from storage.engine import MIGRATIONS_DIR  # noqa: E402
+from fundwatch.storage.engine import MIGRATIONS_DIR  # noqa: E402
 
 
 def main() -> None:

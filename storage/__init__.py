@@ -3,8 +3,8 @@
 Imports nothing else of fundwatch's.
 """
 
-from storage.engine import create_db_engine, session_factory, upgrade_database
-from storage.models import (
+from fundwatch.storage.engine import create_db_engine, session_factory, upgrade_database
+from fundwatch.storage.models import (
     AlertAttempt,
     AlertOutbox,
     Article,

@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from fundwatch.storage.models import FundingEvent
+from fundwatch.storage.outbox import AlertChannelSpec, enqueue_alerts
+from fundwatch.storage.timeutil import as_utc, utcnow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from storage.models import FundingEvent
-from storage.outbox import AlertChannelSpec, enqueue_alerts
-from storage.timeutil import as_utc, utcnow
 
 UNKNOWN_ROUNDS = frozenset({"", "undisclosed", "unknown"})
 

@@ -21,16 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fundwatch.storage.articles import ArticleRecord, article_values, insert_values
+from fundwatch.storage.dedup import DedupSettings, exact_original, find_duplicate
+from fundwatch.storage.events import EventSettings, Facts, record_article_event
+from fundwatch.storage.fingerprints import Fingerprint, fingerprint
+from fundwatch.storage.models import Article
+from fundwatch.storage.outbox import AlertChannelSpec
+from fundwatch.storage.timeutil import as_utc
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
-
-from storage.articles import ArticleRecord, article_values, insert_values
-from storage.dedup import DedupSettings, exact_original, find_duplicate
-from storage.events import EventSettings, Facts, record_article_event
-from storage.fingerprints import Fingerprint, fingerprint
-from storage.models import Article
-from storage.outbox import AlertChannelSpec
-from storage.timeutil import as_utc
 
 IngestStatus = Literal["new", "seen_url", "exact_duplicate", "near_duplicate"]
 

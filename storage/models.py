@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -23,8 +24,6 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from storage.timeutil import utcnow
 
 
 class Base(DeclarativeBase):

@@ -7,20 +7,20 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
+from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.resources import CrawlResources, resources
+from fundwatch.crawler.templates import template_for
+from fundwatch.storage.articles import stored_url_keys
+from fundwatch.storage.canonical import canonicalize_url, url_key
+from fundwatch.storage.timeutil import utcnow
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.encoding import resolve_encoding
 
-from configuration import FeedSource, SitemapSource, SiteSource
-from crawler.extraction import Extracted, extract_generic, extract_with_template
-from crawler.items import ArticleItem
-from crawler.resources import CrawlResources, resources
-from crawler.templates import template_for
-from storage.articles import stored_url_keys
-from storage.canonical import canonicalize_url, url_key
-from storage.timeutil import utcnow
+from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
 
 log = logging.getLogger(__name__)
 

@@ -15,23 +15,22 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import feedparser
+from fundwatch.crawler.extraction import Extracted
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.spiders.base import CatalogSpider, log
+from fundwatch.storage.canonical import canonicalize_url
 from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from configuration import FeedSource
-from crawler.extraction import Extracted
-from crawler.items import ArticleItem
-from crawler.spiders.base import CatalogSpider, log
-from storage.canonical import canonicalize_url
+from fundwatch.configuration import FeedSource
 
 _HTML_START = (b"<!doctype html", b"<html")
 
 
 def _plain(html: str) -> str:
+    from fundwatch.crawler.extraction import texts
     from parsel import Selector
-
-    from crawler.extraction import texts
 
     if "<" not in html:
         return html

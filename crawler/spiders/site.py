@@ -10,12 +10,12 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
+from fundwatch.crawler.extraction import select
+from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 from scrapy import Request
 from scrapy.http import Response
 
-from configuration import SiteSource
-from crawler.extraction import select
-from crawler.spiders.base import CONDITIONAL, CatalogSpider, log
+from fundwatch.configuration import SiteSource
 
 
 class SiteSpider(CatalogSpider):

@@ -44,9 +44,9 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy import update
 
     from fundwatch.context import AppContext
-    from storage.models import AlertOutbox
-    from storage.outbox import disabled_channels, list_alerts, set_channel_disabled
-    from storage.timeutil import utcnow
+    from fundwatch.storage.models import AlertOutbox
+    from fundwatch.storage.outbox import disabled_channels, list_alerts, set_channel_disabled
+    from fundwatch.storage.timeutil import utcnow
 
     app = AppContext()
     if args.enable:

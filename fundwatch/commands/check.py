@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from configuration import load_catalog, load_settings
-from configuration.alerts import load_channels
-from configuration.errors import ConfigError
+from fundwatch.configuration import load_catalog, load_settings
+from fundwatch.configuration.alerts import load_channels
+from fundwatch.configuration.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         problems.extend(str(exc).splitlines())
     try:
-        import detection
+        from fundwatch import detection
 
         detection.load_detector(settings.detection_vocab)
     except detection.VocabError as exc:

@@ -45,7 +45,7 @@ def _scrapy_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from scrapy.settings import Settings
 
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("fundwatch.crawler.settings", priority="project")
     level = args.log_level or ("DEBUG" if getattr(args, "verbose", False) else "WARNING")
     settings.set("LOG_LEVEL", level.upper(), priority="cmdline")
     for assignment in args.set:
@@ -57,7 +57,7 @@ def _scrapy_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.resources import resources
+    from fundwatch.crawler.resources import resources
 
     catalog = resources().catalog
     if args.all:

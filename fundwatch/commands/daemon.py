@@ -64,11 +64,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from configuration import load_settings
-    from scheduler.daemon import Daemon
-    from scheduler.lock import DaemonAlreadyRunning
-    from scheduler.logs import configure_json_logging
-    from scheduler.runner import DEFAULT_CRAWL_COMMAND
+    from fundwatch.configuration import load_settings
+    from fundwatch.scheduler.daemon import Daemon
+    from fundwatch.scheduler.lock import DaemonAlreadyRunning
+    from fundwatch.scheduler.logs import configure_json_logging
+    from fundwatch.scheduler.runner import DEFAULT_CRAWL_COMMAND
 
     if args.all and not args.once:
         print("fundwatch daemon: --all only goes with --once", file=sys.stderr)
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         if args.once:
-            from scheduler.once import run_once
+            from fundwatch.scheduler.once import run_once
 
             return run_once(daemon, every_source=args.all)
         return daemon.serve()

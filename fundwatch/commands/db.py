@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from configuration import load_settings
-from storage import create_db_engine, upgrade_database
-from storage.engine import current_revision, head_revision
+from fundwatch.configuration import load_settings
+from fundwatch.storage import create_db_engine, upgrade_database
+from fundwatch.storage.engine import current_revision, head_revision
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from configuration import load_settings
+    from fundwatch.configuration import load_settings
     from fundwatch.demo.flow import DemoOptions, run_demo
 
     options = DemoOptions(

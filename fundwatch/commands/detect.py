@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from detection import DEFAULT_VOCAB_DIR, Detector, VocabError, load_detector
+from fundwatch.detection import DEFAULT_VOCAB_DIR, Detector, VocabError, load_detector
 
 OUTPUT_FIELDS = (
     "flag", "is_funding", "is_ai_video", "score", "company", "amount", "currency",

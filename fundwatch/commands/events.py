@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from fundwatch.context import AppContext
-    from storage import FundingEvent
+    from fundwatch.storage import FundingEvent
 
     app = AppContext()
     query = select(FundingEvent).order_by(FundingEvent.first_seen_at.desc(), FundingEvent.id.desc())

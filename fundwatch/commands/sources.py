@@ -40,7 +40,7 @@ HEADERS = (
 
 def run(args: argparse.Namespace) -> int:
     from fundwatch.context import AppContext
-    from storage.runs import latest_runs, source_states
+    from fundwatch.storage.runs import latest_runs, source_states
 
     app = AppContext()
     catalog = app.catalog
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def enable(app: AppContext, name: str) -> int:
-    from storage.runs import enable_source
+    from fundwatch.storage.runs import enable_source
 
     try:
         app.catalog.get(name)

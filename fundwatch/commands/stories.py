@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
     from fundwatch.context import AppContext
-    from storage import Article
+    from fundwatch.storage import Article
 
     app = AppContext()
     when = func.coalesce(Article.published_at, Article.fetched_at)

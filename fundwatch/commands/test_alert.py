@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _sample_payload() -> dict:
-    from storage.timeutil import utcnow
+    from fundwatch.storage.timeutil import utcnow
 
     now = utcnow().isoformat().replace("+00:00", "Z")
     return {
@@ -55,10 +55,10 @@ def _sample_payload() -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from alerts.mail import send_email
-    from alerts.payload import build_payload
-    from alerts.webhook import send_webhook
-    from configuration.alerts import WebhookChannel, load_channels
+    from fundwatch.alerts.mail import send_email
+    from fundwatch.alerts.payload import build_payload
+    from fundwatch.alerts.webhook import send_webhook
+    from fundwatch.configuration.alerts import WebhookChannel, load_channels
     from fundwatch.context import AppContext
 
     app = AppContext()

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from configuration import load_catalog
-from configuration.settings import DEFAULT_SEEDS
+from fundwatch.configuration import load_catalog
+from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.demo.content import FEED_PATH, DemoContent
 
 SITE_SOURCE = "demo_site"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from configuration.alerts import load_channels_file
+from fundwatch.configuration.alerts import load_channels_file
 from fundwatch.demo.catalog import (
     CHANNEL_NAME,
     DEMO_SOURCES,
@@ -101,8 +101,8 @@ def _watch(
 
 def run_demo(options: DemoOptions, out: TextIO | None = None) -> tuple[int, DemoResult]:
     """Run the whole demo; returns (exit code, what it found)."""
-    from alerts.relay import Relay
-    from storage import create_db_engine, session_factory
+    from fundwatch.alerts.relay import Relay
+    from fundwatch.storage import create_db_engine, session_factory
 
     out = out or sys.stdout
     progress = Progress(out)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import AlertOutbox, Article, FundingEvent
+from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from fundwatch.storage import Article, FundingEvent
+from fundwatch.storage.models import AlertAttempt, AlertOutbox
+from fundwatch.storage.outbox import enqueue_alerts
+from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
-
-from storage import Article, FundingEvent
-from storage.models import AlertAttempt, AlertOutbox
-from storage.outbox import enqueue_alerts
-from storage.timeutil import utcnow
 
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fundwatch-test-secret-32-bytes!!").decode()
 SMTP_PASSWORD = "smtp-pa55word-never-logged"

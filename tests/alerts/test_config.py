@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import pytest
 from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
 
-from configuration.alerts import AlertsConfigError, load_channels, load_channels_file
-from configuration.settings import Settings
+from fundwatch.configuration.alerts import AlertsConfigError, load_channels, load_channels_file
+from fundwatch.configuration.settings import Settings
 
 GOOD = """
 channels:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from alert_fixtures import add_event
+from fundwatch.storage.models import AlertAttempt, AlertOutbox, FundingEvent
+from fundwatch.storage.outbox import claim_due, enqueue_alerts, record_attempt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from configuration.alerts import load_channels_file
-from storage.models import AlertAttempt, AlertOutbox, FundingEvent
-from storage.outbox import claim_due, enqueue_alerts, record_attempt
+from fundwatch.configuration.alerts import load_channels_file
 
 
 def _channels(tmp_path: Path) -> list:
@@ -64,7 +64,7 @@ def test_claimed_rows_are_leased_and_attempts_recorded(
 
 @pytest.mark.postgres
 def test_concurrent_claims_skip_locked_rows(postgres_url: str, tmp_path: Path) -> None:
-    from storage import create_db_engine, session_factory
+    from fundwatch.storage import create_db_engine, session_factory
 
     sessions = session_factory(create_db_engine(postgres_url))
     channels = _channels(tmp_path)

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from alerts.mail import build_message, html_part
-from alerts.payload import MAX_BODY_BYTES, encode, event_data, fit
-from alerts.render import headline, plain_text, safe_url
-from configuration.alerts import EmailChannel
+from fundwatch.alerts.mail import build_message, html_part
+from fundwatch.alerts.payload import MAX_BODY_BYTES, encode, event_data, fit
+from fundwatch.alerts.render import headline, plain_text, safe_url
+from fundwatch.configuration.alerts import EmailChannel
 
 EVIL_TITLE = (
     'Acme <script>alert(1)</script> raises <img src="https://track.example/p.gif" '

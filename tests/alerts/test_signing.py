@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from alerts.signing import WebhookVerificationError, sign, signed_headers, verify
+from fundwatch.alerts.signing import WebhookVerificationError, sign, signed_headers, verify
 
 # The published test vector of the Standard Webhooks reference libraries.
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from configuration import CatalogError, FeedSource, SiteSource, load_catalog
+from fundwatch.configuration import CatalogError, FeedSource, SiteSource, load_catalog
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

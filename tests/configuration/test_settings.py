@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from configuration import ConfigError, load_settings
-from configuration.settings import DEFAULT_DATABASE_URL, DEFAULT_SEEDS
+from fundwatch.configuration import ConfigError, load_settings
+from fundwatch.configuration.settings import DEFAULT_DATABASE_URL, DEFAULT_SEEDS
 
 
 def test_defaults_without_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.pipelines import DetectPipeline
 from scrapy.utils.test import get_crawler
-
-from crawler.items import ArticleItem
-from crawler.pipelines import DetectPipeline
 
 ENGLISH = (
     "Clipforge, an AI video editing startup based in Leeds, has raised $12 million in a seed "

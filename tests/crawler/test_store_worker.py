@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from fundwatch.crawler import store_worker
+from fundwatch.storage import Article, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
 from sqlalchemy import func, select
 
-from configuration import Settings
-from crawler import store_worker
-from storage import Article, create_db_engine, session_factory
-from storage.articles import ArticleRecord
+from fundwatch.configuration import Settings
 
 
 def _record(number: int) -> ArticleRecord:

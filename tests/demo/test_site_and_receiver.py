@@ -12,9 +12,9 @@ import httpx
 import pytest
 from parsel import Selector
 
-from alerts.signing import signed_headers
-from configuration import load_catalog
-from configuration.settings import DEFAULT_SEEDS
+from fundwatch.alerts.signing import signed_headers
+from fundwatch.configuration import load_catalog
+from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.demo.catalog import demo_catalog, write_demo_seeds
 from fundwatch.demo.content import FEED_PATH, load_content
 from fundwatch.demo.receiver import WebhookReceiver

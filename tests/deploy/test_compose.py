@@ -13,7 +13,7 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from configuration.settings import _ENV_KEYS
+from fundwatch.configuration.settings import _ENV_KEYS
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"

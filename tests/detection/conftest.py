@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import DEFAULT_VOCAB_DIR, Detector, load_detector
+from fundwatch.detection import DEFAULT_VOCAB_DIR, Detector, load_detector
 
 
 @pytest.fixture(scope="session")

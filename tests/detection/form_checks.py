@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 
 def check_raise(

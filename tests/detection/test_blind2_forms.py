@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 RAISES = [
     # a subject verb prefers the name before it over a known rival after it

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 from tests.detection.form_checks import check_not_raise, check_raise
 
 RAISES = [

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from detection import DEFAULT_VOCAB_DIR
 from fundwatch.commands import detect as detect_command
+from fundwatch.detection import DEFAULT_VOCAB_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 LINES = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 
 @pytest.mark.parametrize("name", ["爱诗科技", "愛詩科技", "AIsphere", "PixVerse", "pixverse"])

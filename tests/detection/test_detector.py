@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from detection import Detection, Detector
+from fundwatch.detection import Detection, Detector
 
 
 def test_simplified_chinese_raise(detector: Detector) -> None:

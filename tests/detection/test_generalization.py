@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 
 def test_pronoun_subject_keeps_the_titled_company(detector: Detector) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 
 def _investors(detector: Detector, title: str, text: str) -> tuple[list[str], list[str]]:

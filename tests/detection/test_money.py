@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 
 def amounts(detector: Detector, text: str) -> list[tuple[object, object, bool]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 
 @pytest.mark.parametrize(

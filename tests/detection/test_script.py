@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detection import Detector
-from detection.script import detect_language
+from fundwatch.detection import Detector
+from fundwatch.detection.script import detect_language
 
 ENGLISH = (
     "Clipforge, a video editing startup from Leeds, has raised twelve million dollars to build "

@@ -19,7 +19,7 @@ from types import ModuleType
 
 import pytest
 
-from detection import Detector
+from fundwatch.detection import Detector
 
 REPO = Path(__file__).resolve().parents[2]
 STRESS = Path(__file__).resolve().parent / "fixtures" / "stress.jsonl"

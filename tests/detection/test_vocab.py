@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from detection import DEFAULT_VOCAB_DIR, VocabError, load_detector
+from fundwatch.detection import DEFAULT_VOCAB_DIR, VocabError, load_detector
 
 
 def copy_vocab(tmp_path: Path) -> Path:

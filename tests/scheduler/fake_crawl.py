@@ -38,8 +38,8 @@ def main() -> int:
         return 0
     if mode.startswith("slow:"):
         time.sleep(float(mode.split(":", 1)[1]))
-    from storage.engine import create_db_engine, session_factory
-    from storage.runs import finish_run
+    from fundwatch.storage.engine import create_db_engine, session_factory
+    from fundwatch.storage.runs import finish_run
 
     engine = create_db_engine(os.environ["FUNDWATCH_DATABASE_URL"], migrate=False)
     with session_factory(engine).begin() as session:

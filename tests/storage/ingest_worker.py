@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage import FundingEvent, create_db_engine, session_factory
-from storage.articles import ArticleRecord
-from storage.ingest import ingest_article
+from fundwatch.storage import FundingEvent, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.ingest import ingest_article
 
 
 @dataclass

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from storage import create_db_engine, session_factory
-from storage.articles import ArticleRecord, insert_article
+from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord, insert_article
 
 
 def main() -> None:

@@ -4,11 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fundwatch.storage import Article, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord, insert_article, stored_url_keys
+from fundwatch.storage.canonical import canonicalize_url, url_key
 from sqlalchemy import func, select
-
-from storage import Article, create_db_engine, session_factory
-from storage.articles import ArticleRecord, insert_article, stored_url_keys
-from storage.canonical import canonicalize_url, url_key
 
 WORKER = Path(__file__).with_name("insert_worker.py")
 

@@ -1,6 +1,5 @@
 import pytest
-
-from storage.canonical import canonicalize_url
+from fundwatch.storage.canonical import canonicalize_url
 
 
 @pytest.mark.parametrize(

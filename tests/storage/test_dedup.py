@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 import pytest
+from fundwatch.storage import Article, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.dedup import DEFAULT_MAX_DISTANCE, DedupSettings
+from fundwatch.storage.fingerprints import (
+    content_hash,
+    fingerprint,
+    hamming,
+    normalize_text,
+    sketch,
+)
+from fundwatch.storage.ingest import ingest_article
 from sqlalchemy import select
 
-from storage import Article, create_db_engine, session_factory
-from storage.articles import ArticleRecord
-from storage.dedup import DEFAULT_MAX_DISTANCE, DedupSettings
-from storage.fingerprints import content_hash, fingerprint, hamming, normalize_text, sketch
-from storage.ingest import ingest_article
 from tests.storage.dedup_texts import (
     EN_ORIGINAL,
     EN_ORIGINAL_TITLE,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from storage.canonical import choose_canonical, site_of
+from fundwatch.storage.canonical import choose_canonical, site_of
 
 PAGE = "https://www.example.com/news/2026/123.html?utm_source=weibo&id=7#comments"
 MIRRORS = [("example.com", "example-mirror.net")]

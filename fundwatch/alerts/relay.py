@@ -19,14 +19,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.backoff import next_attempt_at
-from alerts.delivery import Delivery
-from alerts.mail import send_email
-from alerts.payload import build_payload
-from alerts.webhook import send_webhook
-from configuration.alerts import EmailChannel, WebhookChannel
-from storage.models import AlertOutbox
-from storage.outbox import (
+from fundwatch.alerts.backoff import next_attempt_at
+from fundwatch.alerts.delivery import Delivery
+from fundwatch.alerts.mail import send_email
+from fundwatch.alerts.payload import build_payload
+from fundwatch.alerts.webhook import send_webhook
+from fundwatch.configuration.alerts import EmailChannel, WebhookChannel
+from fundwatch.storage.models import AlertOutbox
+from fundwatch.storage.outbox import (
     claim_due,
     disabled_channels,
     fail_pending,
@@ -34,7 +34,7 @@ from storage.outbox import (
     record_attempt,
     set_channel_disabled,
 )
-from storage.timeutil import as_utc, utcnow
+from fundwatch.storage.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from configuration.alerts import RetrySchedule
+from fundwatch.configuration.alerts import RetrySchedule
 
 MAX_RETRY_AFTER_SECONDS = 24 * 3600.0
 

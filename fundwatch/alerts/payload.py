@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.render import plain_text, safe_url
-from storage.models import Article, FundingEvent
-from storage.timeutil import as_utc, utcnow
+from fundwatch.alerts.render import plain_text, safe_url
+from fundwatch.storage.models import Article, FundingEvent
+from fundwatch.storage.timeutil import as_utc, utcnow
 
 MAX_BODY_BYTES = 20_000
 MAX_ARTICLES = 50

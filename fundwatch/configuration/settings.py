@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from configuration.errors import ConfigError
+from fundwatch.configuration.errors import ConfigError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SEEDS = REPO_ROOT / "seeds"
+DEFAULT_SEEDS = Path(str(resources.files("fundwatch.seeds")))
 DEFAULT_DATABASE_URL = "sqlite:///fundwatch.db"
 CONFIG_FILE_NAMES = ("fundwatch.yaml", "fundwatch.yml")
 

@@ -11,9 +11,9 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-from alerts.delivery import Delivery
-from alerts.render import escape, header_value, headline, money, plain_text, safe_url
-from configuration.alerts import EmailChannel
+from fundwatch.alerts.delivery import Delivery
+from fundwatch.alerts.render import escape, header_value, headline, money, plain_text, safe_url
+from fundwatch.configuration.alerts import EmailChannel
 
 SUBJECT_LIMIT = 200
 

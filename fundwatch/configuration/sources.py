@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from configuration.cadence import parse_duration, validate_cron
-from configuration.errors import CatalogError
+from fundwatch.configuration.cadence import parse_duration, validate_cron
+from fundwatch.configuration.errors import CatalogError
 
 NAME_PATTERN = r"^[a-z][a-z0-9_\-]{0,62}$"
 _PROBE = Selector(text="<html><body></body></html>")

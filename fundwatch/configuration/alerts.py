@@ -25,9 +25,9 @@ from pydantic import (
     model_validator,
 )
 
-from configuration.cadence import parse_duration
-from configuration.errors import ConfigError
-from configuration.settings import Settings
+from fundwatch.configuration.cadence import parse_duration
+from fundwatch.configuration.errors import ConfigError
+from fundwatch.configuration.settings import Settings
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,62}$"
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

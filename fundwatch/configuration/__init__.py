@@ -1,8 +1,8 @@
 """User configuration: settings from the environment / config file and the source catalog."""
 
-from configuration.errors import CatalogError, ConfigError
-from configuration.settings import Settings, load_settings
-from configuration.sources import (
+from fundwatch.configuration.errors import CatalogError, ConfigError
+from fundwatch.configuration.settings import Settings, load_settings
+from fundwatch.configuration.sources import (
     ArticleSelectors,
     Catalog,
     FeedSource,

@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 
-from alerts.delivery import Delivery
-from alerts.payload import encode
-from alerts.render import headline, plain_text
-from alerts.signing import signed_headers
-from configuration.alerts import WebhookChannel
+from fundwatch.alerts.delivery import Delivery
+from fundwatch.alerts.payload import encode
+from fundwatch.alerts.render import headline, plain_text
+from fundwatch.alerts.signing import signed_headers
+from fundwatch.configuration.alerts import WebhookChannel
 
 USER_AGENT = "fundwatch-alerts/0.1"
 

@@ -3,20 +3,22 @@
 Pure code: text in, ``Detection`` out. The only I/O is reading the vocabulary files once,
 in ``load_detector``. Imports nothing else from fundwatch.
 
-    >>> from detection import DEFAULT_VOCAB_DIR, load_detector
+    >>> from fundwatch.detection import DEFAULT_VOCAB_DIR, load_detector
     >>> detector = load_detector(DEFAULT_VOCAB_DIR)
     >>> detector.detect("HeyGen raises $60 million", "...").flag
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from .detector import Detector
 from .result import Detection
 from .vocab import VocabError, load_vocabulary
 
-DEFAULT_VOCAB_DIR = Path(__file__).resolve().parent.parent / "seeds" / "detection"
+# The shipped keyword lists are data (the package fundwatch.seeds holds no code).
+DEFAULT_VOCAB_DIR = Path(str(resources.files("fundwatch.seeds"))) / "detection"
 
 __all__ = ["DEFAULT_VOCAB_DIR", "Detection", "Detector", "VocabError", "load_detector"]
 
