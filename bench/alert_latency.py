@@ -22,11 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fundwatch.storage import Article, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.outbox import enqueue_alerts
-
 from fundwatch.alerts.relay import Relay
 from fundwatch.configuration.alerts import WebhookChannel
+from fundwatch.storage import Article, FundingEvent, create_db_engine, session_factory
+from fundwatch.storage.outbox import enqueue_alerts
 
 SECRET = "whsec_" + "QmVuY2htYXJrIHNlY3JldCBvZiAzMiBieXRlcyEhIQ=="
 

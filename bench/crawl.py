@@ -307,8 +307,9 @@ def run_full(env: dict[str, str], store: str) -> tuple[int, float, float, str]:
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"fundwatch crawl failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-    from fundwatch.storage import CrawlRun, create_db_engine, session_factory
     from sqlalchemy import select
+
+    from fundwatch.storage import CrawlRun, create_db_engine, session_factory
 
     engine = create_db_engine(env["FUNDWATCH_DATABASE_URL"])
     with session_factory(engine)() as session:

@@ -26,11 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import func, insert, select
+
 from fundwatch.storage import Article, create_db_engine, session_factory
 from fundwatch.storage.canonical import url_key
 from fundwatch.storage.dedup import DedupSettings, find_duplicate
 from fundwatch.storage.fingerprints import fingerprint
-from sqlalchemy import func, insert, select
 
 VOCABULARY = 20_000
 WORDS_PER_ARTICLE = 180  # about 350 characters

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundwatch.crawler.resources import resources
-from fundwatch.crawler.spiders.feed import FeedSpider
-from fundwatch.crawler.spiders.site import SiteSpider
-from fundwatch.crawler.spiders.sitemap import SitemapSpider
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
 from fundwatch.configuration import Catalog, FeedSource, SitemapSource, SiteSource
+from fundwatch.crawler.resources import resources
+from fundwatch.crawler.spiders.feed import FeedSpider
+from fundwatch.crawler.spiders.site import SiteSpider
+from fundwatch.crawler.spiders.sitemap import SitemapSpider
 
 _GENERIC: dict[type, type[Spider]] = {
     SiteSource: SiteSpider,

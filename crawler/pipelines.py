@@ -10,6 +10,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
 from fundwatch.crawler import store_worker
 from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.items import ArticleItem
@@ -18,8 +21,6 @@ from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_
 from fundwatch.crawler.verdict import judge
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.canonical import canonicalize_url
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 log = logging.getLogger(__name__)
 

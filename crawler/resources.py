@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from fundwatch.storage import create_db_engine, session_factory
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration import Catalog, Settings, load_catalog, load_settings
+from fundwatch.storage import create_db_engine, session_factory
 
 log = logging.getLogger(__name__)
 

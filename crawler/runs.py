@@ -8,10 +8,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from fundwatch.crawler.resources import resources
-from fundwatch.storage.runs import disable_source, finish_run, start_run
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+
+from fundwatch.crawler.resources import resources
+from fundwatch.storage.runs import disable_source, finish_run, start_run
 
 log = logging.getLogger(__name__)
 

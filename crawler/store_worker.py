@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from fundwatch.configuration import Settings
 from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import IngestResult, ingest_article
-from sqlalchemy.orm import Session, sessionmaker
-
-from fundwatch.configuration import Settings
 
 _SESSIONS: sessionmaker[Session] | None = None
 _CHANNELS: Sequence[Any] = ()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from fundwatch.storage.canonical import canonicalize_url
-
 from fundwatch.configuration import Catalog, SiteSource
+from fundwatch.storage.canonical import canonicalize_url
 
 
 def _port(url: str) -> int | None:

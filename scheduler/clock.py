@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from fundwatch.scheduler.jobs import cadence_of
-
 from fundwatch.configuration import Catalog
+from fundwatch.scheduler.jobs import cadence_of
 
 CLOCK_STEP_SECONDS = 60.0
 

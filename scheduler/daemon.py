@@ -25,6 +25,12 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fundwatch.configuration import Catalog, Settings, load_catalog
+from fundwatch.configuration.errors import CatalogError
 from fundwatch.scheduler.backoff import failure_delay
 from fundwatch.scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
 from fundwatch.scheduler.health import DATABASE_RETRY, DatabaseHealth
@@ -48,12 +54,6 @@ from fundwatch.scheduler.runner import (
 )
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.runs import clear_next_runs, set_next_run, source_state, source_states
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
-from fundwatch.configuration import Catalog, Settings, load_catalog
-from fundwatch.configuration.errors import CatalogError
 
 log = logging.getLogger("scheduler")
 

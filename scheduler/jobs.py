@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+
+from fundwatch.configuration.sources import FeedSource, SitemapSource, SiteSource
 from fundwatch.scheduler.backoff import failure_delay
 from fundwatch.storage.models import SourceState
 from fundwatch.storage.timeutil import as_utc
-
-from fundwatch.configuration.sources import FeedSource, SitemapSource, SiteSource
 
 AnySource = SiteSource | FeedSource | SitemapSource
 

@@ -12,14 +12,13 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from fundwatch.configuration import load_catalog
 from fundwatch.scheduler.daemon import Daemon
 from fundwatch.scheduler.jobs import due_at
 from fundwatch.scheduler.logs import event, log_crawl
 from fundwatch.scheduler.relay_thread import build_relay, flush
 from fundwatch.scheduler.runner import CrawlOutcome, RunnerClosed, close_orphaned_runs
 from fundwatch.storage.runs import set_next_run, source_states
-
-from fundwatch.configuration import load_catalog
 
 
 def run_once(daemon: Daemon, *, every_source: bool = False) -> int:

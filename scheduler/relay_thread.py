@@ -10,10 +10,10 @@ import logging
 import threading
 from typing import Any
 
-from fundwatch.scheduler.logs import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration import Settings
+from fundwatch.scheduler.logs import event
 
 RESTART_DELAY_SECONDS = 10.0
 

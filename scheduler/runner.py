@@ -24,10 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fundwatch.storage.models import CrawlRun
-from fundwatch.storage.runs import close_run, source_state, start_run
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+
+from fundwatch.storage.models import CrawlRun
+from fundwatch.storage.runs import close_run, source_state, start_run
 
 DEFAULT_CRAWL_COMMAND: tuple[str, ...] = (
     sys.executable,

@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fundwatch.storage.canonical import canonicalize_url, url_key
-from fundwatch.storage.models import Article
-from fundwatch.storage.text import clean_optional, clean_text
-from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.canonical import canonicalize_url, url_key
+from fundwatch.storage.models import Article
+from fundwatch.storage.text import clean_optional, clean_text
+from fundwatch.storage.timeutil import utcnow
 
 TITLE_LIMIT = 1_000
 BODY_LIMIT = 1_000_000

@@ -21,10 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fundwatch.storage.fingerprints import BANDS, Fingerprint, Sketch, hamming, to_unsigned
-from fundwatch.storage.models import Article
 from sqlalchemy import ScalarSelect, Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.fingerprints import BANDS, Fingerprint, Sketch, hamming, to_unsigned
+from fundwatch.storage.models import Article
 
 DEFAULT_MAX_DISTANCE = 18
 DEFAULT_TWO_BAND_DISTANCE = 16

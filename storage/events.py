@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from fundwatch.storage.models import FundingEvent
 from fundwatch.storage.outbox import AlertChannelSpec, enqueue_alerts
 from fundwatch.storage.timeutil import as_utc, utcnow
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 UNKNOWN_ROUNDS = frozenset({"", "undisclosed", "unknown"})
 

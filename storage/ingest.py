@@ -21,6 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.orm import Session
+
 from fundwatch.storage.articles import ArticleRecord, article_values, insert_values
 from fundwatch.storage.dedup import DedupSettings, exact_original, find_duplicate
 from fundwatch.storage.events import EventSettings, Facts, record_article_event
@@ -28,8 +31,6 @@ from fundwatch.storage.fingerprints import Fingerprint, fingerprint
 from fundwatch.storage.models import Article
 from fundwatch.storage.outbox import AlertChannelSpec
 from fundwatch.storage.timeutil import as_utc
-from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.orm import Session
 
 IngestStatus = Literal["new", "seen_url", "exact_duplicate", "near_duplicate"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -24,6 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from fundwatch.storage.timeutil import utcnow
 
 
 class Base(DeclarativeBase):

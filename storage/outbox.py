@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from fundwatch.storage.models import AlertAttempt, AlertChannelState, AlertOutbox, FundingEvent
-from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.models import AlertAttempt, AlertChannelState, AlertOutbox, FundingEvent
+from fundwatch.storage.timeutil import utcnow
 
 
 class AlertChannelSpec(Protocol):

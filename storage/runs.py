@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fundwatch.storage.models import CrawlRun, SourceState
-from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.models import CrawlRun, SourceState
+from fundwatch.storage.timeutil import utcnow
 
 FINISHED_STATUSES = ("ok", "error", "timeout", "killed", "unhealthy")
 

@@ -14,14 +14,15 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from fundwatch.crawler.resources import resources
-from fundwatch.storage.canonical import canonicalize_url, url_key
-from fundwatch.storage.models import UrlState
-from fundwatch.storage.timeutil import as_utc, utcnow
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from fundwatch.crawler.resources import resources
+from fundwatch.storage.canonical import canonicalize_url, url_key
+from fundwatch.storage.models import UrlState
+from fundwatch.storage.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 

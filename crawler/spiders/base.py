@@ -7,13 +7,6 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
-from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.resources import CrawlResources, resources
-from fundwatch.crawler.templates import template_for
-from fundwatch.storage.articles import stored_url_keys
-from fundwatch.storage.canonical import canonicalize_url, url_key
-from fundwatch.storage.timeutil import utcnow
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -21,6 +14,13 @@ from twisted.python.failure import Failure
 from w3lib.encoding import resolve_encoding
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
+from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.resources import CrawlResources, resources
+from fundwatch.crawler.templates import template_for
+from fundwatch.storage.articles import stored_url_keys
+from fundwatch.storage.canonical import canonicalize_url, url_key
+from fundwatch.storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,22 +15,23 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import feedparser
-from fundwatch.crawler.extraction import Extracted
-from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.spiders.base import CatalogSpider, log
-from fundwatch.storage.canonical import canonicalize_url
 from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from fundwatch.configuration import FeedSource
+from fundwatch.crawler.extraction import Extracted
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.spiders.base import CatalogSpider, log
+from fundwatch.storage.canonical import canonicalize_url
 
 _HTML_START = (b"<!doctype html", b"<html")
 
 
 def _plain(html: str) -> str:
-    from fundwatch.crawler.extraction import texts
     from parsel import Selector
+
+    from fundwatch.crawler.extraction import texts
 
     if "<" not in html:
         return html

@@ -10,12 +10,12 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
-from fundwatch.crawler.extraction import select
-from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 from scrapy import Request
 from scrapy.http import Response
 
 from fundwatch.configuration import SiteSource
+from fundwatch.crawler.extraction import select
+from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 
 
 class SiteSpider(CatalogSpider):

@@ -12,15 +12,15 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from fundwatch.crawler.extraction import Extracted
-from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
 from fundwatch.configuration import SitemapSource
+from fundwatch.crawler.extraction import Extracted
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, log
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 _PARSER = etree.XMLParser(

@@ -1,8 +1,9 @@
 """Alembic environment: runs on the connection that storage.engine hands over."""
 
 from alembic import context
-from fundwatch.storage.models import Base
 from sqlalchemy import create_engine
+
+from fundwatch.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -8,12 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
 from fundwatch.storage import Article, FundingEvent
 from fundwatch.storage.models import AlertAttempt, AlertOutbox
 from fundwatch.storage.outbox import enqueue_alerts
 from fundwatch.storage.timeutil import utcnow
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fundwatch-test-secret-32-bytes!!").decode()
 SMTP_PASSWORD = "smtp-pa55word-never-logged"

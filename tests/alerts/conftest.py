@@ -9,8 +9,9 @@ import pytest
 from alert_certs import SelfSignedCert, make_cert
 from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
 from alert_receivers import WebhookReceiver
-from fundwatch.storage import create_db_engine, session_factory
 from sqlalchemy.orm import Session, sessionmaker
+
+from fundwatch.storage import create_db_engine, session_factory
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alert_fixtures import add_event
-from fundwatch.storage import create_db_engine, session_factory
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.configuration.alerts import load_channels_file
+from fundwatch.storage import create_db_engine, session_factory
 
 
 def main() -> None:

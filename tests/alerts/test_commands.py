@@ -9,11 +9,11 @@ from pathlib import Path
 
 from alert_fixtures import WEBHOOK_SECRET, add_event
 from alert_receivers import Behaviour, WebhookReceiver
-from fundwatch.storage import create_db_engine, session_factory
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.alerts.signing import verify
 from fundwatch.configuration.alerts import load_channels_file
+from fundwatch.storage import create_db_engine, session_factory
 
 
 def _fundwatch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

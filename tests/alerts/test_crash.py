@@ -15,11 +15,11 @@ import pytest
 from alert_certs import SelfSignedCert
 from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
 from alert_receivers import Behaviour, SmtpSink, WebhookReceiver
-from fundwatch.storage.models import AlertOutbox
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.signing import verify
+from fundwatch.storage.models import AlertOutbox
 
 WORKER = Path(__file__).with_name("relay_worker.py")
 

@@ -12,13 +12,13 @@ import pytest
 from alert_certs import SelfSignedCert
 from alert_fixtures import SMTP_PASSWORD, add_event, make_due, outbox_attempts, outbox_rows
 from alert_receivers import SmtpSink
-from fundwatch.storage.models import AlertOutbox
-from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.configuration.alerts import EmailChannel, load_channels_file
+from fundwatch.storage.models import AlertOutbox
+from fundwatch.storage.timeutil import utcnow
 
 
 def _channel(tmp_path: Path, port: int, extra: str = "", ca: Path | None = None) -> EmailChannel:

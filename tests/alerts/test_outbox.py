@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from alert_fixtures import add_event
-from fundwatch.storage.models import AlertAttempt, AlertOutbox, FundingEvent
-from fundwatch.storage.outbox import claim_due, enqueue_alerts, record_attempt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration.alerts import load_channels_file
+from fundwatch.storage.models import AlertAttempt, AlertOutbox, FundingEvent
+from fundwatch.storage.outbox import claim_due, enqueue_alerts, record_attempt
 
 
 def _channels(tmp_path: Path) -> list:

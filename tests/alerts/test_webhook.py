@@ -12,15 +12,15 @@ import pytest
 from alert_certs import SelfSignedCert
 from alert_fixtures import WEBHOOK_SECRET, add_event, make_due, outbox_attempts, outbox_rows
 from alert_receivers import Behaviour, WebhookReceiver
-from fundwatch.storage.models import AlertOutbox
-from fundwatch.storage.outbox import disabled_channels
-from fundwatch.storage.timeutil import as_utc, utcnow
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.alerts.signing import verify
 from fundwatch.configuration.alerts import WebhookChannel, load_channels_file
+from fundwatch.storage.models import AlertOutbox
+from fundwatch.storage.outbox import disabled_channels
+from fundwatch.storage.timeutil import as_utc, utcnow
 
 
 def _channel(tmp_path: Path, url: str, extra: str = "") -> WebhookChannel:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from fundwatch.cli import main
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
-
-from fundwatch.cli import main
 from tests.storage.dedup_texts import (
     EN_ORIGINAL,
     EN_ORIGINAL_TITLE,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from fundwatch.storage import UrlState, create_db_engine, session_factory
-from fundwatch.storage.timeutil import as_utc, utcnow
 from sqlalchemy import select
 
+from fundwatch.storage import UrlState, create_db_engine, session_factory
+from fundwatch.storage.timeutil import as_utc, utcnow
 from tests.support.crawl_world import FixtureWorld
 
 

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from datetime import datetime
 
+from sqlalchemy import select
+
 from fundwatch.storage import SourceState, create_db_engine, session_factory
 from fundwatch.storage.canonical import canonicalize_url
 from fundwatch.storage.runs import start_run
-from sqlalchemy import select
-
 from tests.support.crawl_world import FixtureWorld
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fundwatch.storage import create_db_engine
 from sqlalchemy import text
 
+from fundwatch.storage import create_db_engine
 from tests.support.crawl_world import FixtureWorld, make_world
 
 SOURCES = (

@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from fundwatch.storage import CrawlRun, UrlState, create_db_engine, session_factory
-from fundwatch.storage.canonical import canonicalize_url
 from sqlalchemy import select
 
+from fundwatch.storage import CrawlRun, UrlState, create_db_engine, session_factory
+from fundwatch.storage.canonical import canonicalize_url
 from tests.support.crawl_world import FIXTURES, REPO, FixtureWorld
 
 NEW_ARTICLE_BODY = (

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from scrapy.utils.test import get_crawler
+
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.pipelines import DetectPipeline
-from scrapy.utils.test import get_crawler
 
 ENGLISH = (
     "Clipforge, an AI video editing startup based in Leeds, has raised $12 million in a seed "

@@ -8,15 +8,15 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from parsel import Selector
+
+from fundwatch.configuration import load_catalog
 from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.extraction import extract_with_template
 from fundwatch.crawler.middlewares.guard import _always_blocked, resolve
 from fundwatch.crawler.spiders.sitemap import parse_sitemap
 from fundwatch.crawler.templates import template_for
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
-from parsel import Selector
-
-from fundwatch.configuration import load_catalog
 from tests.support.crawl_world import FIXTURES, REPO, write_catalog
 
 NOW = datetime(2024, 3, 22, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai

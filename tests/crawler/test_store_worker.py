@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fundwatch.crawler import store_worker
-from fundwatch.storage import Article, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from sqlalchemy import func, select
 
 from fundwatch.configuration import Settings
+from fundwatch.crawler import store_worker
+from fundwatch.storage import Article, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
 
 
 def _record(number: int) -> ArticleRecord:

@@ -11,12 +11,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from fundwatch.demo.catalog import CHANNEL_NAME, DEMO_SOURCES
 from fundwatch.demo.content import load_content
+from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-from fundwatch.scheduler.clock import ClockWatch, pull_in_far_runs
 
 from fundwatch.configuration import Catalog
 from fundwatch.configuration.sources import _SOURCE_ADAPTER
+from fundwatch.scheduler.clock import ClockWatch, pull_in_far_runs
 
 NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
 

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from fundwatch.configuration import Settings
 from fundwatch.scheduler.backoff import failure_delay
 from fundwatch.scheduler.daemon import Daemon
 from fundwatch.scheduler.lock import DaemonLock
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import CrawlRun, SourceState
 from fundwatch.storage.timeutil import as_utc
-
-from fundwatch.configuration import Settings
 from tests.scheduler.scheduler_helpers import (
     fake_command,
     feed_entry,

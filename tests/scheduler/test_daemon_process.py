@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.models import CrawlRun, SourceState
 from sqlalchemy import select
 
+from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.models import CrawlRun, SourceState
 from tests.scheduler.scheduler_helpers import (
     DaemonProcess,
     fake_command,

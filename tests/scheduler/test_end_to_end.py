@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FundingEvent
-from fundwatch.storage.timeutil import as_utc
 from sqlalchemy import select
 
 from fundwatch.demo.receiver import WebhookReceiver
+from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FundingEvent
+from fundwatch.storage.timeutil import as_utc
 from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
 from tests.support.server import RunningServer
 

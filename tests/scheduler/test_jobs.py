@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from fundwatch.configuration.sources import _SOURCE_ADAPTER
 from fundwatch.scheduler.backoff import BACKOFF_CAP, failure_delay
 from fundwatch.scheduler.jobs import due_at, first_runs, misfire_grace, trigger_for
 from fundwatch.storage.models import SourceState
-
-from fundwatch.configuration.sources import _SOURCE_ADAPTER
 
 NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from fundwatch.scheduler.lock import DaemonAlreadyRunning, DaemonLock
 from fundwatch.storage import create_db_engine
-
 from tests.scheduler.scheduler_helpers import fake_command, feed_entry, wait_for, write_catalog
 
 

@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from fundwatch.scheduler.runner import CrawlRunner, close_orphaned_runs
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import CrawlRun, SourceState
 from fundwatch.storage.runs import start_run
-from sqlalchemy import select
-
 from tests.scheduler.scheduler_helpers import FAKE_CRAWL, fake_command, set_mode, wait_for
 
 

@@ -4,10 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from fundwatch.storage import Article, create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord, insert_article, stored_url_keys
 from fundwatch.storage.canonical import canonicalize_url, url_key
-from sqlalchemy import func, select
 
 WORKER = Path(__file__).with_name("insert_worker.py")
 

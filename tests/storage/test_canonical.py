@@ -1,4 +1,5 @@
 import pytest
+
 from fundwatch.storage.canonical import canonicalize_url
 
 

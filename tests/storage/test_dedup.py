@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+
 from fundwatch.storage import Article, create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.dedup import DEFAULT_MAX_DISTANCE, DedupSettings
@@ -12,8 +14,6 @@ from fundwatch.storage.fingerprints import (
     sketch,
 )
 from fundwatch.storage.ingest import ingest_article
-from sqlalchemy import select
-
 from tests.storage.dedup_texts import (
     EN_ORIGINAL,
     EN_ORIGINAL_TITLE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from fundwatch.storage.canonical import choose_canonical, site_of
 
 PAGE = "https://www.example.com/news/2026/123.html?utm_source=weibo&id=7#comments"

@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
 from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.events import EventSettings
 from fundwatch.storage.ingest import IngestResult, ingest_article
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
 from tests.storage.dedup_texts import (
     EN_ORIGINAL,
     EN_ORIGINAL_TITLE,

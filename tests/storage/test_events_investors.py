@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
 from fundwatch.storage import FundingEvent, create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 DAY = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 

@@ -7,8 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
 from sqlalchemy import func, select
+
+from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
 
 WORKER = Path(__file__).with_name("ingest_worker.py")
 STORIES = 30

@@ -6,9 +6,10 @@ import sys
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
 from fundwatch.storage import Base, create_db_engine
 from fundwatch.storage.engine import current_revision, head_revision
-from sqlalchemy import inspect
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:

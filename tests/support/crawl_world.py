@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
 from sqlalchemy import select
 
+from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
 from tests.support.server import RunningServer
 
 REPO = Path(__file__).resolve().parents[2]
