@@ -6,12 +6,14 @@ becomes a subclass carrying its validated source, so a new site is a YAML entry 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
 from fundwatch.configuration import Catalog, FeedSource, SitemapSource, SiteSource
+from fundwatch.configuration.errors import ConfigError
 from fundwatch.crawler.resources import resources
 from fundwatch.crawler.spiders.feed import FeedSpider
 from fundwatch.crawler.spiders.site import SiteSpider
@@ -49,7 +51,11 @@ class CatalogSpiderLoader:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CatalogSpiderLoader:
-        return cls(resources().catalog)
+        try:
+            return cls(resources().catalog)
+        except ConfigError as exc:  # `scrapy list` / `scrapy crawl`: a message, not a traceback
+            print(f"fundwatch: configuration error:\n{exc}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def load(self, spider_name: str) -> type[Spider]:
         if spider_name not in self._classes:

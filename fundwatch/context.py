@@ -12,12 +12,16 @@ from fundwatch.storage import create_db_engine, session_factory
 
 
 class AppContext:
-    def __init__(self, settings: Settings | None = None) -> None:
+    """existing=True (commands that only read or change existing rows): the database must
+    already exist; nothing is created or migrated."""
+
+    def __init__(self, settings: Settings | None = None, *, existing: bool = False) -> None:
         self.settings = settings or load_settings()
+        self.existing = existing
 
     @cached_property
     def engine(self) -> Engine:
-        return create_db_engine(self.settings.database_url)
+        return create_db_engine(self.settings.database_url, existing=self.existing)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,40 @@ _PG_MIGRATION_LOCK = 0x6675_6E64  # arbitrary advisory-lock key for migrations
 
 
 class DatabaseError(Exception):
-    """The database URL is unusable or the schema is not at the expected version."""
+    """The database URL is unusable, unreachable, missing, or at an unexpected schema version.
+
+    Its message is one line for a user: what is wrong, where, and what to do.
+    """
+
+
+URL_HINT = "set FUNDWATCH_DATABASE_URL or --database-url"
+
+
+def display_url(url: str | Engine) -> str:
+    """The URL as a user may see it (password hidden)."""
+    if isinstance(url, Engine):
+        return url.url.render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparsable URL)"
+
+
+def connection_problem(exc: BaseException) -> str:
+    """The driver's own reason for a failed connection, as one short line."""
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    # psycopg: 'connection failed: connection to server at "h", port 5 failed: FATAL:  reason'
+    reason = lines[0] if lines else type(original).__name__
+    reason = reason.rsplit("failed:", 1)[-1].strip()
+    return reason.removeprefix("FATAL:").strip() or type(original).__name__
+
+
+def unreachable(engine: Engine, exc: BaseException) -> DatabaseError:
+    return DatabaseError(
+        f"cannot use the database at {display_url(engine)}: {connection_problem(exc)} "
+        f"(check the host, port and database name; {URL_HINT})"
+    )
 
 
 def normalize_url(url: str) -> str:
@@ -55,8 +89,13 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str, *, migrate: bool = True) -> Engine:
-    """Create an engine; with migrate=True an empty database gets the schema on first use."""
+def create_db_engine(url: str, *, migrate: bool = True, existing: bool = False) -> Engine:
+    """Create an engine; with migrate=True an empty database gets the schema on first use.
+
+    existing=True is for commands that only read: the database must already hold fundwatch's
+    schema at the current revision, and nothing is created (no SQLite file, no folder, no
+    tables). Connection failures raise DatabaseError with a one-line message.
+    """
     url = normalize_url(url)
     try:
         parsed = make_url(url)
@@ -68,7 +107,13 @@ def create_db_engine(url: str, *, migrate: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser().resolve()
+            if existing and not path.is_file():
+                raise DatabaseError(
+                    f"no fundwatch database at {path}: crawl something first (fundwatch crawl, "
+                    f"fundwatch demo) or run 'fundwatch db upgrade', or {URL_HINT}"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
     elif parsed.get_backend_name() == "postgresql":
@@ -77,9 +122,31 @@ def create_db_engine(url: str, *, migrate: bool = True) -> Engine:
         raise DatabaseError(
             f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
         )
-    if migrate:
-        ensure_schema(engine)
+    try:
+        if existing:
+            require_schema(engine)
+        elif migrate:
+            ensure_schema(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise unreachable(engine, exc) from None
     return engine
+
+
+def require_schema(engine: Engine) -> None:
+    """Refuse a database without fundwatch's tables, or at another schema revision."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current is None:
+        raise DatabaseError(
+            f"no fundwatch database at {display_url(engine)} (it has no fundwatch tables): "
+            f"run 'fundwatch db upgrade' to create them there, or {URL_HINT}"
+        )
+    if current != head:
+        raise DatabaseError(
+            f"the database at {display_url(engine)} is at schema revision {current}, this "
+            f"fundwatch needs {head}: run 'fundwatch db upgrade'"
+        )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -23,11 +23,24 @@ import logging
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    IgnoreRequest,
+)
 from scrapy.http import Request, Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.error import ConnectError, DNSLookupError
+
+# Raised before any HTTP answer: the host is down or unknown, robots.txt is only the first request.
+HOST_UNREACHABLE = (
+    ConnectError,
+    DNSLookupError,
+    DownloadConnectionRefusedError,
+    CannotResolveHostError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +60,15 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self._disallow_unreachable = policy == "disallow"
         self._unreachable: dict[str, str] = {}
 
-    def _deny(self, netloc: str, why: str) -> None:
-        self._unreachable[netloc] = why
-        self._stats.inc_value("fundwatch/robots_unreachable")
-        log.warning(
-            "robots.txt of %s %s: nothing is fetched from this host in this crawl (RFC 9309)",
-            netloc,
-            why,
+    def _deny(self, netloc: str, why: str, *, robots: bool = True) -> None:
+        self._unreachable[netloc] = (
+            f"robots.txt {why}: the host counts as disallowed until it answers "
+            "(RFC 9309; FUNDWATCH_ROBOTSTXT_UNREACHABLE)"
+            if robots
+            else f"{netloc}: {why}"
         )
+        self._stats.inc_value("fundwatch/robots_unreachable")
+        log.warning("%s: %s; nothing is fetched from this host in this crawl", netloc, why)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         status = response.status
@@ -81,7 +95,10 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             super()._robots_error(exc, netloc)
             return
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._deny(netloc, f"could not be fetched ({type(exc).__name__}: {exc})")
+        if isinstance(exc, HOST_UNREACHABLE):
+            self._deny(netloc, f"host unreachable ({type(exc).__name__}: {exc})", robots=False)
+        else:
+            self._deny(netloc, f"could not be fetched ({type(exc).__name__}: {exc})")
         parser: RobotParser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
         pending = self._parsers[netloc]
         self._parsers[netloc] = parser
@@ -93,7 +110,4 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             super().process_request_2(rp, request)
             return
         self._stats.inc_value("robotstxt/forbidden")
-        raise IgnoreRequest(
-            f"robots.txt {why}: the host counts as disallowed until it answers "
-            "(RFC 9309; FUNDWATCH_ROBOTSTXT_UNREACHABLE)"
-        )
+        raise IgnoreRequest(why)

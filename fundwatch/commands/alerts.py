@@ -41,14 +41,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
     from fundwatch.context import AppContext
     from fundwatch.storage.models import AlertOutbox
     from fundwatch.storage.outbox import disabled_channels, list_alerts, set_channel_disabled
     from fundwatch.storage.timeutil import utcnow
 
-    app = AppContext()
+    app = AppContext(existing=True)
     if args.enable:
         with app.sessions.begin() as session:
             set_channel_disabled(session, args.enable, False, None)
@@ -56,6 +56,20 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.retry:
         with app.sessions.begin() as session:
+            found = dict(
+                session.execute(
+                    select(AlertOutbox.id, AlertOutbox.status).where(AlertOutbox.id.in_(args.retry))
+                ).all()
+            )
+            for alert_id in dict.fromkeys(args.retry):
+                if alert_id not in found:
+                    print(f"fundwatch alerts: no alert {alert_id}", file=sys.stderr)
+                elif found[alert_id] != "failed":
+                    print(
+                        f"fundwatch alerts: alert {alert_id} is {found[alert_id]}, not failed; "
+                        "only failed alerts are queued again",
+                        file=sys.stderr,
+                    )
             changed = session.execute(
                 update(AlertOutbox)
                 .where(AlertOutbox.id.in_(args.retry), AlertOutbox.status == "failed")

@@ -80,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
         print("fundwatch crawl: --run-id needs exactly one source", file=sys.stderr)
         return 2
 
+    problem = _preflight(names, args.run_id)
+    if problem:
+        print(f"fundwatch crawl: {problem}", file=sys.stderr)
+        return 2
+
     import logging
 
     from scrapy.crawler import CrawlerProcess
@@ -102,3 +107,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"fundwatch crawl: failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _preflight(names: list[str], run_id: int | None) -> str | None:
+    """Open (and if need be create) the database before any request is made, so a database
+    problem is reported as one (raises DatabaseError), and check a scheduler-given run id."""
+    from fundwatch.crawler.resources import resources
+    from fundwatch.storage.models import CrawlRun
+
+    with resources().sessions() as session:
+        if run_id is None:
+            return None
+        run = session.get(CrawlRun, run_id)
+        if run is None:
+            return f"no crawl run {run_id} in the database (--run-id is the scheduler's)"
+        if run.source != names[0]:
+            return f"crawl run {run_id} belongs to source {run.source!r}, not {names[0]!r}"
+        if run.status != "running":
+            return f"crawl run {run_id} has already finished ({run.status})"
+    return None

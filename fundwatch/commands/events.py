@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from fundwatch.context import AppContext
     from fundwatch.storage import FundingEvent
 
-    app = AppContext()
+    app = AppContext(existing=True)
     query = select(FundingEvent).order_by(FundingEvent.first_seen_at.desc(), FundingEvent.id.desc())
     if args.since is not None:
         query = query.where(FundingEvent.first_seen_at >= args.since)

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from fundwatch.context import AppContext
     from fundwatch.storage.runs import latest_runs, source_states
 
-    app = AppContext()
+    app = AppContext(existing=True)
     catalog = app.catalog
     if args.enable:
         return enable(app, args.enable)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from fundwatch.context import AppContext
     from fundwatch.storage import Article
 
-    app = AppContext()
+    app = AppContext(existing=True)
     when = func.coalesce(Article.published_at, Article.fetched_at)
     query = select(Article).order_by(when.desc(), Article.id.desc()).limit(args.limit)
     if args.flagged:

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from fundwatch.configuration.alerts import WebhookChannel, load_channels
     from fundwatch.context import AppContext
 
-    app = AppContext()
+    app = AppContext(existing=True)
     if app.settings.alerts is None:
         print(
             "fundwatch: no alerts file configured: set FUNDWATCH_ALERTS or 'alerts:' in "
