@@ -33,6 +33,7 @@ from fundwatch.demo.report import (
     EventRow,
     counts,
     demo_events,
+    earlier_demo_port,
     event_table_rows,
 )
 from fundwatch.demo.site import DemoSite
@@ -114,12 +115,32 @@ def run_demo(options: DemoOptions, out: TextIO | None = None) -> tuple[int, Demo
     sessions = session_factory(engine)
     with sessions() as session:
         before = counts(session, DEMO_SOURCES, CHANNEL_NAME)
+        earlier_port = earlier_demo_port(session, DEMO_SOURCES)
     progress.done(engine.url.render_as_string(hide_password=True))
 
+    port = options.port or earlier_port or 0
+    try:
+        demo_site = DemoSite(content, port=port)
+    except OSError as exc:
+        if options.port:
+            advice = "choose another --port, or leave --port out for a free one"
+        else:
+            advice = (
+                "an earlier demo run on this database used that port, and serving elsewhere "
+                "would store every article again under new addresses: free the port, or use "
+                "--database-url sqlite:///another.db for a fresh run"
+            )
+        print(
+            f"fundwatch demo: cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}): "
+            f"{advice}",
+            file=sys.stderr,
+        )
+        engine.dispose()
+        return 2, result
     secret = new_webhook_secret()
     with (
         tempfile.TemporaryDirectory(prefix="fundwatch-demo-") as workdir,
-        DemoSite(content, port=options.port) as site,
+        demo_site as site,
         WebhookReceiver(secret) as receiver,
     ):
         progress.step("serving the demo site, feed and webhook receiver on 127.0.0.1")
@@ -213,6 +234,11 @@ def run_demo(options: DemoOptions, out: TextIO | None = None) -> tuple[int, Demo
             out.write(
                 f"\nserving until Ctrl-C: site {site.base_url}/  feed {site.base_url}/wire/feed.xml"
                 f"  receiver {receiver.url}\n"
+                f"catalog {seeds}, alert channels {alerts_file}. To use them from another "
+                "shell while this runs:\n"
+                f"  export FUNDWATCH_DATABASE_URL={options.database_url} FUNDWATCH_SEEDS={seeds} "
+                f"FUNDWATCH_ALERTS={alerts_file} {SECRET_VARIABLE}={secret}\n"
+                "  fundwatch sources; fundwatch crawl --all; fundwatch events\n"
             )
             out.flush()
             try:

@@ -136,3 +136,10 @@ def event_table_rows(events: Sequence[EventRow]) -> list[tuple[object, ...]]:
         )
         for event in events
     ]
+
+
+def earlier_demo_port(session: Session, sources: Sequence[str]) -> int | None:
+    """The port the demo site had in an earlier run on this database: serving it there again
+    keeps the article URLs, so a re-run adds nothing."""
+    url = session.scalar(select(Article.url).where(Article.source.in_(sources)).limit(1))
+    return urlsplit(url).port if url else None

@@ -103,6 +103,37 @@ def check_events(database_url: str) -> int:
     return len(event_ids)
 
 
+def demo_article_count(database_url: str) -> int:
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        count = session.scalar(
+            select(func.count()).select_from(Article).where(Article.source.in_(DEMO_SOURCES))
+        )
+    engine.dispose()
+    return int(count or 0)
+
+
+def test_demo_port_taken_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FUNDWATCH_")}
+        result = subprocess.run(
+            [sys.executable, "-m", "fundwatch", "demo", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"cannot serve the demo site on 127.0.0.1:{port}" in result.stderr
+
+
 def test_demo_crawls_detects_dedups_and_alerts(tmp_path: Path) -> None:
     result = run_demo(None, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -115,9 +146,13 @@ def test_demo_crawls_detects_dedups_and_alerts(tmp_path: Path) -> None:
     for company in ("Lumora", "Reelsmith", "Avaloop", "数影智能"):
         assert company in result.stdout
 
-    # a second run (new port, so new URLs) adds no event and sends no alert again
+    # a second run serves the site on the same port (same URLs): it stores no article again,
+    # adds no event and sends no alert again
+    stored_once = demo_article_count(sqlite_url)
+    assert stored_once == len(load_content().articles)
     again = run_demo(None, tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
+    assert demo_article_count(sqlite_url) == stored_once
     assert check_events(sqlite_url) == events
     assert received(again.stdout) == 0
     assert "already held" in again.stdout
