@@ -32,6 +32,10 @@ class DatabaseError(Exception):
     """
 
 
+class NoDatabase(DatabaseError):
+    """There is no fundwatch database there yet (no SQLite file, or no fundwatch tables)."""
+
+
 URL_HINT = "set FUNDWATCH_DATABASE_URL or --database-url"
 
 
@@ -109,7 +113,7 @@ def create_db_engine(url: str, *, migrate: bool = True, existing: bool = False) 
         if database and database != ":memory:":
             path = Path(database).expanduser().resolve()
             if existing and not path.is_file():
-                raise DatabaseError(
+                raise NoDatabase(
                     f"no fundwatch database at {path}: crawl something first (fundwatch crawl, "
                     f"fundwatch demo) or run 'fundwatch db upgrade', or {URL_HINT}"
                 )
@@ -138,7 +142,7 @@ def require_schema(engine: Engine) -> None:
     current = current_revision(engine)
     head = head_revision()
     if current is None:
-        raise DatabaseError(
+        raise NoDatabase(
             f"no fundwatch database at {display_url(engine)} (it has no fundwatch tables): "
             f"run 'fundwatch db upgrade' to create them there, or {URL_HINT}"
         )

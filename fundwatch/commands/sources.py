@@ -40,15 +40,20 @@ HEADERS = (
 
 def run(args: argparse.Namespace) -> int:
     from fundwatch.context import AppContext
+    from fundwatch.storage.engine import NoDatabase
     from fundwatch.storage.runs import latest_runs, source_states
 
     app = AppContext(existing=True)
     catalog = app.catalog
     if args.enable:
         return enable(app, args.enable)
-    with app.sessions() as session:
-        runs = latest_runs(session)
-        states = source_states(session)
+    try:
+        with app.sessions() as session:
+            runs = latest_runs(session)
+            states = source_states(session)
+    except NoDatabase as exc:  # configured but never crawled: the catalog is still worth seeing
+        print(f"fundwatch: {exc}", file=sys.stderr)
+        runs, states = {}, {}
     rows = []
     for source in catalog:
         last = runs.get(source.name)

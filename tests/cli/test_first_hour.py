@@ -39,10 +39,18 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", ["events", "stories", "sources", "alerts"])
+@pytest.mark.parametrize("command", ["events", "stories", "alerts"])
 def test_read_only_command_in_an_empty_folder_creates_nothing(tmp_path: Path, command: str) -> None:
     message = one_line_error(fundwatch(command, cwd=tmp_path))
     assert f"no fundwatch database at {tmp_path / 'fundwatch.db'}" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sources_before_any_crawl_lists_the_catalog_and_creates_nothing(tmp_path: Path) -> None:
+    result = fundwatch("sources", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "jinhanchuan" in result.stdout and "never run" in result.stdout
+    assert "no fundwatch database at" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
