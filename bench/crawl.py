@@ -30,7 +30,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.support.server import RunningServer  # noqa: E402
+from harness.server import RunningServer  # noqa: E402
 
 SPEED = {
     "DOWNLOAD_DELAY": "0",

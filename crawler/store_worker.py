@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,9 @@ from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import IngestResult, ingest_article
+
+if TYPE_CHECKING:
+    from fundwatch.configuration.alerts import ChannelConfig
 
 _SESSIONS: sessionmaker[Session] | None = None
 _CHANNELS: Sequence[Any] = ()
@@ -36,12 +39,10 @@ class Stored:
     verdict: Verdict | None = None
 
 
-def load_alert_channels(settings: Settings) -> Sequence[Any]:
-    """Alert channels from configuration.alerts, when that module is installed."""
-    try:
-        from fundwatch.configuration.alerts import load_channels
-    except ImportError:
-        return ()
+def load_alert_channels(settings: Settings) -> Sequence[ChannelConfig]:
+    """The configured alert channels (the outbox gets one row per channel for a new event)."""
+    from fundwatch.configuration.alerts import load_channels
+
     return tuple(load_channels(settings))
 
 

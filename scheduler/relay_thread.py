@@ -8,35 +8,31 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration import Settings
 from fundwatch.scheduler.logs import event
 
+if TYPE_CHECKING:
+    from fundwatch.alerts.relay import Relay
+
 RESTART_DELAY_SECONDS = 10.0
 
 
-def build_relay(settings: Settings, sessions: sessionmaker[Session]) -> Any | None:
-    """The relay over the configured channels, or None when the alerts package is missing."""
-    try:
-        from fundwatch.alerts.relay import Relay
-        from fundwatch.configuration.alerts import load_channels
-    except ImportError as exc:
-        event(
-            "relay_unavailable",
-            f"alert relay not available ({exc}); alerts stay in the outbox undelivered",
-            level=logging.WARNING,
-        )
-        return None
+def build_relay(settings: Settings, sessions: sessionmaker[Session]) -> Relay:
+    """The relay over the configured channels."""
+    from fundwatch.alerts.relay import Relay
+    from fundwatch.configuration.alerts import load_channels
+
     return Relay(sessions, load_channels(settings))
 
 
 class RelayThread:
     """Runs `relay.run_forever(stop_event, poll_interval)` in a daemon thread."""
 
-    def __init__(self, relay: Any, *, poll_interval: float) -> None:
+    def __init__(self, relay: Relay, *, poll_interval: float) -> None:
         self._relay = relay
         self._interval = poll_interval
         self._stop = threading.Event()
@@ -62,7 +58,7 @@ class RelayThread:
         self._thread.join(timeout)
 
 
-def flush(relay: Any | None) -> None:
+def flush(relay: Relay | None) -> None:
     """Deliver what is due now (at shutdown and after `daemon --once`)."""
     if relay is None:
         return
@@ -77,7 +73,7 @@ def flush(relay: Any | None) -> None:
     event(
         "relay_flush",
         "flushed due alerts",
-        sent=getattr(result, "sent", None),
-        retried=getattr(result, "retried", None),
-        failed=getattr(result, "failed", None),
+        sent=result.sent,
+        retried=result.retried,
+        failed=result.failed,
     )

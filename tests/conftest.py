@@ -75,3 +75,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'fundwatch.db'}"
     request.applymarker(pytest.mark.postgres)
     return request.getfixturevalue("postgres_url")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses PostgreSQL at collection time, so `-m postgres` and
+    `-m "not postgres"` select them all (a marker applied inside a fixture comes too late)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        callspec = getattr(item, "callspec", None)
+        on_postgres = "postgres_url" in fixtures or "postgres_server" in fixtures
+        if callspec is not None and callspec.params.get("database_url") == "postgres":
+            on_postgres = True
+        if on_postgres:
+            item.add_marker(pytest.mark.postgres)

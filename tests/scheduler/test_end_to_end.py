@@ -26,7 +26,7 @@ from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FundingEvent
 from fundwatch.storage.timeutil import as_utc
 from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
-from tests.support.server import RunningServer
+from harness.server import RunningServer
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import yaml
 from sqlalchemy import select
 
 from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
-from tests.support.server import RunningServer
+from harness.server import RunningServer
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"

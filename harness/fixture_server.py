@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 for crawler tests and benchmarks, run in a subprocess.
 
-    python tests/support/fixture_server.py ROOT [--port 0] [--robots MODE]
+    python harness/fixture_server.py ROOT [--port 0] [--robots MODE]
 
 prints `PORT <n>` on stdout once listening. It serves files under ROOT (read on every request,
 so files a test adds while a crawl runs are served too); `{{BASE}}` in .html/.xml/.txt/.json
