@@ -4,8 +4,10 @@
 #   docker compose up -d            (see docker-compose.yml and README "Docker compose")
 #
 # Two stages: the build stage has the compilers (for any dependency without a wheel for
-# this platform) and builds the virtualenv; the final stage copies only the virtualenv and
-# the source, so no build tools end up in the image. The app runs as an unprivileged user.
+# this platform), builds fundwatch's wheel and installs it into a virtualenv; the final stage
+# copies only the virtualenv (the wheel carries the catalog, keyword lists and migrations as
+# package data), so neither build tools nor the source tree end up in the image. The app runs
+# as an unprivileged user.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
@@ -18,26 +20,23 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-WORKDIR /app
-# The source at the same path as in the final image: the editable install points here, and
-# seeds/ and scrapy.cfg are found next to the packages.
+WORKDIR /src
 COPY . .
-RUN pip install -e . \
-    && python -m compileall -q /app
+RUN pip wheel --no-deps --wheel-dir /wheels . \
+    && pip install /wheels/fundwatch-*.whl \
+    && python -m compileall -q /opt/venv
 
 FROM ${PYTHON_IMAGE} AS final
 LABEL org.opencontainers.image.title="fundwatch" \
       org.opencontainers.image.description="Watches Chinese and English news for AI-video funding stories"
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1 \
-    FUNDWATCH_SEEDS=/app/seeds
+    PYTHONDONTWRITEBYTECODE=1
 RUN groupadd --system --gid 10001 fundwatch \
     && useradd --system --uid 10001 --gid fundwatch --home-dir /home/fundwatch --create-home \
        --shell /usr/sbin/nologin fundwatch \
     && mkdir -p /data && chown fundwatch:fundwatch /data
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /app /app
 WORKDIR /data
 USER fundwatch:fundwatch
 ENTRYPOINT ["fundwatch"]

@@ -90,10 +90,12 @@ def test_entrypoint_and_paths(stages: list[Stage]) -> None:
     final = stages[-1]
     assert final.all("ENTRYPOINT") == ['["fundwatch"]']
     assert final.all("CMD") == ['["daemon"]']
-    env = " ".join(final.all("ENV"))
-    seeds = re.search(r"FUNDWATCH_SEEDS=(\S+)", env)
-    assert seeds and seeds[1] == "/app/seeds"
-    assert (REPO / "seeds" / "sources").is_dir() and (REPO / "scrapy.cfg").is_file()
+    # the image runs the installed wheel: its catalog and keyword lists are package data
+    assert "FUNDWATCH_SEEDS" not in " ".join(final.all("ENV"))
+    assert final.all("COPY") == ["--from=build /opt/venv /opt/venv"], "only the virtualenv"
+    build = " ".join(stages[0].all("RUN"))
+    assert re.search(r"pip wheel .*--no-deps", build) and "pip install /wheels/fundwatch-" in build
+    assert "-e ." not in build, "no editable install in the image"
 
 
 def test_dockerignore_keeps_state_and_secrets_out() -> None:
