@@ -1,4 +1,7 @@
-"""`fundwatch test-alert CHANNEL`: send one sample alert now, bypassing the outbox."""
+"""`fundwatch test-alert CHANNEL`: send one sample alert (or a real event's) now, bypassing the outbox.
+
+The module is not named test_*.py: test runners would collect it as a test file.
+"""
 
 from __future__ import annotations
 
