@@ -104,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB_DIR)
     args = parser.parse_args(argv)
     args.corpus = args.corpus_opt or args.corpus or DEFAULT_CORPUS
+    if not args.corpus.is_file():
+        parser.error(
+            f"no corpus at {args.corpus.resolve()} (the shared dev corpus lives beside the "
+            "repository, in ../shared/corpus/): name a JSON Lines file, e.g. "
+            "tests/detection/fixtures/stress.jsonl"
+        )
     rows = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()
             if line.strip()]  # fmt: skip
     detector = load_detector(args.vocab)
