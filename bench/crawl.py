@@ -1,13 +1,14 @@
 """Crawl benchmark: the full pipeline vs a bare spider on a generated local site, then a re-crawl.
 
-    python bench/crawl.py [--articles 2000] [--per-page 50]
+    python bench/crawl.py [--articles 2000] [--per-page 50] [--rounds 3]
 
 1. Generates a site shaped like the seed site (one listing with N/per-page pages, N articles)
    and serves it with the fixture server on 127.0.0.1.
 2. Bare spider (fetch only: same listing and article requests, no extraction, no pipeline,
-   no database) and then `fundwatch crawl` (extraction -> normalize -> detect -> store into a
-   fresh SQLite file) on the same site in the same run; prints pages/s of each and the ratio
-   (target >= 0.75).
+   no database) and `fundwatch crawl` (extraction -> normalize -> detect -> store into a
+   fresh SQLite file) on the same site, interleaved (bare, full, bare, full, ...) so that both
+   sides see the same machine load; prints for each round the load average, pages/s and the
+   CPU seconds of each side (all processes it started), and the median ratio (target >= 0.75).
 3. Re-crawls the unchanged site: prints article pages fetched (target 0) and wall time vs the
    first crawl.
 Both crawls use the same Scrapy settings (no download delay, AutoThrottle off, 16 per domain).
@@ -19,6 +20,8 @@ import argparse
 import json
 import os
 import random
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -276,6 +279,12 @@ print(json.dumps({"pages": stats.get("response_received_count", 0),
 """
 
 
+def child_cpu_seconds() -> float:
+    """CPU time of every waited-for descendant so far (the writer process included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_bare(base: str, folder: Path) -> tuple[int, float]:
     script = folder / "bare_spider.py"  # a file: Scrapy inspects callback source code
     script.write_text(BARE % str(REPO), "utf-8")
@@ -331,6 +340,7 @@ def main() -> None:
         default="process",
         help="FUNDWATCH_STORE_WORKER for the full crawl",
     )
+    parser.add_argument("--rounds", type=int, default=3, help="bare/full pairs, interleaved")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fundwatch-bench-") as folder:
         tmp = Path(folder)
@@ -345,24 +355,38 @@ def main() -> None:
                 FUNDWATCH_DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
                 PYTHONPATH=str(REPO),
             )
-            bare_pages, bare_seconds = run_bare(server.base, tmp)
-            pages, seconds, wall, summary = run_full(env, args.store)
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                load = os.getloadavg()[0]
+                cpu = child_cpu_seconds()
+                bare_pages, bare_seconds = run_bare(server.base, tmp)
+                bare_cpu = child_cpu_seconds() - cpu
+                database = tmp / f"bench-{number}.db"
+                env["FUNDWATCH_DATABASE_URL"] = f"sqlite:///{database}"
+                cpu = child_cpu_seconds()
+                pages, seconds, wall, summary = run_full(env, args.store)
+                full_cpu = child_cpu_seconds() - cpu
+                ratio = (pages / seconds) / (bare_pages / bare_seconds)
+                rounds.append(ratio)
+                print(
+                    f"round {number}: load {load:.2f} | bare {bare_pages} pages "
+                    f"{bare_pages / bare_seconds:.0f} pages/s, {bare_cpu:.2f} CPU s | full "
+                    f"{pages} pages {pages / seconds:.0f} pages/s, {full_cpu:.2f} CPU s "
+                    f"(wall {wall:.2f} s) | ratio {ratio:.2f}",
+                    flush=True,
+                )
             server.clear_log()
             again_pages, again_seconds, again_wall, again_summary = run_full(env, args.store)
             article_hits = [p for p in server.paths() if p.endswith(".html")]
-    bare_rate = bare_pages / bare_seconds
-    full_rate = pages / seconds
     print(
         f"site: {args.articles} articles, {args.per_page} per listing page, on 127.0.0.1; "
-        f"articles stored by a {args.store}"
+        f"articles stored by a {args.store}; {os.cpu_count()} CPUs"
     )
+    print(f"  last full crawl: {summary}")
     print(
-        f"bare spider (fetch only): {bare_pages} pages in {bare_seconds:.2f} s "
-        f"= {bare_rate:.0f} pages/s"
+        f"ratio full/bare: median {statistics.median(rounds):.2f} over {len(rounds)} rounds "
+        f"(min {min(rounds):.2f}, max {max(rounds):.2f}; target >= 0.75)"
     )
-    print(f"full pipeline:            {pages} pages in {seconds:.2f} s = {full_rate:.0f} pages/s")
-    print(f"  {summary}")
-    print(f"ratio full/bare: {full_rate / bare_rate:.2f} (target >= 0.75)")
     print(
         f"re-crawl of the unchanged site: {len(article_hits)} article pages fetched (target 0), "
         f"{again_pages} responses, crawl {again_seconds:.2f} s vs {seconds:.2f} s "
