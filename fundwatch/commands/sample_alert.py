@@ -1,4 +1,4 @@
-"""`fundwatch test-alert CHANNEL`: send one sample alert (or a real event's) now, bypassing the outbox.
+"""`fundwatch test-alert CHANNEL`: send a sample alert (or an event's) now, bypassing the outbox.
 
 The module is not named test_*.py: test runners would collect it as a test file.
 """

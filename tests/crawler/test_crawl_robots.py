@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.crawl_world import FIXTURES, FixtureWorld
 from harness.server import RunningServer
+from tests.support.crawl_world import FIXTURES, FixtureWorld
 
 MODES = {"fixture_robots_500": "status/500", "fixture_robots_wait": "wait"}
 MODES |= {"fixture_robots_garbage": "garbage", "fixture_robots_big": "big"}

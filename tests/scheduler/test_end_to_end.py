@@ -25,8 +25,8 @@ from fundwatch.demo.receiver import WebhookReceiver
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FundingEvent
 from fundwatch.storage.timeutil import as_utc
-from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
 from harness.server import RunningServer
+from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
 
 pytestmark = pytest.mark.slow
 
