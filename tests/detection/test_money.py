@@ -6,8 +6,8 @@ from fundwatch.detection import Detector
 
 
 def amounts(detector: Detector, text: str) -> list[tuple[object, object, bool]]:
-    folded = detector._folder.fold(text)
-    return [(m.amount, m.currency, m.approximate) for m in detector._money.find(folded)]
+    folded = detector.kit.folder.fold(text)
+    return [(m.amount, m.currency, m.approximate) for m in detector.kit.money.find(folded)]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_counts_are_not_money(detector: Detector, text: str) -> None:
 
 
 def test_fx_conversion(detector: Detector) -> None:
-    fx = detector._fx
+    fx = detector.kit.fx
     assert fx.to_usd(1_000_000, "USD") == 1_000_000
     assert 100_000 < fx.to_usd(1_000_000, "CNY") < 200_000
     assert fx.to_usd(None, "USD") is None
