@@ -31,6 +31,10 @@ class Event:
 
 Gathered = list[tuple[Sentence, list[Hit]]]
 
+# An event's figures are in its first sentences; a text that keeps restating the raise adds
+# nothing after this many, and stopping keeps long texts linear.
+GATHER_LIMIT = 40
+
 
 def mentions(kit: Toolkit, p: Passage, sent: Sentence, event: Event, key: str | None) -> bool:
     name = kit.fold(event.company or "")
@@ -59,6 +63,8 @@ def find_event(
     provisional = False  # event named only by the title, with a name absent from the body
     companies = kit.companies
     for idx, sent in enumerate(p.sentences):
+        if len(gathered) >= GATHER_LIMIT:
+            break
         if not has_raise_cue(sent):
             if event is not None and not other_seen and valuation_only(sent):
                 gathered.append((sent, []))  # "The round values the company at $600m."

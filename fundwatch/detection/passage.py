@@ -43,6 +43,15 @@ class Passage:
         return [h for h in self.hits if h.end <= self.title_end]
 
 
+# What ``detect`` reads of a page: the title's first TITLE_LIMIT and the body's first
+# BODY_LIMIT characters. A news story tells its raise in the title and lead; the longest
+# features run to ~60,000 characters. Past that is a listing, comments or a dump, never the
+# news, and reading it would only cost time: a 10 MB page is read as its first 100,000
+# characters.
+TITLE_LIMIT = 1_000
+BODY_LIMIT = 100_000
+
+
 class Trace:
     """What fired, in order (``Detection.matched``), as ``kind:term``."""
 
@@ -57,13 +66,13 @@ class Trace:
 
 
 def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Passage:
-    title_d = display(title or "").replace("\n", " ")
-    full = title_d + "\n" + display(text or "")
+    title_d = display((title or "")[:TITLE_LIMIT]).replace("\n", " ")
+    full = title_d + "\n" + display((text or "")[:BODY_LIMIT])
     folded = kit.fold(full)
     hits = kit.matcher.find(folded, full)
     noise = [(h.start, h.end) for h in hits if h.kind == "noise"]
     if noise:
-        hits = [h for h in hits if h.kind == "noise" or not inside(h, noise)]
+        hits = [h for h in hits if h.kind == "noise" or not _in_sorted_spans(h.start, noise)]
     hits = _drop_nested_companies(hits)
     if kit.sector_patterns and any(h.kind in ("funding", "funding_weak") for h in hits):
         # sector phrases only matter once there is a raise to attribute (and cost time)
@@ -89,16 +98,45 @@ def inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit.start < e for s, e in spans)
 
 
+def _in_sorted_spans(at: int, spans: list[tuple[int, int]]) -> bool:
+    """``at`` inside one of ``spans`` (sorted by start, as hits are): linear overall, since
+    only the spans starting at most ``at`` and reaching past it count."""
+    i = bisect.bisect_right(spans, (at, float("inf")))
+    # spans are short vocabulary terms; look back over those that may still cover ``at``
+    while i > 0:
+        i -= 1
+        s, e = spans[i]
+        if s <= at < e:
+            return True
+        if at - s > _LONGEST_TERM:
+            return False
+    return False
+
+
+_LONGEST_TERM = 200  # no vocabulary term is longer (folded characters)
+
+
 def _drop_nested_companies(hits: list[Hit]) -> list[Hit]:
+    """A company name inside a longer one ("Runway" in "Runway Studios") is not a mention."""
     spans = [(h.start, h.end) for h in hits if h.kind == "company"]
     out = []
     for h in hits:
-        if h.kind == "company" and any(
-            s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in spans
-        ):
+        if h.kind == "company" and _nested(h, spans):
             continue
         out.append(h)
     return out
+
+
+def _nested(h: Hit, spans: list[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(spans, (h.start, float("inf")))
+    while i > 0:
+        i -= 1
+        s, e = spans[i]
+        if h.start - s > _LONGEST_TERM:
+            return False
+        if s <= h.start and h.end <= e and (e - s) > (h.end - h.start):
+            return True
+    return False
 
 
 def _sentences(full: str, hits: list[Hit]) -> list[Sentence]:
@@ -123,10 +161,13 @@ def _negated(full: str, hits: list[Hit]) -> set[Hit]:
     negations = [h for h in hits if h.kind == "negation"]
     if not negations:
         return out
+    sector = [h for h in hits if h.kind in ("ai_video", "other")]
+    starts = [h.start for h in sector]
     for n in negations:
         m = NEGATION_SPAN.search(full, n.end, n.end + 40)
         end = m.start() if m else n.end + 40
-        out.update(h for h in hits if h.kind in ("ai_video", "other") and n.end <= h.start < end)
+        lo, hi = bisect.bisect_left(starts, n.end), bisect.bisect_left(starts, end)
+        out.update(sector[lo:hi])
     return out
 
 

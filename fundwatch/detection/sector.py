@@ -43,17 +43,17 @@ def event_sector(
         trace.note(f"sector:{entry.key}={entry.sector}")
         return entry.sector == "ai_video", 0.95
     name = kit.fold(event.company or "")
-    region = title_sector_hits(p, name)
-    title = region
+    title = title_sector_hits(p, name)
+    region = list(title)
+    raise_sentences = {id(g) for g, _ in gathered}
     for sent in p.sentences:
-        text = p.folded[sent.start : sent.end]
         if (
-            any(sent is g for g, _ in gathered)
+            id(sent) in raise_sentences
             or (name and names_subject(p, sent, name))
-            or REFERS_BACK_START.match(text)
+            or REFERS_BACK_START.match(p.folded, sent.start, sent.end)
         ):
             # a title that tells the raise counts twice (as title and as raise sentence)
-            region = region + (title if sent.start < p.title_end else sent.hits)
+            region.extend(title if sent.start < p.title_end else sent.hits)
     investor_desc = investor_descriptions(p)
     region = [h for h in region if h not in investor_desc]
     video, other = weights(p, region)
