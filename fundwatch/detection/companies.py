@@ -47,6 +47,16 @@ _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
 _EN_FIRST_SUBJECT = re.compile(
     rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
 )
+# "$4.7m" read as a capital run: a money figure's tail is no name
+_EN_MONEY_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:m|mn|bn|b|k)$", re.IGNORECASE)
+# "pulled in $20 million for Deep Voodoo": people raise money for their company
+_EN_RAISED_FOR = re.compile(
+    rf"\s*(?:[$€£¥]|US\$|us\$|RMB\s?)?[\d.,]+\s*"
+    rf"(?:[Mm]illion|[Bb]illion|[Tt]housand|[Mm]|mn|bn|[Kk])?\b"
+    rf"(?:\s+(?:in|of)\s+[a-z -]{{0,30}}?)?\s+(?:for|For)\s+({_CAP_RUN})"
+)
+# "puts money into an AI 'Netflix'": an indefinite description, not a name
+_EN_INDEFINITE = re.compile(r"\b(?:a|an)\s")
 _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|over|as)\s")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
@@ -183,6 +193,9 @@ class CompanyBook:
                 tokens = tokens[i + 1 :]
                 break
         tokens = [re.sub(r"['’]s$", "", t) for t in tokens]
+        tokens = [t for t in tokens if not _EN_MONEY_TOKEN.fullmatch(t)]
+        while tokens and tokens[0].lower().endswith("-based"):
+            tokens.pop(0)  # "Paris-based Clipforge"
         while tokens and self._fold(tokens[0]) in self._stop:
             tokens.pop(0)
         while (
@@ -232,6 +245,13 @@ class CompanyBook:
             return self._clean_en(m.group(1))
         return None
 
+    def raised_for_en(self, right: str) -> str | None:
+        """ "(Stone and Parker) have pulled in $20 million for Deep Voodoo" -> Deep Voodoo."""
+        m = _EN_RAISED_FOR.match(right)
+        if m is None or re.search(r"-[a-z]", m.group(1)):
+            return None  # "for AI-generated training videos": a description
+        return self._clean_en(m.group(1))
+
     def raw_subject_en(self, left: str) -> str | None:
         """The capitalized words right before a verb, uncleaned ("Adobe Ventures")."""
         m = _CAP_RUN_END.search(self._strip_aux(left).rstrip())
@@ -251,6 +271,8 @@ class CompanyBook:
             between = right[: m.start()]
             if len(between.split()) > 4 or _EN_PREPOSITION.search(between):
                 return None  # "invests $500m in AI infrastructure across Europe": no company
+            if _EN_INDEFINITE.search(between):
+                return None  # "backs a Generative AI Film Studio": a description
             name = self._clean_en(m.group(0))
             if name:
                 return name

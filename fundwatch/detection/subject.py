@@ -96,7 +96,7 @@ def extract_name(kit: Toolkit, p: Passage, sent: Sentence, h: Hit) -> str | None
     elif h.kind == "verb_object":
         name = book.object_en(p.full[h.end : sent.end])
     elif h.kind == "verb_subject":
-        name = book.subject_en(left)
+        name = book.raised_for_en(p.full[h.end : sent.end]) or book.subject_en(left)
     else:
         name = book.possessive_en(left)
     return strip_description(kit, name) if name else None
@@ -165,3 +165,25 @@ def title_subject(p: Passage) -> Named:
     if len({h.value.key for h in known}) != 1:
         return None, None
     return p.full[known[0].start : known[0].end], known[0].value
+
+
+LEAD_SENTENCES = 3  # "the lead": the body's first sentences
+
+
+def lead_subject(kit: Toolkit, p: Passage) -> Named:
+    """The company the lead is about, for a title that tells a raise without a usable name
+    ("A tech startup just raised $24 million ..."): the first known company of the lead
+    (not as someone's employer), else the subject of the lead's first raise verb."""
+    body = [s for s in p.sentences if s.start >= p.title_end][:LEAD_SENTENCES]
+    for sent in body:
+        known = [h for h in sent.hits if h.kind == "company" and not affiliation(p, h)]
+        if known:
+            return p.full[known[0].start : known[0].end], known[0].value
+        for h in sent.hits:
+            # Chinese subjects without a known name are too loose here ("单笔融资")
+            if h.kind != "verb_subject" or is_cjk(p, h) or refers_back(kit, p, sent, h):
+                continue
+            name = extract_name(kit, p, sent, h)
+            if name and not kit.is_investor_name(name):
+                return name, kit.companies.lookup(name)
+    return None, None
