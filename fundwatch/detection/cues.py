@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .matcher import Hit
-from .passage import Passage, Sentence, Trace, clause_is, is_cjk, same_clause
+from .passage import Passage, Sentence, Trace, clause_is, clauses, is_cjk, same_clause
 from .patterns import (
     CLAUSE_VETOES,
     CUE_KINDS,
@@ -66,6 +66,8 @@ def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
         for h in blockers
     ):
         return []  # "此前,A曾完成…,B也获得…" / "Previously, ...": the whole sentence is history
+    if _opening_clause_is_history(p, sent, blockers):
+        return []  # "就在这次融资前三天,B刚拿到…": the sentence is dated before the news
     cues = []
     for h in sent.hits:
         if h.kind not in CUE_KINDS:
@@ -74,6 +76,21 @@ def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
             continue
         cues.append(h)
     return cues
+
+
+def _opening_clause_is_history(p: Passage, sent: Sentence, blockers: list[Hit]) -> bool:
+    """The sentence opens with a clause of history and no cue of its own."""
+    cl = clauses(p, sent)
+    if len(cl) < 2:
+        return False
+    first_end = cl[1]
+    history = [h for h in blockers if h.kind == "background" and h.end <= first_end]
+    return bool(history) and not any(
+        h.kind in CUE_KINDS
+        and h.start < first_end
+        and not any(b.start <= h.start and h.end <= b.end for b in history)  # "这次融资前"
+        for h in sent.hits
+    )
 
 
 def untold_history(p: Passage, sent: Sentence, cue: Hit) -> bool:

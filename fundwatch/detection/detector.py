@@ -61,10 +61,11 @@ class Detector:
         p = build_passage(kit, title, text, lang)
         # 2-3. cues and event
         event, gathered = None, []
+        title_raise = title_tells_raise(p)
         if any(h.kind in RAISE_KINDS for h in p.hits):
-            event, gathered = find_event(kit, p, trace, title_tells_raise(p))
+            event, gathered = find_event(kit, p, trace, title_raise)
         # 4. salience
-        if event is None or not raise_is_news(kit, p, trace, event, gathered):
+        if event is None or not raise_is_news(kit, p, trace, event, gathered, title_raise):
             return no_raise_record(p, trace)
         if denied(p, trace):
             return no_raise_record(p, trace)

@@ -74,6 +74,8 @@ def build_toolkit(vocab: Vocabulary) -> Toolkit:
             m.add(term, "round", name)
     for term in kw["dated"]:
         m.add(term, "dated")
+    for term in kw["fresh"]:
+        m.add(term, "fresh")
     for term in ("获悉", *kw["noise"]):
         m.add(term, "noise")
     for entry in vocab.companies:
