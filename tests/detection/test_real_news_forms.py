@@ -29,6 +29,25 @@ RAISES = [
         "scripts into clips.",
         "Framelit", 12_000_000, "USD", "undisclosed",
     ),
+    (
+        "Kestrel backs an AI filmmaker in $3m raise",
+        "Kestrel has taken part in a $3m pre-seed raise for Lanternly, an AI creative studio "
+        "based in Leeds.",
+        "Lanternly", 3_000_000, "USD", "pre-seed",
+    ),
+    (
+        "Big retailer invests in interactive TV startup",
+        "Orrin Group has put its financial muscle behind Talecast, whose AI-generated TV "
+        "episodes are written by viewers.",
+        "Talecast", None, None, "undisclosed",
+    ),
+    # AI video told by what it makes: "films with generative AI"
+    (
+        "Driftwell raises $9 million seed",
+        "Driftwell gives filmmakers the tools to make professional-grade films with generative "
+        "AI. Driftwell raised $9 million in seed funding.",
+        "Driftwell", 9_000_000, "USD", "seed",
+    ),
     # a stealth exit with money is a raise
     (
         "Quillpix exits stealth with $6 million in seed funding",
