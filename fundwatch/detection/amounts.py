@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .matcher import Hit
 from .money import MIN_FUNDING_AMOUNT, Money
@@ -37,8 +38,7 @@ def _eligible_money(
     valuations: list[Money] = []
     found = kit.money.find(text)
     for i, m0 in enumerate(found):
-        m = Money(m0.start + sent.start, m0.end + sent.start, m0.amount, m0.currency,
-                  m0.approximate, m0.bare)  # fmt: skip
+        m = replace(m0, start=m0.start + sent.start, end=m0.end + sent.start)
         if m.amount is not None and m.amount < MIN_FUNDING_AMOUNT:
             continue
         after = p.folded[m.end : m.end + 24]
@@ -111,8 +111,7 @@ def resolve_symbol(kit: Toolkit, p: Passage, money: Money) -> Money:
             continue
         for code, hints in alts.items():
             if any(_word_in(hint, p.folded) for hint in hints):
-                return Money(money.start, money.end, money.amount, code,
-                             money.approximate, money.bare)  # fmt: skip
+                return replace(money, currency=code)
     return money
 
 

@@ -110,6 +110,8 @@ def raise_record(
         currency=amount.currency if amount else None,
         amount_usd=kit.fx.to_usd(amount.amount, amount.currency) if amount else None,
         amount_approximate=amount.approximate if amount else False,
+        amount_low=amount.low if amount else None,
+        amount_high=amount.high if amount else None,
         round=figures.round,
         valuation_usd=valuation_usd,
         investors=figures.investors,
