@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .cues import reported_speech
 from .matcher import Hit
 from .money import MIN_FUNDING_AMOUNT, Money
 from .passage import Passage, Sentence, same_clause
@@ -37,6 +38,7 @@ def _eligible_money(
     amounts: list[Money] = []
     valuations: list[Money] = []
     found = kit.money.find(text)
+    history = [h for h in sent.hits if h.kind == "background" and not reported_speech(p, sent, h)]
     for i, m0 in enumerate(found):
         m = replace(m0, start=m0.start + sent.start, end=m0.end + sent.start)
         if m.amount is not None and m.amount < MIN_FUNDING_AMOUNT:
@@ -45,6 +47,8 @@ def _eligible_money(
         before = p.folded[max(sent.start, m.start - 48) : m.start]
         if _is_range(before, after, found, i):
             continue
+        if any(same_clause(p, sent, h.start, m.start) for h in history):
+            continue  # "去年曾拿下两轮超千万美金的融资": an amount of history
         near_before = [
             h for h in sent.hits if m.start - 48 <= h.end <= m.start + 1 and not round_worth(p, h)
         ]

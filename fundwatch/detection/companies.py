@@ -169,7 +169,8 @@ class CompanyBook:
 
     def same(self, key_a: str, key_b: str | None) -> bool:
         """Two company keys name the same company: equal, or one ends the other
-        ("singaporeskaleido" / "kaleido", "影像生成新创画境" / "画境")."""
+        ("singaporeskaleido" / "kaleido", "影像生成新创画境" / "画境"), or a long enough
+        Latin name starts the other (a short name and its full legal name)."""
         if not key_b:
             return False
         if key_a == key_b:
@@ -177,6 +178,8 @@ class CompanyBook:
         short, long_ = sorted((key_a, key_b), key=len)
         if len(short) < 2 or (short.isascii() and len(short) < 4):
             return False
+        if short.isascii() and len(short) >= 6 and long_.startswith(short):
+            return True  # "Next Generation" / "Next Generation Culture Media Co Ltd"
         return long_.endswith(short)
 
     def is_stopword(self, name: str) -> bool:

@@ -59,12 +59,10 @@ def valuation_only(sent: Sentence) -> bool:
     )
 
 
-def _totals(sent: Sentence) -> bool:
-    """A sentence about totals or deal counts ("AI video funding totals $2bn")."""
-    return any(
-        h.kind in ("aggregate", "count_deals") or (h.kind == "veto" and h.value == "market")
-        for h in sent.hits
-    )
+def _not_one_raise(sent: Sentence) -> bool:
+    """A title about totals, deal counts, a ranking, an acquisition ... ("AI video funding
+    totals $2bn", "融资排行榜"): its raise words name no single raiser."""
+    return any(h.kind in ("aggregate", "count_deals", "veto") for h in sent.hits)
 
 
 def find_event(
@@ -76,7 +74,6 @@ def find_event(
     key = None
     other_seen = False
     provisional = False  # event named only by the title, with a name absent from the body
-    unnamed_title: tuple[Sentence, list[Hit], bool] | None = None  # a raise title, no name
     companies = kit.companies
     for idx, sent in enumerate(p.sentences):
         if len(gathered) >= GATHER_LIMIT:
@@ -107,9 +104,10 @@ def find_event(
         if event is None:
             if name is None and idx > 0 and title_company[0] and strong:
                 name, entry = title_company
+            if name is None and sent.start < p.title_end and not _not_one_raise(sent):
+                # "A tech startup just raised $24M": the lead names the raiser
+                name, entry = lead_subject(kit, p)
             if name is None:
-                if sent.start < p.title_end and not _totals(sent) and not roundup_title(p, sent):
-                    unnamed_title = (sent, cues, bool(strong))
                 continue
             event = Event(idx, name, entry, bool(strong))
             key = companies.key(name)
@@ -144,14 +142,6 @@ def find_event(
         if name is None and other_seen:
             continue  # "the round was led by ..." may now be about the other company
         gathered.append((sent, cues))
-    if event is None and unnamed_title is not None:
-        # "A tech startup just raised $24M": the lead names the raiser
-        name, entry = lead_subject(kit, p)
-        if name is not None:
-            sent, cues, strong_title = unnamed_title
-            event = Event(0, name, entry, strong_title)
-            gathered = [(sent, cues)]
-            trace.note(f"company:{name}")
     return event, gathered
 
 

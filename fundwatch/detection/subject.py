@@ -176,6 +176,8 @@ def lead_subject(kit: Toolkit, p: Passage) -> Named:
     (not as someone's employer), else the subject of the lead's first raise verb."""
     body = [s for s in p.sentences if s.start >= p.title_end][:LEAD_SENTENCES]
     for sent in body:
+        if any(h.kind == "background" for h in sent.hits):
+            continue  # "此前,生数科技曾完成…": history names no raiser
         known = [h for h in sent.hits if h.kind == "company" and not affiliation(p, h)]
         if known:
             return p.full[known[0].start : known[0].end], known[0].value

@@ -48,6 +48,20 @@ RAISES = [
         "AI. Driftwell raised $9 million in seed funding.",
         "Driftwell", 9_000_000, "USD", "seed",
     ),
+    # the body's full legal name is the title's company; "an A3 financing round"
+    (
+        "Virtual Human Company Miravo Gets Fresh Investment From Tallis Capital",
+        "Beijing Miravo Culture Media Company Limited, a virtual human startup, said on Tuesday "
+        "that it recently closed an A3 financing round, with Tallis Capital as the sole investor.",
+        "Miravo", None, None, "A3",
+    ),
+    # an amount in a clause of history is not this round's
+    (
+        "虚拟人企业幻映文化宣布完成A3轮融资",
+        "虚拟人企业幻映文化近日宣布完成A3轮融资,投资方为远澜资本。需要提到的是,"
+        "去年幻映曾接连拿下两轮超千万美元的融资,多家机构参与。",
+        "幻映文化", None, None, "A3",
+    ),
     # a stealth exit with money is a raise
     (
         "Quillpix exits stealth with $6 million in seed funding",
@@ -111,6 +125,11 @@ NOT_AI_VIDEO_RAISES = [
 ]
 
 NOT_RAISES = [
+    # a title about a sector's money names no raiser; the lead's past round is history
+    (
+        "视频大模型赛道再迎大额融资",
+        "过去一年,视频大模型赛道竞争激烈。此前,生数科技曾完成数亿元融资,爱诗科技也获得了多轮投资。",
+    ),
     # an investor named by its round is no round ("Pre-A 轮投资人")
     (
         "虚拟人还有什么出路?",
