@@ -38,7 +38,8 @@ _EN_REFERS_BACK = re.compile(
 # "Acme, a video startup based in Paris, (said it) has raised"
 _EN_APPOSITION = re.compile(
     # after a wire dateline too: "(Bloomberg) -- Acme Inc., a video startup, is raising"
-    rf"(?:^|(?<=[,;:])\s|(?<=-)\s|(?<=\u2014)\s)\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\.?"
+    rf"(?:^|(?<=[,;:])\s|(?<=-)\s|(?<=\u2014)\s|\b(?:but|and|while|yet)\s)"
+    rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\.?"
     r"\s*,\s*(?:a|an|the|which|who|whose|one|"
     r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
     r"[^,]*(?:,[^,]*)?,\s*$"
@@ -57,6 +58,12 @@ _EN_RAISED_FOR = re.compile(
 )
 # "puts money into an AI 'Netflix'": an indefinite description, not a name
 _EN_INDEFINITE = re.compile(r"\b(?:a|an)\s")
+# the object of an investing verb owning a product: "into Fable's Showrunner" -> Fable
+_EN_OWNER_OBJECT = re.compile(rf"\s*({_CAP_RUN})['’]s\s+{_CAP_TOKEN}")
+_EN_PREPOSITION_END = re.compile(
+    r"\b(?:behind|of|for|with|from|at|by|on|to|against|like|than|about)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:[a-z-]+\s+){0,2}$"
+)
 _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|over|as)\s")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
@@ -237,6 +244,8 @@ class CompanyBook:
                 return self._clean_en(m.group(1))
         m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
         if m and not text.rstrip().endswith(","):
+            if _EN_PREPOSITION_END.search(text, 0, m.start()):
+                return None  # "start-up behind the rigged Tom Cruise wraps up": not the subject
             return self._clean_en(m.group(1))
         if _EN_AND_END.search(text):
             # "Acme launches Director mode and announces $22M": the first verb's subject
@@ -270,6 +279,9 @@ class CompanyBook:
         m = _EN_DESCRIPTOR.search(right)
         if m and m.start() < 80:
             return self._clean_en(m.group(1))
+        owner = _EN_OWNER_OBJECT.match(right)
+        if owner and not self.is_stopword(owner.group(1)):
+            return self._clean_en(owner.group(1))  # "puts money into Fable's Showrunner"
         for m in CAP_RUN.finditer(right[:80]):
             between = right[: m.start()]
             if len(between.split()) > 4 or _EN_PREPOSITION.search(between):

@@ -46,6 +46,9 @@ RANGE_BEFORE = re.compile(r"between\s*$|介于\s*$")
 RANGE_AFTER = re.compile(r"\s*(?:-|–|~|至|到|to|and)\s*(?:[$€£¥]|us\$|rmb)?\s*\d")
 RANGE_JOIN_BEFORE = re.compile(r"(?:-|–|~|至|到|\bto|\band)\s*$")
 
+# "小冰已是10亿美金公司", "a $1 billion company": a figure that sizes the company is its value
+VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")
+
 # -- subject: who raises -------------------------------------------------------------------
 MONEY_OBJECT = re.compile(
     r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"

@@ -9,6 +9,7 @@ from .event import Event, Gathered, rounds_in, strength
 from .investors import find_investors
 from .money import Money
 from .passage import Passage, Trace, is_zh
+from .patterns import VALUED_COMPANY_AFTER
 from .result import Detection
 from .rounds import UNDISCLOSED
 from .sector import confidence, note_sector, weights
@@ -63,6 +64,8 @@ def read_figures(
     lead_out, lead_keys, investors, investor_keys = kit.investors.merge(
         leads, others, lambda name: kit.companies.key(name) == company_key
     )
+    if amount is None:
+        amount = _title_amount(kit, p, event)
     if amount is not None and amount.currency == kit.vocab.default_bare_yuan:
         # "募资5000万元" in the title, "新台币5000万元" in the body: 元 is any dollar or yuan,
         # the body names the currency
@@ -80,6 +83,20 @@ def read_figures(
     return Figures(
         amount, valuation, round_name or UNDISCLOSED, lead_out, lead_keys, investors, investor_keys
     )
+
+
+def _title_amount(kit: Toolkit, p: Passage, event: Event) -> Money | None:
+    """ "Moonvalley Pulls $43M Out of Thin Air": a title that names the company and states one
+    figure, in a currency, that is no valuation or revenue, gives the round's amount."""
+    name = kit.fold(event.company or "")
+    if not name or name not in p.folded[: p.title_end]:
+        return None
+    title = [s for s in p.sentences if s.start < p.title_end]
+    amounts = [m for s in title for m in eligible_money(kit, p, s, [])[0] if not m.bare]
+    valuations = [m for s in title for m in eligible_money(kit, p, s, [])[1]]
+    if len(amounts) != 1 or valuations or VALUED_COMPANY_AFTER.match(p.folded, amounts[0].end):
+        return None
+    return amounts[0]
 
 
 def raise_record(

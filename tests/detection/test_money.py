@@ -120,3 +120,16 @@ def test_a_vague_raise_reports_its_range(detector: Detector) -> None:
     )
     assert d.flag and (d.amount_low, d.amount_high, d.currency) == (10_000_000, 100_000_000, "USD")
     assert d.to_dict()["amount_low"] == 10_000_000
+
+
+def test_a_figure_sizing_the_company_in_the_title_is_no_round_amount(detector: Detector) -> None:
+    d = detector.detect(
+        "一年之后,影澜已是10亿美金公司",
+        "数字人公司影澜近日完成A轮融资,高瓴领投,本轮投后估值逾10亿美金。",
+    )
+    assert d.flag and d.amount is None, d.matched
+    assert d.valuation_usd == 1_000_000_000
+
+
+def test_us_dollar_written_after_the_sign(detector: Detector) -> None:
+    assert amounts(detector, "a $US3m pre-seed raise") == [(3_000_000, "USD", False)]

@@ -62,6 +62,27 @@ RAISES = [
         "去年幻映曾接连拿下两轮超千万美元的融资,多家机构参与。",
         "幻映文化", None, None, "A3",
     ),
+    # the title states the figure the body leaves out
+    (
+        "Glimmerly Pulls $43M Out of Thin Air for Its AI Video Magic",
+        "Glimmerly, the startup training AI to churn out videos, has somehow conjured the money "
+        "from an empty hat, a filing shows. Glimmerly has raised new funding from undisclosed "
+        "backers.",
+        "Glimmerly", 43_000_000, "USD", "undisclosed",
+    ),
+    # a name after a preposition is no subject; the lead's apposition after "but" names it
+    (
+        "London start-up behind the viral Sam Oakes clips wraps up fundraising",
+        "Few would claim to have deepfaked Sam Oakes, but Mimetic, an AI content studio, gets "
+        "the credit. Mimetic has raised $7.5 million in funding.",
+        "Mimetic", 7_500_000, "USD", "undisclosed",
+    ),
+    # the object owns a product: "into Fablo's Showreel"
+    (
+        "Orrin puts money into Fablo's Showreel, an AI-generated streaming platform",
+        "Orrin has put money into Fablo, whose platform lets viewers generate TV episodes.",
+        "Fablo", None, None, "undisclosed",
+    ),
     # a stealth exit with money is a raise
     (
         "Quillpix exits stealth with $6 million in seed funding",
