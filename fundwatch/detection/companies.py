@@ -44,6 +44,10 @@ _EN_APPOSITION = re.compile(
     r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
     r"[^,]*(?:,[^,]*)?,\s*$"
 )
+_EN_DASH_APPOSITION = re.compile(
+    rf"\s*({_CAP_RUN})\s+[\u2014\u2013]\s[^\u2014\u2013]+[\u2014\u2013]"
+)
+_EN_TRAILING_APPOSITION = re.compile(r",\s*[^,]{1,60},?\s*$")
 _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
 _EN_FIRST_SUBJECT = re.compile(
     rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
@@ -219,6 +223,10 @@ class CompanyBook:
             return None
         return cleaned
 
+    def clean_en(self, name: str) -> str | None:
+        """A capitalized run made a name (stopwords, money fragments, possessors dropped)."""
+        return self._clean_en(name)
+
     def _strip_aux(self, left: str) -> str:
         text = left
         while True:
@@ -232,7 +240,9 @@ class CompanyBook:
         text = self._strip_aux(left)
         if _EN_APPOSITION.search(left) or _EN_APPOSITION.search(text + ","):
             return False
-        return bool(_EN_REFERS_BACK.search(text))
+        # "The startup, based in London, has just raised": drop the apposition
+        bare = _EN_TRAILING_APPOSITION.sub("", text)
+        return bool(_EN_REFERS_BACK.search(text) or _EN_REFERS_BACK.search(bare))
 
     def subject_en(self, left: str) -> str | None:
         """Company named right before a raise verb: "Acme, a video startup, has raised"."""
@@ -252,6 +262,9 @@ class CompanyBook:
             m = _EN_FIRST_SUBJECT.match(left)
             if m:
                 return self._clean_en(m.group(1))
+        m = _EN_DASH_APPOSITION.fullmatch(text.rstrip())
+        if m:
+            return self._clean_en(m.group(1))  # "Promise — the generative AI studio ... — has"
         m = re.match(rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,", left)
         if m and "," in left[m.end() :] + text[-2:]:
             return self._clean_en(m.group(1))

@@ -49,6 +49,8 @@ def read_figures(
             valuation = valuations[0]
         if round_name is None:
             rounds = rounds_in(kit, p, sent)
+            # "a strategic investment as part of an expanded seed round": the named round wins
+            rounds = sorted(rounds, key=lambda r: r.round == "strategic")
             if rounds:
                 round_name = rounds[0].round
                 trace.note(f"round:{p.full[rounds[0].start : rounds[0].end].strip()}")

@@ -43,6 +43,7 @@ def event_sector(
         trace.note(f"sector:{entry.key}={entry.sector}")
         return entry.sector == "ai_video", 0.95
     name = kit.fold(event.company or "")
+    short = short_name(kit, event.company or "")
     title = title_sector_hits(p, name)
     region = list(title)
     raise_sentences = {id(g) for g, _ in gathered}
@@ -50,6 +51,7 @@ def event_sector(
         if (
             id(sent) in raise_sentences
             or (name and names_subject(p, sent, name))
+            or (short and names_subject(p, sent, short))
             or REFERS_BACK_START.match(p.folded, sent.start, sent.end)
         ):
             # a title that tells the raise counts twice (as title and as raise sentence)
@@ -64,6 +66,17 @@ def event_sector(
     video, other = weights(p, rest)
     note_sector(trace, rest)
     return video >= 2 and video > other, confidence(video, other) * 0.8
+
+
+def short_name(kit: Toolkit, company: str) -> str | None:
+    """The first word of a Latin multi-word name, as the press shortens it: "Fable Studio" ->
+    "fable", "Spire Animation Studios" -> "spire" (folded); None when too short or generic."""
+    words = company.split()
+    if len(words) < 2 or not words[0][:1].isupper() or len(words[0]) < 4:
+        return None
+    if kit.companies.is_stopword(words[0]) or not words[0].isascii():
+        return None
+    return kit.fold(words[0])
 
 
 def names_subject(p: Passage, sent: Sentence, name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .companies import CAP_RUN
 from .matcher import Hit
 from .passage import Passage, Sentence, is_cjk
 from .patterns import AFFILIATE, DESCRIPTION_HEAD, FORMER, MONEY_OBJECT, PASSIVE_BY, SAID_IT
@@ -154,7 +155,7 @@ def said_subject(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
     return None
 
 
-def title_subject(p: Passage) -> Named:
+def title_subject(kit: Toolkit, p: Passage) -> Named:
     """ "Captions CEO on ...", then "The company announced it has closed $60M": the known
     company the title is about is what "the company" refers to."""
     known = [
@@ -162,9 +163,27 @@ def title_subject(p: Passage) -> Named:
         if h.kind == "company" and h.end <= p.title_end
         and not FORMER.search(p.folded[max(0, h.start - 8) : h.start])
     ]  # fmt: skip
+    if not known:
+        return _title_name_in_body(kit, p)
     if len({h.value.key for h in known}) != 1:
         return None, None
     return p.full[known[0].start : known[0].end], known[0].value
+
+
+def _title_name_in_body(kit: Toolkit, p: Passage) -> Named:
+    """ "The Craft Behind Wonder Studios" over a body that names Wonder Studios: the longest
+    tail of a title's capitalized run (two words or more) that the body repeats."""
+    body = p.full[p.title_end :]
+    for run in CAP_RUN.finditer(p.full, 0, p.title_end):
+        words = run.group(0).split()
+        for i in range(len(words) - 1):
+            tail = " ".join(words[i:])
+            if kit.companies.is_stopword(words[i]) or tail not in body:
+                continue
+            name = kit.companies.clean_en(tail)
+            if name and len(name.split()) >= 2 and not kit.is_investor_name(name):
+                return name, kit.companies.lookup(name)
+    return None, None
 
 
 LEAD_SENTENCES = 3  # "the lead": the body's first sentences

@@ -83,6 +83,29 @@ RAISES = [
         "Orrin has put money into Fablo, whose platform lets viewers generate TV episodes.",
         "Fablo", None, None, "undisclosed",
     ),
+    # "Promise — the studio ... — has announced"; a strategic investment within a seed round
+    (
+        "Lumora brings on a strategic backer",
+        "Lumora — the generative AI studio that two former producers started last year — has "
+        "announced that Gridline's AI Fund is making a strategic investment in it, as part of "
+        "an expanded seed round.",
+        "Lumora", None, None, "seed",
+    ),
+    # "the startup, based in London, has just pulled in": the title's name the body repeats
+    (
+        "Teaching a Machine to Direct: The Craft Behind Marvel Frames",
+        "Inside one startup's push to build the first AI-native studio. Marvel Frames hopes to "
+        "be the city growing on top. The startup, based in London, has just pulled in $12 "
+        "million from Atomico.",
+        "Marvel Frames", 12_000_000, "USD", "undisclosed",
+    ),
+    # the press shortens "Fabrio Studio" to "Fabrio": its sentences describe the company
+    (
+        "Orrin puts its financial muscle behind Fabrio Studio",
+        "Orrin has put its financial muscle behind Fabrio Studio, a startup. Fabrio lets "
+        "viewers produce whole scenes or episodes of a show from a prompt.",
+        "Fabrio Studio", None, None, "undisclosed",
+    ),
     # a stealth exit with money is a raise
     (
         "Quillpix exits stealth with $6 million in seed funding",
