@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .matcher import Hit
 from .normalize import display
-from .patterns import CJK, CLAUSE_ALONE, CLAUSE_END, NEGATION_SPAN, SENTENCE_END
+from .patterns import CJK, CLAUSE_ALONE, CLAUSE_END, NEGATION_SPAN, PINYIN_NOTE, SENTENCE_END
 from .toolkit import Toolkit
 
 
@@ -66,8 +66,8 @@ class Trace:
 
 
 def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Passage:
-    title_d = display((title or "")[:TITLE_LIMIT]).replace("\n", " ")
-    full = title_d + "\n" + display((text or "")[:BODY_LIMIT])
+    title_d = display(strip_pinyin((title or "")[:TITLE_LIMIT])).replace("\n", " ")
+    full = title_d + "\n" + display(strip_pinyin((text or "")[:BODY_LIMIT]))
     folded = kit.fold(full)
     hits = kit.matcher.find(folded, full)
     noise = [(h.start, h.end) for h in hits if h.kind == "noise"]
@@ -92,6 +92,11 @@ def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Pass
         sentences=_sentences(full, hits),
         negated=_negated(full, hits),
     )
+
+
+def strip_pinyin(text: str) -> str:
+    """Drop pinyin annotations ("認(rèn)知" -> "認知") so words read whole."""
+    return PINYIN_NOTE.sub("", text) if "(" in text or "\uff08" in text else text
 
 
 def inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:

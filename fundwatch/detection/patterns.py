@@ -16,6 +16,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 NEGATION_SPAN = re.compile(r"[,;:()、。!?!?;;\n]|[,.]\s")
 CLAUSE_ALONE = re.compile(r"\s*[,,:]")
 
+# pinyin annotations on some mirrors: "認(rèn)知", "創(chuàng)投" (a toned vowel or a tone digit)
+PINYIN_NOTE = re.compile(
+    r"(?<=[\u3400-\u9fff])[(\uff08]\s*"
+    r"[a-zü]*(?:[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[1-5])\s*[)\uff09]"
+)
+
 # -- cues: is a sentence a raise? ----------------------------------------------------------
 PURPOSE_BEFORE = re.compile(
     r"(?:\b(?:plans?|planning|intends?|aims?|money|funds|capital|proceeds)\s+to\s+|用于|用来|计划)$"

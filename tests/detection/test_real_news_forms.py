@@ -106,6 +106,20 @@ RAISES = [
         "viewers produce whole scenes or episodes of a show from a prompt.",
         "Fabrio Studio", None, None, "undisclosed",
     ),
+    # an interview reporting the latest round in its opening paragraph (traditional Chinese),
+    # as published and on a mirror interleaving pinyin annotations
+    (
+        "專訪影翼創辦人:我們不做另一個剪輯工具",
+        "AI影片生成公司影翼在今年3月的最新一輪融資中籌集了2億美元,估值達15億美元。"
+        "創辦人陳明接受本刊專訪時談到產品路線。",
+        "影翼", 200_000_000, "USD", "undisclosed",
+    ),
+    (
+        "專訪影翼創辦人:我們不做另一個剪(jiǎn)輯工具",
+        "AI影片生(shēng)成公司影翼在今年3月的最新一輪(lún)融資中籌(chóu)集了2億美元,"
+        "估(gū)值達15億美元。創(chuàng)辦人陳明接受本刊專訪,談到公司的認(rèn)知。",
+        "影翼", 200_000_000, "USD", "undisclosed",
+    ),
     # a stealth exit with money is a raise
     (
         "Quillpix exits stealth with $6 million in seed funding",
@@ -211,3 +225,10 @@ def test_raises_outside_ai_video(detector: Detector, title: str, text: str) -> N
 def test_not_raises(detector: Detector, title: str, text: str) -> None:
     check_not_raise(detector, title, text)
     assert not detector.detect(title, text).is_funding
+
+
+def test_pinyin_annotations_are_stripped_and_other_brackets_kept() -> None:
+    from fundwatch.detection.passage import strip_pinyin
+
+    assert strip_pinyin("認(rèn)知 文創(chuàng)投 數(shù)據(jù)") == "認知 文創投 數據"
+    assert strip_pinyin("公司(北京) AI(ai) 高(gao1)") == "公司(北京) AI(ai) 高"
