@@ -98,7 +98,9 @@ _ZH_GENERIC_WORDS = (
 _ZH_GENERIC = re.compile("|".join(sorted(_ZH_GENERIC_WORDS, key=len, reverse=True)))
 _ZH_NOT_NAME = re.compile(
     r"融资|投资|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|美元|美金|港元|港币|人民币|新台币|"
-    r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
+    r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
+    # a clause of condition or modality, not a name: "若只问…", "最多可募得", "初创企业可用的"
+    r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$"
 )
 # capitalized words that are stopwords alone but end many names ("Halo Video", "Genmo AI")
 _NAME_TAILS = frozenset({"ai", "video", "tech"})

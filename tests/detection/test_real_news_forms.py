@@ -183,6 +183,12 @@ NOT_AI_VIDEO_RAISES = [
 ]
 
 NOT_RAISES = [
+    # a market feature: a clause of condition or modality is no raiser ("若只问…", "…可用的")
+    (
+        "募资寒冬仍未过去",
+        "若只问「募资难不难」,那么对大多数新创来说,今年仍是压力重重的一年。"
+        "在连锁效应之下,初创企业可用的融资窗口越来越短。",
+    ),
     # a title about a sector's money names no raiser; the lead's past round is history
     (
         "视频大模型赛道再迎大额融资",
