@@ -112,6 +112,10 @@ _ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
 _ZH_TW_DATE_END = re.compile(r"[今昨前明][((]\s*\d{1,2}\s*[))]日\s*$")
 _ZH_DESCRIPTION_ENDS = ("公司", "企业", "创企", "初创", "厂商")
+_ZH_DESCRIBED_OBJECT = re.compile(
+    r"[^,,。;;::「」“”]{0,16}?(?:公司|企业|创企|初创|新创|平台|厂商|團隊|团队)"
+    r"([^,,。;;::「」“”的\s]{2,12})(?=[,,。;;::的\s]|$)"
+)
 _ZH_QUOTED_OBJECT = re.compile(r"[^,,。;;:：「」“”『』]{0,16}?[「“『]([^「」“”『』]{2,20})[」”』]")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
@@ -369,4 +373,14 @@ class CompanyBook:
     def object_zh(self, right_display: str) -> str | None:
         """Quoted company right after a Chinese object verb: "战略投资AI视频公司「帧语」"."""
         m = _ZH_QUOTED_OBJECT.match(right_display)
-        return m.group(1).strip() if m else None
+        if m:
+            return m.group(1).strip()
+        # "押注AI视频生成公司影动科技,…": the name right after a description
+        m = _ZH_DESCRIBED_OBJECT.match(right_display)
+        if m is None:
+            return None
+        name = m.group(1).strip()
+        folded = self._fold(name)
+        if _ZH_NOT_NAME.search(folded) or folded in self._stop or folded in _ZH_PRONOUNS:
+            return None
+        return name

@@ -120,6 +120,18 @@ RAISES = [
         "估(gū)值達15億美元。創(chuàng)辦人陳明接受本刊專訪,談到公司的認(rèn)知。",
         "影翼", 200_000_000, "USD", "undisclosed",
     ),
+    # "押注": a bet told from the investor's side, the object named after its description
+    (
+        "腾讯押注AI视频公司影动科技",
+        "腾讯近日押注AI视频生成公司影动科技,参与其5000万元A轮融资。",
+        "影动科技", 50_000_000, "CNY", "A",
+    ),
+    (
+        "Tencent leads $30 million investment in Vidora",
+        "Tencent has led a $30 million investment in Vidora, a startup that generates videos "
+        "from text.",
+        "Vidora", 30_000_000, "USD", "undisclosed",
+    ),
     # a stealth exit with money is a raise
     (
         "Quillpix exits stealth with $6 million in seed funding",
@@ -183,6 +195,20 @@ NOT_AI_VIDEO_RAISES = [
 ]
 
 NOT_RAISES = [
+    # a big company adding to its own business is no bet on a startup
+    ("阿里押注数字人赛道", "阿里巴巴近日宣布,将加码数字人业务投入。"),
+    # a vendor case study describing its customer's past round
+    (
+        "How Brightline cut support costs with Vidgen",
+        "Brightline, a fast-scaling company with $20 million in Series A funding, needed a way "
+        "to make training videos. It chose Vidgen, an AI video generator.",
+    ),
+    # a product review recounting the company's Series C as history
+    (
+        "Review: Clipmaker 3.0 is the best AI video editor yet",
+        "Clipmaker 3.0 adds text-to-video. The update is fast and stable. Exports are quick. "
+        "Pricing stays at $20 a month. The company raised a $50 million Series C two years ago.",
+    ),
     # a market feature: a clause of condition or modality is no raiser ("若只问…", "…可用的")
     (
         "募资寒冬仍未过去",
