@@ -171,6 +171,21 @@ RAISES = [
     ),
 ]  # fmt: skip
 
+
+def test_visual_dubbing_is_ai_video_and_voice_dubbing_is_not(detector: Detector) -> None:
+    """Lip-sync "visual dubbing" edits footage; voice-only dubbing does not (sectors.yaml)."""
+    visual = detector.detect(
+        "AI at the movies: the craft of visual dubbing",
+        "Mouthwork's visual dubbing re-renders an actor's lips to match a new language track.",
+    )
+    voice = detector.detect(
+        "AI at the movies: the craft of dubbing",
+        "Voxwork's AI dubbing clones an actor's voice in a new language for the audio track.",
+    )
+    assert visual.is_ai_video, visual.matched
+    assert not voice.is_ai_video, voice.matched
+
+
 NOT_AI_VIDEO_RAISES = [
     # dubbing, voice and audio tools are not AI video
     (
