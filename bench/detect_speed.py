@@ -1,8 +1,11 @@
-"""Detector throughput on one core for ~3 KB synthetic news texts (mixed zh/en).
+"""Detector throughput on one core for ~3 KB synthetic news texts (mixed zh/en), and the
+time of one long text (1, 5 and 10 MB of repeated funding sentences, English and Chinese).
 
-Usage: python bench/detect_speed.py [--n 2000] [--vocab DIR]
+Usage: python bench/detect_speed.py [--n 2000] [--sizes 1,5,10] [--vocab DIR]
 Generates texts (about one in ten reports a raise, the rest are ordinary tech news),
-runs the detector over all of them and prints articles per second.
+runs the detector over all of them and prints articles per second; then one text per size
+and language, whose time must stay flat (detection reads a bounded prefix, see
+docs/detection.md) and under a second.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def make_texts(n: int, seed: int = 7) -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="number of texts (default 2000)")
+    parser.add_argument("--sizes", default="1,5,10", help="long-text sizes in MB (default 1,5,10)")
     parser.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB_DIR)
     args = parser.parse_args(argv)
     detector = load_detector(args.vocab)
@@ -77,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.process_time() - started
     print(f"{len(texts)} texts, {avg / 1024:.1f} KB average, {flagged} flagged")
     print(f"{len(texts) / elapsed:,.0f} articles/s on one core ({elapsed * 1000:.0f} ms CPU)")
+    for mb in (float(x) for x in args.sizes.split(",") if x.strip()):
+        for lang, unit in (("en", EN_RAISE.format(n=5)), ("zh", ZH_RAISE.format(n=3))):
+            body = unit * max(1, int(mb * 1024 * 1024) // len(unit.encode("utf-8")))
+            started = time.process_time()
+            result = detector.detect(unit[:40], body)
+            elapsed = time.process_time() - started
+            print(f"{mb:g} MB {lang} text: {elapsed * 1000:.0f} ms CPU (flag {result.flag})")
     return 0
 
 

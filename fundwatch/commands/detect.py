@@ -22,8 +22,8 @@ from fundwatch.detection import DEFAULT_VOCAB_DIR, Detector, VocabError, load_de
 
 OUTPUT_FIELDS = (
     "flag", "is_funding", "is_ai_video", "score", "company", "amount", "currency",
-    "amount_usd", "amount_approximate", "round", "valuation_usd", "investors",
-    "lead_investors", "investor_keys", "lead_investor_keys", "matched",
+    "amount_usd", "amount_approximate", "amount_low", "amount_high", "round", "valuation_usd",
+    "investors", "lead_investors", "investor_keys", "lead_investor_keys", "matched",
 )  # fmt: skip
 
 

@@ -38,14 +38,35 @@ _EN_REFERS_BACK = re.compile(
 # "Acme, a video startup based in Paris, (said it) has raised"
 _EN_APPOSITION = re.compile(
     # after a wire dateline too: "(Bloomberg) -- Acme Inc., a video startup, is raising"
-    rf"(?:^|(?<=[,;:])\s|(?<=-)\s|(?<=\u2014)\s)\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\.?"
+    rf"(?:^|(?<=[,;:])\s|(?<=-)\s|(?<=\u2014)\s|\b(?:but|and|while|yet)\s)"
+    rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\.?"
     r"\s*,\s*(?:a|an|the|which|who|whose|one|"
     r"founded|based|backed|headquartered|known|best|creator|maker|developer|owner|operator)\b"
     r"[^,]*(?:,[^,]*)?,\s*$"
 )
+_EN_DASH_APPOSITION = re.compile(
+    rf"\s*({_CAP_RUN})\s+[\u2014\u2013]\s[^\u2014\u2013]+[\u2014\u2013]"
+)
+_EN_TRAILING_APPOSITION = re.compile(r",\s*[^,]{1,60},?\s*$")
 _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
 _EN_FIRST_SUBJECT = re.compile(
     rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
+)
+# "$4.7m" read as a capital run: a money figure's tail is no name
+_EN_MONEY_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:m|mn|bn|b|k)$", re.IGNORECASE)
+# "pulled in $20 million for Deep Voodoo": people raise money for their company
+_EN_RAISED_FOR = re.compile(
+    rf"\s*(?:[$€£¥]|US\$|us\$|RMB\s?)?[\d.,]+\s*"
+    rf"(?:[Mm]illion|[Bb]illion|[Tt]housand|[Mm]|mn|bn|[Kk])?\b"
+    rf"(?:\s+(?:in|of)\s+[a-z -]{{0,30}}?)?\s+(?:for|For)\s+({_CAP_RUN})"
+)
+# "puts money into an AI 'Netflix'": an indefinite description, not a name
+_EN_INDEFINITE = re.compile(r"\b(?:a|an)\s")
+# the object of an investing verb owning a product: "into Fable's Showrunner" -> Fable
+_EN_OWNER_OBJECT = re.compile(rf"\s*({_CAP_RUN})['’]s\s+{_CAP_TOKEN}")
+_EN_PREPOSITION_END = re.compile(
+    r"\b(?:behind|of|for|with|from|at|by|on|to|against|like|than|about)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:[a-z-]+\s+){0,2}$"
 )
 _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|over|as)\s")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
@@ -58,7 +79,9 @@ _ZH_TAIL = re.compile(
     r"(?:已经|已|刚刚|刚|正式|也|再次|又|今日|近日|日前|于|成功|顺利|先后|此次|此番|共|再度|将|"
     r"宣布|官宣|称|表示|透露|对外|这轮|本轮|此轮|新一轮|的|获得|完成|获|拿下|正在洽谈|正洽谈|洽谈|"
     r"[今昨前][((]\d{1,2}[))]日|今天|昨天|昨日|本周|上周|本月|今年初|年初|年中|年底|上半年|下半年|今年|上个月|上月|月初|月底|"
-    r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|又获|再迎|迎来|大额|巨额|一笔|新|\s)+$"
+    r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|又获|再迎|迎来|大额|巨额|一笔|新|\s|"
+    # "影翼在今年3月的最新一轮融资中筹集了": a phrase of time or occasion before the verb
+    r"在[^,,。;;「」“”]{1,24})+$"
 )
 _ZH_DESCRIPTORS = (
     "的", "公司", "企业", "创企", "初创", "厂商", "平台", "品牌", "独角兽", "团队", "旗下",
@@ -75,7 +98,9 @@ _ZH_GENERIC_WORDS = (
 _ZH_GENERIC = re.compile("|".join(sorted(_ZH_GENERIC_WORDS, key=len, reverse=True)))
 _ZH_NOT_NAME = re.compile(
     r"融资|投资|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|美元|美金|港元|港币|人民币|新台币|"
-    r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)"
+    r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
+    # a clause of condition or modality, not a name: "若只问…", "最多可募得", "初创企业可用的"
+    r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$"
 )
 # capitalized words that are stopwords alone but end many names ("Halo Video", "Genmo AI")
 _NAME_TAILS = frozenset({"ai", "video", "tech"})
@@ -87,6 +112,10 @@ _ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
 _ZH_TW_DATE_END = re.compile(r"[今昨前明][((]\s*\d{1,2}\s*[))]日\s*$")
 _ZH_DESCRIPTION_ENDS = ("公司", "企业", "创企", "初创", "厂商")
+_ZH_DESCRIBED_OBJECT = re.compile(
+    r"[^,,。;;::「」“”]{0,16}?(?:公司|企业|创企|初创|新创|平台|厂商|團隊|团队)"
+    r"([^,,。;;::「」“”的\s]{2,12})(?=[,,。;;::的\s]|$)"
+)
 _ZH_QUOTED_OBJECT = re.compile(r"[^,,。;;:：「」“”『』]{0,16}?[「“『]([^「」“”『』]{2,20})[」”』]")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
@@ -159,7 +188,8 @@ class CompanyBook:
 
     def same(self, key_a: str, key_b: str | None) -> bool:
         """Two company keys name the same company: equal, or one ends the other
-        ("singaporeskaleido" / "kaleido", "影像生成新创画境" / "画境")."""
+        ("singaporeskaleido" / "kaleido", "影像生成新创画境" / "画境"), or a long enough
+        Latin name starts the other (a short name and its full legal name)."""
         if not key_b:
             return False
         if key_a == key_b:
@@ -167,6 +197,8 @@ class CompanyBook:
         short, long_ = sorted((key_a, key_b), key=len)
         if len(short) < 2 or (short.isascii() and len(short) < 4):
             return False
+        if short.isascii() and len(short) >= 6 and long_.startswith(short):
+            return True  # "Next Generation" / "Next Generation Culture Media Co Ltd"
         return long_.endswith(short)
 
     def is_stopword(self, name: str) -> bool:
@@ -183,6 +215,9 @@ class CompanyBook:
                 tokens = tokens[i + 1 :]
                 break
         tokens = [re.sub(r"['’]s$", "", t) for t in tokens]
+        tokens = [t for t in tokens if not _EN_MONEY_TOKEN.fullmatch(t)]
+        while tokens and tokens[0].lower().endswith("-based"):
+            tokens.pop(0)  # "Paris-based Clipforge"
         while tokens and self._fold(tokens[0]) in self._stop:
             tokens.pop(0)
         while (
@@ -195,6 +230,10 @@ class CompanyBook:
         if not cleaned or self._fold(cleaned) in self._stop or len(cleaned) < 2:
             return None
         return cleaned
+
+    def clean_en(self, name: str) -> str | None:
+        """A capitalized run made a name (stopwords, money fragments, possessors dropped)."""
+        return self._clean_en(name)
 
     def _strip_aux(self, left: str) -> str:
         text = left
@@ -209,7 +248,9 @@ class CompanyBook:
         text = self._strip_aux(left)
         if _EN_APPOSITION.search(left) or _EN_APPOSITION.search(text + ","):
             return False
-        return bool(_EN_REFERS_BACK.search(text))
+        # "The startup, based in London, has just raised": drop the apposition
+        bare = _EN_TRAILING_APPOSITION.sub("", text)
+        return bool(_EN_REFERS_BACK.search(text) or _EN_REFERS_BACK.search(bare))
 
     def subject_en(self, left: str) -> str | None:
         """Company named right before a raise verb: "Acme, a video startup, has raised"."""
@@ -221,16 +262,28 @@ class CompanyBook:
                 return self._clean_en(m.group(1))
         m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
         if m and not text.rstrip().endswith(","):
+            if _EN_PREPOSITION_END.search(text, 0, m.start()):
+                return None  # "start-up behind the rigged Tom Cruise wraps up": not the subject
             return self._clean_en(m.group(1))
         if _EN_AND_END.search(text):
             # "Acme launches Director mode and announces $22M": the first verb's subject
             m = _EN_FIRST_SUBJECT.match(left)
             if m:
                 return self._clean_en(m.group(1))
+        m = _EN_DASH_APPOSITION.fullmatch(text.rstrip())
+        if m:
+            return self._clean_en(m.group(1))  # "Promise — the generative AI studio ... — has"
         m = re.match(rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s*,", left)
         if m and "," in left[m.end() :] + text[-2:]:
             return self._clean_en(m.group(1))
         return None
+
+    def raised_for_en(self, right: str) -> str | None:
+        """ "(Stone and Parker) have pulled in $20 million for Deep Voodoo" -> Deep Voodoo."""
+        m = _EN_RAISED_FOR.match(right)
+        if m is None or re.search(r"-[a-z]", m.group(1)):
+            return None  # "for AI-generated training videos": a description
+        return self._clean_en(m.group(1))
 
     def raw_subject_en(self, left: str) -> str | None:
         """The capitalized words right before a verb, uncleaned ("Adobe Ventures")."""
@@ -247,10 +300,15 @@ class CompanyBook:
         m = _EN_DESCRIPTOR.search(right)
         if m and m.start() < 80:
             return self._clean_en(m.group(1))
+        owner = _EN_OWNER_OBJECT.match(right)
+        if owner and not self.is_stopword(owner.group(1)):
+            return self._clean_en(owner.group(1))  # "puts money into Fable's Showrunner"
         for m in CAP_RUN.finditer(right[:80]):
             between = right[: m.start()]
             if len(between.split()) > 4 or _EN_PREPOSITION.search(between):
                 return None  # "invests $500m in AI infrastructure across Europe": no company
+            if _EN_INDEFINITE.search(between):
+                return None  # "backs a Generative AI Film Studio": a description
             name = self._clean_en(m.group(0))
             if name:
                 return name
@@ -315,4 +373,14 @@ class CompanyBook:
     def object_zh(self, right_display: str) -> str | None:
         """Quoted company right after a Chinese object verb: "战略投资AI视频公司「帧语」"."""
         m = _ZH_QUOTED_OBJECT.match(right_display)
-        return m.group(1).strip() if m else None
+        if m:
+            return m.group(1).strip()
+        # "押注AI视频生成公司影动科技,…": the name right after a description
+        m = _ZH_DESCRIBED_OBJECT.match(right_display)
+        if m is None:
+            return None
+        name = m.group(1).strip()
+        folded = self._fold(name)
+        if _ZH_NOT_NAME.search(folded) or folded in self._stop or folded in _ZH_PRONOUNS:
+            return None
+        return name

@@ -6,8 +6,11 @@ Parses, on folded text (lower case, simplified Chinese):
 ``£5 million``, ``100 million yuan``, ``rmb 50m``, ``hk$2bn``, ``tens of millions of dollars``.
 
 A figure stated vaguely keeps its stated value and is marked approximate (``亿级`` -> 1e8,
-``超4亿`` -> 4e8); "several" forms (``数亿``, ``几千万``, ``tens of millions``) have no value
-but keep the currency.
+``超4亿`` -> 4e8); "several" forms (``数亿``, ``几千万``, ``tens of millions``, "eight
+figures") have no value but keep the currency. Every amount carries the range it states,
+``low`` to ``high`` (either may be None: open): exact figures are their own range, "超4亿" is
+4e8 and up, "近亿元" 0.9e8 to 1e8, "约5000万" ±10%, "亿级" 1e8 to 1e9, "数千万" and "several
+tens of millions" 2e7 to 1e8, "tens of millions" 1e7 to 1e8, "eight figures" 1e7 to 1e8.
 """
 
 from __future__ import annotations
@@ -35,6 +38,37 @@ class Money:
     currency: str | None
     approximate: bool
     bare: bool = False  # Chinese amount with no currency word (assumed yuan)
+    low: float | None = None  # the stated range; None is open (or, for both, unknown)
+    high: float | None = None
+
+
+# How an approximation word bounds the figure after it: (low factor, high factor), None open.
+_AT_LEAST = (1.0, None)
+_AT_MOST = (0.9, 1.0)
+_AROUND = (0.9, 1.1)
+_BOUNDS: dict[str, tuple[float, float | None]] = {
+    **dict.fromkeys(("超", "超过", "逾", "过", "上", "over", "more than", "upwards of",
+                     "at least", "north of", "just over"), _AT_LEAST),
+    **dict.fromkeys(("近", "将近", "接近", "nearly", "almost", "just under", "up to"), _AT_MOST),
+    **dict.fromkeys(("约", "大约", "左右", "about", "around", "approximately", "roughly", "some",
+                     "an estimated", "close to"), _AROUND),
+}  # fmt: skip
+# "eight figures": a number with that many digits
+_FIGURES = {"six": 1e5, "seven": 1e6, "eight": 1e7, "nine": 1e8, "ten": 1e9}
+# English vague quantities: (low, high) as multiples of the unit they qualify
+_EN_VAGUE_SPAN = {
+    "tens of": (10, 100), "hundreds of": (100, 1000), "several": (2, 10), "many": (10, 100),
+    "a few": (2, 10), "a couple of": (2, 3), "multiple": (2, 10),
+    "several hundred": (200, 1000), "several tens of": (20, 100),
+}  # fmt: skip
+
+
+def bounded(value: float, word: str | None) -> tuple[float | None, float | None]:
+    """The range an approximation word gives ``value``; the value itself when none."""
+    if word is None or word not in _BOUNDS:
+        return _as_number(value), _as_number(value)
+    lo, hi = _BOUNDS[word]
+    return _as_number(value * lo), (None if hi is None else _as_number(value * hi))
 
 
 def parse_cn_numeral(text: str) -> int | None:
@@ -99,14 +133,18 @@ class MoneyParser:
             rf"(?P<cur>{words})(?![a-z])"
         )
         self._en_vague = re.compile(
-            rf"(?:(?:tens|hundreds|several|many)\s+of\s+(?:millions|billions|thousands)\s+of|"
-            rf"(?:several|a few|a couple of|multiple)\s+(?:hundred\s+|tens of\s+)?"
-            rf"(?:million|billion)(?:\s+of)?)\s+(?P<cur>{words})(?![a-z])"
+            rf"(?:(?P<q1>tens|hundreds|several|many)\s+of\s+(?P<u1>millions|billions|thousands)"
+            rf"\s+of|"
+            rf"(?P<q2>several|a few|a couple of|multiple)\s+(?P<h2>hundred\s+|tens of\s+)?"
+            rf"(?P<u2>million|billion)(?:\s+of)?)\s+(?P<cur>{words})(?![a-z])"
+        )
+        self._en_figures = re.compile(
+            rf"(?:(?P<sym>{symbols})\s*)?\b(?P<n>six|seven|eight|nine|ten)[- ]figures?\b"
         )
 
-    def _approximate(self, text: str, start: int) -> bool:
+    def _approx_word(self, text: str, start: int) -> str | None:
         before = text[max(0, start - 14) : start].rstrip()
-        return any(before.endswith(w) for w in self._approx)
+        return next((w for w in self._approx if before.endswith(w)), None)
 
     def _currency(self, sym: str | None, cur: str | None) -> str | None:
         if sym and cur == "元":  # "新台币2亿元", "港币5000万元": 元 is the unit, not CNY
@@ -126,6 +164,9 @@ class MoneyParser:
             return all(b <= s or a >= e for s, e in taken)
 
         def add(m: Money) -> None:
+            low = None if m.low is None else _as_number(m.low)
+            high = None if m.high is None else _as_number(m.high)
+            m = Money(m.start, m.end, m.amount, m.currency, m.approximate, m.bare, low, high)
             found.append(m)
             taken.append((m.start, m.end))
 
@@ -142,10 +183,16 @@ class MoneyParser:
                 if nxt and not (nxt in " ,.;:!?,。;:!?的新轮融投)" or nxt.isascii()):
                     continue  # "1530万分钟", "300万用户": a count, not money
                 currency = self._bare
-            approx = bool(g["ji"] or g["ji2"] or g["several"]) or self._approximate(text, m.start())
+            word = self._approx_word(text, m.start())
+            approx = bool(g["ji"] or g["ji2"] or g["several"]) or word is not None
             value: float | None
+            unit = 1.0
+            for ch in g["big"]:
+                unit *= _BIG[ch]
             if g["several"] in ("数", "几"):
                 value = None
+                scale = float(parse_cn_numeral(g["cn"]) or 1) if g["cn"] else 1.0
+                low, high = 2 * scale * unit, 10 * scale * unit  # "数千万": 2e7 to 1e8
             else:
                 base = float(g["num"].replace(",", "")) if g["num"] else None
                 cn = g["cn"]
@@ -166,15 +213,33 @@ class MoneyParser:
                     base = float(parsed)
                 if base is None:
                     base = 1.0
-                for ch in g["big"]:
-                    base *= _BIG[ch]
+                base *= unit
                 value = base
+                if g["ji"] == "级" or g["ji2"]:
+                    low, high = value, 10 * value  # "亿级": 1e8 to 1e9
+                elif g["ji"] in ("多", "余") or g["several"] == "上":
+                    low, high = value, None  # "1亿多", "上亿": 1e8 and up
+                else:
+                    low, high = bounded(value, word)
             add(Money(m.start(), m.end(), None if value is None else _as_number(value),
-                      currency, approx, bare))  # fmt: skip
+                      currency, approx, bare, low, high))  # fmt: skip
 
         for m in self._en_vague.finditer(text):
             if free(m.start(), m.end()):
-                add(Money(m.start(), m.end(), None, self._words.get(m["cur"]), True))
+                if m["q1"]:
+                    quantity = f"{m['q1']} of" if m["q1"] in ("tens", "hundreds") else m["q1"]
+                else:
+                    hundred = (m["h2"] or "").strip()  # "several hundred", "a few tens of"
+                    quantity = "several " + hundred if hundred else m["q2"]
+                unit = _EN_MULT[(m["u1"] or m["u2"]).rstrip("s")]
+                lo, hi = _EN_VAGUE_SPAN.get(quantity, (2, 10))
+                add(Money(m.start(), m.end(), None, self._words.get(m["cur"]), True, False,
+                          lo * unit, hi * unit))  # fmt: skip
+        for m in self._en_figures.finditer(text):
+            if free(m.start(), m.end()):
+                unit = _FIGURES[m["n"]]
+                currency = self._currency(m["sym"], None) if m["sym"] else "USD"
+                add(Money(m.start(), m.end(), None, currency, True, False, unit, 10 * unit))
         for pattern in (self._en_sym, self._en_word):
             for m in pattern.finditer(text):
                 if not free(m.start(), m.end()):
@@ -184,13 +249,15 @@ class MoneyParser:
                 if currency is None:
                     continue
                 value = float(g["num"].replace(",", "")) * _EN_MULT.get(g["mult"] or "", 1.0)
-                add(Money(m.start(), m.end(), _as_number(value), currency,
-                          self._approximate(text, m.start())))  # fmt: skip
+                word = self._approx_word(text, m.start())
+                add(Money(m.start(), m.end(), _as_number(value), currency, word is not None,
+                          False, *bounded(value, word)))  # fmt: skip
         for m in self._zh_plain.finditer(text):
             if free(m.start(), m.end()):
                 currency = self._currency(m["sym"], None)
                 value = float(m["num"].replace(",", ""))
-                add(Money(m.start(), m.end(), _as_number(value), currency,
-                          self._approximate(text, m.start())))  # fmt: skip
+                word = self._approx_word(text, m.start())
+                add(Money(m.start(), m.end(), _as_number(value), currency, word is not None,
+                          False, *bounded(value, word)))  # fmt: skip
         found.sort(key=lambda x: x.start)
         return found

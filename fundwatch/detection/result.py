@@ -12,6 +12,9 @@ class Detection:
 
     ``flag`` is ``is_funding and is_ai_video``. ``amount`` is in the units of ``currency``
     (ISO 4217) as stated; ``amount_approximate`` marks "超4亿元", "亿级", "over $10m".
+    ``amount_low`` / ``amount_high`` hold the range the text states (same currency): both
+    equal ``amount`` for an exact figure; "数千万元" has no ``amount`` but 2e7 to 1e8; "超4亿元"
+    has 4e8 and no high bound (None is open).
     ``investor_keys`` / ``lead_investor_keys`` hold one key per name of ``investors`` /
     ``lead_investors`` (same order), shared by every spelling of one investor (远澜资本 /
     遠瀾資本; "X (Y)" and Y); consumers merge investor lists by them.
@@ -27,6 +30,8 @@ class Detection:
     currency: str | None = None
     amount_usd: float | None = None
     amount_approximate: bool = False
+    amount_low: float | int | None = None
+    amount_high: float | int | None = None
     round: str | None = None
     valuation_usd: float | None = None
     investors: list[str] = field(default_factory=list)
@@ -47,6 +52,8 @@ class Detection:
             "currency": self.currency,
             "amount_usd": self.amount_usd,
             "amount_approximate": self.amount_approximate,
+            "amount_low": self.amount_low,
+            "amount_high": self.amount_high,
             "round": self.round,
             "valuation_usd": self.valuation_usd,
             "investors": list(self.investors),

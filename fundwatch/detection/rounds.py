@@ -37,7 +37,11 @@ class RoundParser:
         self._pre = re.compile(
             rf"(?<![a-z0-9])(?P<pre>pre[-\s]?)(?P<l>[{cls}]){suffix}(?![a-z0-9])"
         )
-        self._round = re.compile(rf"(?<![a-z0-9$€£]){pre}(?P<l>[{cls}]){suffix}[-\s]round(?![a-z])")
+        # "an A3 round", "a B-2 financing round"
+        self._round = re.compile(
+            rf"(?<![a-z0-9$€£]){pre}(?P<l>[{cls}]){suffix}[-\s]"
+            rf"(?:(?:funding|financing|investment)\s+)?round(?![a-z])"
+        )
 
     def find(self, folded: str, display: str) -> list[RoundMention]:
         """Letter rounds in ``folded`` text; ``display`` (same offsets) disambiguates case."""

@@ -173,7 +173,7 @@ def _load_keywords(directory: Path) -> dict[str, Any]:
         out[name] = _term_lists(_need(data, path, name, (dict, list)), path, name)
     for name in ("aggregate", "count_deals", "valuation", "range", "approximate"):
         out[name] = _term_lists(_need(data, path, name, (dict, list)), path, name)
-    for name in ("denial", "negation", "investor_name_endings", "noise", "dated"):
+    for name in ("denial", "negation", "investor_name_endings", "noise", "dated", "fresh"):
         out[name] = _term_lists(data.get(name) or [], path, name)
     verbs = _need(data, path, "raise_verbs", dict)
     for role in ("subject", "object"):

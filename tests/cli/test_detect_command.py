@@ -53,6 +53,9 @@ def test_run_writes_one_line_per_input(tmp_path: Path, capsys) -> None:
         "amount",
         "currency",
         "amount_usd",
+        "amount_approximate",
+        "amount_low",
+        "amount_high",
         "round",
         "valuation_usd",
         "investors",
@@ -61,6 +64,7 @@ def test_run_writes_one_line_per_input(tmp_path: Path, capsys) -> None:
         assert field in first
     assert first["flag"] is True and first["amount"] == 100_000_000 and first["round"] == "A"
     assert first["company"] == "幻影科技"
+    assert first["amount_low"] == first["amount_high"] == 100_000_000
     assert out[1]["flag"] is False
 
 

@@ -1,4 +1,4 @@
-"""Assertions shared by the per-round form tests (test_blind*_forms.py)."""
+"""Assertions shared by the form tests (test_*_forms.py)."""
 
 from __future__ import annotations
 

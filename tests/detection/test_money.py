@@ -6,8 +6,8 @@ from fundwatch.detection import Detector
 
 
 def amounts(detector: Detector, text: str) -> list[tuple[object, object, bool]]:
-    folded = detector._folder.fold(text)
-    return [(m.amount, m.currency, m.approximate) for m in detector._money.find(folded)]
+    folded = detector.kit.folder.fold(text)
+    return [(m.amount, m.currency, m.approximate) for m in detector.kit.money.find(folded)]
 
 
 @pytest.mark.parametrize(
@@ -72,8 +72,64 @@ def test_counts_are_not_money(detector: Detector, text: str) -> None:
 
 
 def test_fx_conversion(detector: Detector) -> None:
-    fx = detector._fx
+    fx = detector.kit.fx
     assert fx.to_usd(1_000_000, "USD") == 1_000_000
     assert 100_000 < fx.to_usd(1_000_000, "CNY") < 200_000
     assert fx.to_usd(None, "USD") is None
     assert fx.to_usd(5, "XXX") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "low", "high"),
+    [
+        ("数千万元", None, "CNY", 20_000_000, 100_000_000),
+        ("几亿美元", None, "USD", 200_000_000, 1_000_000_000),
+        ("近亿元", 100_000_000, "CNY", 90_000_000, 100_000_000),
+        ("超4亿元", 400_000_000, "CNY", 400_000_000, None),
+        ("亿级人民币", 100_000_000, "CNY", 100_000_000, 1_000_000_000),
+        ("上亿元", 100_000_000, "CNY", 100_000_000, None),
+        ("约5000万元", 50_000_000, "CNY", 45_000_000, 55_000_000),
+        ("an eight-figure sum", None, "USD", 10_000_000, 100_000_000),
+        ("several hundred million dollars", None, "USD", 200_000_000, 1_000_000_000),
+        ("tens of millions of dollars", None, "USD", 10_000_000, 100_000_000),
+        ("over $10 million", 10_000_000, "USD", 10_000_000, None),
+        ("$20 million", 20_000_000, "USD", 20_000_000, 20_000_000),
+    ],
+)
+def test_vague_amounts_keep_their_range(
+    detector: Detector,
+    text: str,
+    amount: int | None,
+    currency: str,
+    low: int,
+    high: int | None,
+) -> None:
+    (money,) = detector.kit.money.find(detector.kit.fold(text))
+    assert (money.amount, money.currency, money.low, money.high) == (amount, currency, low, high)
+    assert money.approximate == (low != high)
+
+
+def test_a_vague_raise_reports_its_range(detector: Detector) -> None:
+    d = detector.detect("影谱科技完成数千万元A轮融资", "影谱科技是一家AI视频生成公司。")
+    assert d.flag
+    assert (d.amount, d.currency, d.amount_approximate) == (None, "CNY", True)
+    assert (d.amount_low, d.amount_high) == (20_000_000, 100_000_000)
+    d = detector.detect(
+        "Klipfy raises eight figures",
+        "Klipfy, an AI video generation startup, has raised an eight-figure sum in a Series A.",
+    )
+    assert d.flag and (d.amount_low, d.amount_high, d.currency) == (10_000_000, 100_000_000, "USD")
+    assert d.to_dict()["amount_low"] == 10_000_000
+
+
+def test_a_figure_sizing_the_company_in_the_title_is_no_round_amount(detector: Detector) -> None:
+    d = detector.detect(
+        "一年之后,影澜已是10亿美金公司",
+        "数字人公司影澜近日完成A轮融资,高瓴领投,本轮投后估值逾10亿美金。",
+    )
+    assert d.flag and d.amount is None, d.matched
+    assert d.valuation_usd == 1_000_000_000
+
+
+def test_us_dollar_written_after_the_sign(detector: Detector) -> None:
+    assert amounts(detector, "a $US3m pre-seed raise") == [(3_000_000, "USD", False)]

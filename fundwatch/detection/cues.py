@@ -1,0 +1,150 @@
+"""Cues: which sentences tell a raise, and which of their cue words count."""
+
+from __future__ import annotations
+
+from .matcher import Hit
+from .passage import Passage, Sentence, Trace, clause_is, clauses, is_cjk, same_clause
+from .patterns import (
+    CLAUSE_VETOES,
+    CUE_KINDS,
+    EN_GOT_INVESTMENT,
+    PURPOSE_BEFORE,
+    RAISE_KINDS,
+    REPORTED,
+    TITLE_MONEY_NOUN,
+    ZH_GOT_INVESTMENT,
+)
+from .toolkit import Toolkit
+
+
+def title_tells_raise(p: Passage) -> bool:
+    """A weak cue tells a raise only with a figure or an investor: "HeyGen secures $5.6
+    million" and "影途获腾讯投资" do, "Veed adds AI avatars" does not."""
+    end = p.title_end
+    title_figure = (
+        any(ch.isdigit() for ch in p.full[:end])
+        or ZH_GOT_INVESTMENT.search(p.folded, 0, end) is not None
+        or EN_GOT_INVESTMENT.search(p.folded, 0, end) is not None
+        or TITLE_MONEY_NOUN.search(p.folded, 0, end) is not None
+    )
+    return any(
+        h.kind == "funding" or (h.kind == "funding_weak" and title_figure)
+        for h in p.hits
+        if h.end <= end
+    )
+
+
+def reported_speech(p: Passage, sent: Sentence, h: Hit) -> bool:
+    """ "X said on Monday it had raised $5m": a past perfect in reported speech is news."""
+    if not h.term.startswith("had "):
+        return False
+    before = p.folded[max(sent.start, h.start - 40) : h.start]
+    return REPORTED.search(before) is not None
+
+
+def purpose(p: Passage, h: Hit) -> bool:
+    """ "raised $40M and plans to acquire rivals", "资金将用于收购/招聘": what the money is
+    for, not a story of another kind."""
+    return h.value in ("acquisition", "personnel") and bool(
+        PURPOSE_BEFORE.search(p.folded, max(0, h.start - 24), h.start)
+    )
+
+
+def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
+    """The sentence's cue words outside clauses of history, vetoes and dated news."""
+    blockers = [
+        h
+        for h in sent.hits
+        if (h.kind == "background" and not reported_speech(p, sent, h))
+        or (h.kind == "veto" and h.value in CLAUSE_VETOES and not purpose(p, h))
+        or (h.kind == "dated" and not title_raise)
+    ]
+    text = p.full[sent.start : sent.end]
+    lead = len(text) - len(text.lstrip())
+    if any(
+        h.kind == "background" and h.start - sent.start <= lead + 1 and clause_is(p, sent, h)
+        for h in blockers
+    ):
+        return []  # "此前,A曾完成…,B也获得…" / "Previously, ...": the whole sentence is history
+    if _opening_clause_is_history(p, sent, blockers):
+        return []  # "就在这次融资前三天,B刚拿到…": the sentence is dated before the news
+    cues = []
+    for h in sent.hits:
+        if h.kind not in CUE_KINDS:
+            continue
+        if any(same_clause(p, sent, h.start, b.start) for b in blockers):
+            continue
+        cues.append(h)
+    return cues
+
+
+def _opening_clause_is_history(p: Passage, sent: Sentence, blockers: list[Hit]) -> bool:
+    """The sentence opens with a clause of history and no cue of its own."""
+    cl = clauses(p, sent)
+    if len(cl) < 2:
+        return False
+    first_end = cl[1]
+    history = [h for h in blockers if h.kind == "background" and h.end <= first_end]
+    return bool(history) and not any(
+        h.kind in CUE_KINDS
+        and h.start < first_end
+        and not any(b.start <= h.start and h.end <= b.end for b in history)  # "这次融资前"
+        for h in sent.hits
+    )
+
+
+def untold_history(p: Passage, sent: Sentence, cue: Hit) -> bool:
+    """The cue is not in a clause of history ("months after raising", "此前累计融资")."""
+    return not any(
+        h.kind == "background" and same_clause(p, sent, h.start, cue.start) for h in sent.hits
+    )
+
+
+def got_investment(p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
+    """ "获得日本软银旗下基金投资": 获 + investor + 投资 is a raise even without an amount;
+    so is "received an (undisclosed) investment from Tencent"."""
+    for h in cues:
+        if h.kind == "funding_weak" and h.term == "投资":
+            m = ZH_GOT_INVESTMENT.search(p.folded, max(sent.start, h.start - 24), h.end + 4)
+            if m and m.end() == h.end and same_clause(p, sent, m.start(), h.start):
+                return [h]
+        if h.kind == "funding_weak" and h.term in ("investment", "backing"):
+            m = EN_GOT_INVESTMENT.search(p.folded, max(sent.start, h.start - 64), h.end + 6)
+            if m and same_clause(p, sent, m.start(), h.start):
+                return [h]  # "Vidmo has received an undisclosed investment from Tencent"
+    return []
+
+
+def investor_invests(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
+    """ "Adobe Ventures invests in video startup Kinora": an investor investing is a raise
+    even without an amount."""
+    for h in cues:
+        if h.kind != "verb_object" or is_cjk(p, h):
+            continue
+        subject = kit.companies.raw_subject_en(p.full[sent.start : h.start])
+        if subject and kit.is_investor_name(subject):
+            return [h]
+    return []
+
+
+def strong_cues(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
+    """Cues that tell a raise without an amount."""
+    return (
+        [h for h in cues if h.kind == "funding"]
+        or got_investment(p, sent, cues)
+        or investor_invests(kit, p, sent, cues)
+    )
+
+
+def has_raise_cue(sent: Sentence) -> bool:
+    return any(h.kind in RAISE_KINDS for h in sent.hits)
+
+
+def denied(p: Passage, trace: Trace) -> bool:
+    """A sentence that denies a raise ("该消息不实", "denied it is raising")."""
+    for sent in p.sentences:
+        denial = [h for h in sent.hits if h.kind == "denial"]
+        if denial and has_raise_cue(sent):
+            trace.note(f"denial:{denial[0].term}")
+            return True
+    return False

@@ -1,0 +1,104 @@
+"""The detector's grammar: every regex and veto category it applies, grouped by stage.
+
+Like trafilatura's ``xpaths.py``: heuristics apart from the algorithm. The stage modules
+import these by name; vocabulary (terms, weights) stays in ``seeds/detection/*.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- passage: sentences and clauses --------------------------------------------------------
+SENTENCE_END = re.compile(r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])\.\s+(?=[A-Z\"'“(])")
+CLAUSE_END = re.compile(r"[,;:()、]|\s[-\u2013\u2014]\s|\u2014")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# the end of a negation's reach: "暂无视频产品", "no plans to move into video"
+NEGATION_SPAN = re.compile(r"[,;:()、。!?!?;;\n]|[,.]\s")
+CLAUSE_ALONE = re.compile(r"\s*[,,:]")
+
+# pinyin annotations on some mirrors: "認(rèn)知", "創(chuàng)投" (a toned vowel or a tone digit)
+PINYIN_NOTE = re.compile(
+    r"(?<=[\u3400-\u9fff])[(\uff08]\s*"
+    r"[a-zü]*(?:[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[1-5])\s*[)\uff09]"
+)
+
+# -- cues: is a sentence a raise? ----------------------------------------------------------
+PURPOSE_BEFORE = re.compile(
+    r"(?:\b(?:plans?|planning|intends?|aims?|money|funds|capital|proceeds)\s+to\s+|用于|用来|计划)$"
+)
+REPORTED = re.compile(
+    r"\b(?:said|says|announced|announces|confirmed|confirms|disclosed|revealed|told [a-z]+)\b"
+    r"[^,.;]{0,30}$"
+)
+ZH_GOT_INVESTMENT = re.compile(
+    r"(?<!曾)获(?!评|选|奖|颁|批|誉)(?:得)?[^,。;,;:]{2,20}?(?:战略)?投资(?!价值|机构|人|者|方|圈|界|回报)"
+)
+# "has received an undisclosed investment from Tencent": a raise even without an amount
+EN_GOT_INVESTMENT = re.compile(
+    r"\b(?:receives|received|secures|secured|gets|got|lands|landed|wins|won|takes|took)\s+"
+    r"(?:an?\s+)?(?:(?:undisclosed|new|fresh|minority|strategic|equity|significant|"
+    r"seven-figure|eight-figure|nine-figure)\s+)*(?:investment|backing)\s+from\b"
+)
+# money words that make a weak title cue a raise: "Clipnova picks up seed cash"
+TITLE_MONEY_NOUN = re.compile(
+    r"\b(?:cash|capital|money|seed|backing|investment|investors?|war chest|funds)\b|资金|投资"
+)
+CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
+RAISE_KINDS = ("funding", "funding_weak")
+
+# -- amounts -------------------------------------------------------------------------------
+ROUND_BEFORE_WORTH = re.compile(r"\b(?:round|funding|financing|investment|deal)\s+$")
+RANGE_BEFORE = re.compile(r"between\s*$|介于\s*$")
+RANGE_AFTER = re.compile(r"\s*(?:-|–|~|至|到|to|and)\s*(?:[$€£¥]|us\$|rmb)?\s*\d")
+RANGE_JOIN_BEFORE = re.compile(r"(?:-|–|~|至|到|\bto|\band)\s*$")
+
+# "小冰已是10亿美金公司", "a $1 billion company": a figure that sizes the company is its value
+VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")
+
+# -- subject: who raises -------------------------------------------------------------------
+MONEY_OBJECT = re.compile(
+    r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
+)
+SAID_IT = re.compile(
+    r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"
+    r"\b(?:it|they)(?:\s+(?:has|have|had|was|is|just|now))?\s*$"
+)
+PASSIVE_BY = re.compile(r"\s+by\b")
+FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
+AFFILIATE = re.compile(
+    r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
+    r"veterans?|engineers?|researchers?|employees?|staff(?:ers)?|ceo|cto|rivals?|competitors?|"
+    r"challengers?|高管|创始人|联合创始人|"
+    r"前员工|员工|工程师|研究员|负责人|核心成员|团队成员|出身)"
+)
+DESCRIPTION_HEAD = re.compile(
+    r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"
+    r"提供商|工具|应用|的|赛道|领域|行业|startup|start-up|company|firm|developer|maker|platform|app|tool|"
+    r"editor|provider)+",
+    re.IGNORECASE,
+)
+
+# -- sector --------------------------------------------------------------------------------
+# a sentence about the company named before: "Its model ...", "The startup ...", "该公司…"
+REFERS_BACK_START = re.compile(
+    r"\s*(?:(?:its|it|the (?:company|startup|firm|platform)|this startup)\b|该公司|公司|其|该平台)"
+)
+
+# -- veto categories (keywords.yaml `vetoes`) ----------------------------------------------
+# a funding cue in the same clause as a clause veto is ignored; title vetoes lower a weak
+# story; amount vetoes void an amount right after them.
+CLAUSE_VETOES = ("acquisition", "personnel", "stock", "fund_close", "layoff", "ipo", "grant")
+TITLE_VETOES = (
+    *CLAUSE_VETOES,
+    "revenue",
+    "compute",
+    "launch",
+    "market",
+    "retrospective",
+    "lawsuit",
+    "ranking",
+)
+# a title about an acquisition, a layoff, a hire, a lawsuit or a funding ranking, with no raise of
+# its own: the body's raises are background however strong
+HARD_TITLE_VETOES = ("acquisition", "personnel", "layoff", "retrospective", "lawsuit", "ranking")
+AMOUNT_VETOES = ("revenue", "compute", "market", "grant", "capital")

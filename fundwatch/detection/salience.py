@@ -1,0 +1,67 @@
+"""Salience: is the raise the story's news, or background to a story of another kind?"""
+
+from __future__ import annotations
+
+from .cues import untold_history
+from .event import Event, Gathered, strength
+from .passage import Passage, Trace, inside
+from .patterns import HARD_TITLE_VETOES, RAISE_KINDS, TITLE_VETOES
+from .toolkit import Toolkit
+
+# the lead: the body's first sentences (a headline copy, a dateline and the first paragraph)
+LEAD_SENTENCES = 4
+
+
+def raise_is_news(
+    kit: Toolkit, p: Passage, trace: Trace, event: Event, gathered: Gathered, title_raise: bool
+) -> bool:
+    """The raise is the story's news: it is told in the title, in the lead, or in a sentence
+    that dates it as new ("today", "has raised", "宣布"); and the title is not about
+    something else (an acquisition, a layoff, a lawsuit, a ranking ...) with the raise as
+    background."""
+    if not told_as_news(p, event, title_raise):
+        trace.note("salience:background")
+        return False
+    return not titled_otherwise(kit, p, trace, event, gathered)
+
+
+def told_as_news(p: Passage, event: Event, title_raise: bool) -> bool:
+    """Title, lead, or a clause dating the raise as new."""
+    sent = p.sentences[event.sentence]
+    if title_raise or sent.start < p.title_end:
+        return True
+    body_before = sum(1 for s in p.sentences[: event.sentence] if s.start >= p.title_end)
+    if body_before < LEAD_SENTENCES:
+        return True
+    return any(h.kind == "fresh" for h in sent.hits)
+
+
+def titled_otherwise(
+    kit: Toolkit, p: Passage, trace: Trace, event: Event, gathered: Gathered
+) -> bool:
+    """The title is about an acquisition, a layoff, a lawsuit, a ranking, a launch ... and
+    does not tell the raise itself."""
+    title_hits = p.title_hits()
+    title_vetoes = [h for h in title_hits if h.kind == "veto" and h.value in TITLE_VETOES]
+    title_cue = any(h.kind == "funding" for h in title_hits)
+    title_sents = [t for t in p.sentences if t.start < p.title_end]
+    ranking = [(h.start, h.end) for h in title_vetoes if h.value == "ranking"]
+    valid_title_cue = any(
+        untold_history(p, t, h)
+        for t in title_sents
+        for h in t.hits
+        if h.kind in RAISE_KINDS and not inside(h, ranking)
+    )  # "Acme gets $10M as it hires ..." tells its own raise; "... 此前累计融资" does not;
+    # the 融资 of "融资排行榜" names the ranking, not a raise
+    otherwise = False
+    hard = [h for h in title_vetoes if h.value in HARD_TITLE_VETOES]
+    if hard and not valid_title_cue and event.sentence != 0:
+        for h in hard:
+            trace.note(f"veto:{h.value}:{h.term}")
+        otherwise = True
+    weak_story = title_vetoes and not title_cue and event.sentence != 0
+    if weak_story and strength(kit, p, event, gathered) < 4:
+        for h in title_vetoes:
+            trace.note(f"veto:{h.value}:{h.term}")
+        otherwise = True
+    return otherwise

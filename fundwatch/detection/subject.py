@@ -1,0 +1,210 @@
+"""Subject: which company a raise sentence is about."""
+
+from __future__ import annotations
+
+from .companies import CAP_RUN
+from .matcher import Hit
+from .passage import Passage, Sentence, is_cjk
+from .patterns import AFFILIATE, DESCRIPTION_HEAD, FORMER, MONEY_OBJECT, PASSIVE_BY, SAID_IT
+from .toolkit import Toolkit
+from .vocab import CompanyEntry
+
+Named = tuple[str | None, CompanyEntry | None]
+
+
+def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> Named:
+    known = [h for h in sent.hits if h.kind == "company" and not affiliation(p, h)]
+    verbs = [
+        h
+        for h in cues
+        if h.kind == "verb_subject"
+        or (h.kind == "verb_object" and not PASSIVE_BY.match(p.folded, h.end))
+    ]  # fmt: skip  ("X, backed by Nvidia, announced": Nvidia is not the object)
+    anchor = verbs[0] if verbs else cues[0]
+    if known:
+        if anchor.kind == "verb_object":
+            after = [h for h in known if h.start >= anchor.end]
+            if not after:
+                # "OpenAI in talks to invest in video startup Vantic": not the investor
+                name = extract_name(kit, p, sent, anchor)
+                if name:
+                    return name, kit.companies.lookup(name)
+            pick = after[0] if after else known[-1]
+        else:
+            before = [h for h in known if h.end <= anchor.start]
+            if not before and anchor.kind == "verb_subject":
+                # "Klipp closes €12m to take on Runway": the subject is not the rival
+                if refers_back(kit, p, sent, anchor):
+                    return None, None
+                name = extract_name(kit, p, sent, anchor)
+                if name:
+                    return name, kit.companies.lookup(name)
+            pick = before[-1] if before else known[0]
+        return p.full[pick.start : pick.end], pick.value
+    if any(h.kind == "count_deals" for h in sent.hits):
+        return None, None
+    objects = {(h.start, h.end) for h in verbs if h.kind == "verb_object"}
+    for h in verbs + [
+        c for c in cues if c.kind == "funding" and (c.start, c.end) not in objects
+    ]:  # "X领投" is both a cue and an object verb: X is the investor
+        if h.kind == "verb_subject" and refers_back(kit, p, sent, h):
+            return None, None  # "the company said it raised ...": the event's company
+        name = extract_name(kit, p, sent, h)
+        if name:
+            return name, kit.companies.lookup(name)
+    # "Tencent has invested $30 million in Vivid"
+    text = p.full[sent.start : sent.end]
+    m = MONEY_OBJECT.search(text)
+    if (
+        m
+        and any(c.kind == "funding_weak" and c.start - sent.start < m.start() for c in cues)
+        and not any(c.kind == "verb_subject" and c.start - sent.start < m.start() for c in cues)
+    ):
+        name = kit.companies.object_en(text[m.end() :])
+        if name:
+            return name, kit.companies.lookup(name)
+    return None, None
+
+
+def affiliation(p: Passage, h: Hit) -> bool:
+    """ "former Runway executive", "前快手高管", "Synthesia's co-founder", "Kling rival
+    Vidmo": the company only describes a person or a competitor, it is not the subject."""
+    before = p.folded[max(0, h.start - 8) : h.start]
+    after = p.folded[h.end : h.end + 24]
+    return bool(FORMER.search(before) or AFFILIATE.match(after))
+
+
+def refers_back(kit: Toolkit, p: Passage, sent: Sentence, h: Hit) -> bool:
+    book = kit.companies
+    if is_cjk(p, h):
+        return book.refers_back_zh(p.full[sent.start : h.start], p.folded[sent.start : h.start])
+    return book.refers_back_en(p.full[sent.start : h.start])
+
+
+def refers_back_any(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> bool:
+    return any(h.kind == "verb_subject" and refers_back(kit, p, sent, h) for h in cues)
+
+
+def extract_name(kit: Toolkit, p: Passage, sent: Sentence, h: Hit) -> str | None:
+    book = kit.companies
+    left = p.full[sent.start : h.start]
+    if is_cjk(p, h):
+        if h.kind == "verb_object":
+            # "X领投": X is the investor; "战略投资AI视频公司「某某」": the quoted object
+            name = book.object_zh(p.full[h.end : sent.end])
+            return strip_description(kit, name) if name else None
+        name = book.subject_zh(left, p.folded[sent.start : h.start])
+    elif h.kind == "verb_object":
+        name = book.object_en(p.full[h.end : sent.end])
+    elif h.kind == "verb_subject":
+        name = book.raised_for_en(p.full[h.end : sent.end]) or book.subject_en(left)
+    else:
+        name = book.possessive_en(left)
+    return strip_description(kit, name) if name else None
+
+
+def strip_description(kit: Toolkit, name: str) -> str | None:
+    """Drop sector words that describe the company: "AI视频生成公司某某" -> "某某".
+
+    A sector word at the very end belongs to the name ("灵枢机器人"); a name that is all
+    description ("AI video startup") is no name.
+    """
+    folded = kit.fold(name)
+    hits = kit.sector_check.find(folded, name)
+    if not hits:
+        return name
+    cut = max(h.end for h in hits)
+    if cut >= len(name.rstrip()):
+        rest = name[: min(h.start for h in hits)].strip()
+        if not rest or kit.companies.is_stopword(rest):
+            return None  # "AI video", "video generation"
+        return name
+    head = DESCRIPTION_HEAD.match(folded, cut)
+    rest = name[head.end() if head else cut :].strip()
+    if len(rest) < 2 or kit.companies.is_stopword(rest):
+        return None
+    return rest
+
+
+def roundup_title(p: Passage, sent: Sentence) -> bool:
+    """The title (or its copy opening the body) announces a roundup of several raises."""
+    title = p.full[: p.title_end].strip()
+    if sent.start >= p.title_end and p.full[sent.start : sent.end].strip() != title:
+        return False
+    return any(h.kind == "veto" and h.value == "roundup" and h.end <= p.title_end for h in p.hits)
+
+
+def said_subject(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> Named | None:
+    """ "Vidnoa said Monday it has raised ...": "it" is the subject of "said"."""
+    for h in cues:
+        if h.kind != "verb_subject" or is_cjk(p, h):
+            continue
+        m = SAID_IT.search(p.full, sent.start, h.start)
+        if m is None:
+            continue
+        known = [
+            c for c in sent.hits
+            if c.kind == "company" and c.end <= m.start() and not affiliation(p, c)
+        ]  # fmt: skip
+        if known:
+            return p.full[known[-1].start : known[-1].end], known[-1].value
+        name = kit.companies.subject_en(p.full[sent.start : m.start()])
+        name = strip_description(kit, name) if name else None
+        if name:
+            return name, kit.companies.lookup(name)
+    return None
+
+
+def title_subject(kit: Toolkit, p: Passage) -> Named:
+    """ "Captions CEO on ...", then "The company announced it has closed $60M": the known
+    company the title is about is what "the company" refers to."""
+    known = [
+        h for h in p.hits
+        if h.kind == "company" and h.end <= p.title_end
+        and not FORMER.search(p.folded[max(0, h.start - 8) : h.start])
+    ]  # fmt: skip
+    if not known:
+        return _title_name_in_body(kit, p)
+    if len({h.value.key for h in known}) != 1:
+        return None, None
+    return p.full[known[0].start : known[0].end], known[0].value
+
+
+def _title_name_in_body(kit: Toolkit, p: Passage) -> Named:
+    """ "The Craft Behind Wonder Studios" over a body that names Wonder Studios: the longest
+    tail of a title's capitalized run (two words or more) that the body repeats."""
+    body = p.full[p.title_end :]
+    for run in CAP_RUN.finditer(p.full, 0, p.title_end):
+        words = run.group(0).split()
+        for i in range(len(words) - 1):
+            tail = " ".join(words[i:])
+            if kit.companies.is_stopword(words[i]) or tail not in body:
+                continue
+            name = kit.companies.clean_en(tail)
+            if name and len(name.split()) >= 2 and not kit.is_investor_name(name):
+                return name, kit.companies.lookup(name)
+    return None, None
+
+
+LEAD_SENTENCES = 3  # "the lead": the body's first sentences
+
+
+def lead_subject(kit: Toolkit, p: Passage) -> Named:
+    """The company the lead is about, for a title that tells a raise without a usable name
+    ("A tech startup just raised $24 million ..."): the first known company of the lead
+    (not as someone's employer), else the subject of the lead's first raise verb."""
+    body = [s for s in p.sentences if s.start >= p.title_end][:LEAD_SENTENCES]
+    for sent in body:
+        if any(h.kind == "background" for h in sent.hits):
+            continue  # "此前,生数科技曾完成…": history names no raiser
+        known = [h for h in sent.hits if h.kind == "company" and not affiliation(p, h)]
+        if known:
+            return p.full[known[0].start : known[0].end], known[0].value
+        for h in sent.hits:
+            # Chinese subjects without a known name are too loose here ("单笔融资")
+            if h.kind != "verb_subject" or is_cjk(p, h) or refers_back(kit, p, sent, h):
+                continue
+            name = extract_name(kit, p, sent, h)
+            if name and not kit.is_investor_name(name):
+                return name, kit.companies.lookup(name)
+    return None, None
