@@ -38,7 +38,7 @@ class ArticleRecord:
     detection: dict[str, Any] = field(default_factory=dict)
 
 
-_DETECTION_COLUMNS = (
+DETECTION_COLUMNS = (
     "flag",
     "is_funding",
     "is_ai_video",
@@ -49,6 +49,8 @@ _DETECTION_COLUMNS = (
     "currency",
     "amount_usd",
     "amount_approximate",
+    "amount_low",
+    "amount_high",
     "round",
     "valuation_usd",
     "investors",
@@ -76,7 +78,7 @@ def article_values(record: ArticleRecord) -> dict[str, Any]:
         "lead_investors": [],
         "matched": [],
     }
-    for column in _DETECTION_COLUMNS:
+    for column in DETECTION_COLUMNS:
         if column in record.detection:
             value = record.detection[column]
             if isinstance(value, str):

@@ -126,17 +126,26 @@ def near_candidates(
     return [(row.id, to_unsigned(row.simhash), row.duplicate_of, row.shared) for row in rows]
 
 
-def find_near(session: Session, sketch: Sketch, settings: DedupSettings) -> tuple[int, int] | None:
-    """(root id, distance) of the closest stored near duplicate, or None."""
-    best: tuple[int, int] | None = None  # (distance, root id)
+def near_originals(
+    session: Session, sketch: Sketch, settings: DedupSettings
+) -> list[DuplicateMatch]:
+    """Every story `sketch` is a near copy of: one match per root, closest first (ties: the
+    older root). The caller picks the first whose facts agree (storage/ingest.py)."""
+    closest: dict[int, int] = {}  # root id -> distance
     for article_id, value, duplicate_of, shared in near_candidates(session, sketch):
         distance = hamming(value, sketch.simhash)
         if distance > settings.limit(shared):
             continue
-        candidate = (distance, duplicate_of or article_id)
-        if best is None or candidate < best:
-            best = candidate
-    return None if best is None else (best[1], best[0])
+        root = duplicate_of or article_id
+        closest[root] = min(distance, closest.get(root, distance))
+    ranked = sorted((distance, root) for root, distance in closest.items())
+    return [DuplicateMatch(root, "near", distance) for distance, root in ranked]
+
+
+def find_near(session: Session, sketch: Sketch, settings: DedupSettings) -> tuple[int, int] | None:
+    """(root id, distance) of the closest stored near duplicate, or None."""
+    matches = near_originals(session, sketch, settings)
+    return (matches[0].original_id, matches[0].distance) if matches else None
 
 
 def find_duplicate(
@@ -149,15 +158,25 @@ def find_duplicate(
     """The article `fingerprint` copies, or None. `exact` is the exact original when the caller
     has looked it up already (see exact_original; storage.ingest does it in the same round trip
     as its seen-URL check)."""
+    matches = find_duplicates(session, fingerprint, settings, exact=exact)
+    return matches[0] if matches else None
+
+
+def find_duplicates(
+    session: Session,
+    fingerprint: Fingerprint,
+    settings: DedupSettings | None = None,
+    *,
+    exact: int | Literal["lookup"] | None = "lookup",
+) -> list[DuplicateMatch]:
+    """The exact original (alone), else every near original, closest first."""
     settings = settings or DedupSettings()
     if exact == "lookup":
         exact = None
         if fingerprint.content_hash is not None:
             exact = find_exact(session, fingerprint.content_hash)
     if exact is not None:
-        return DuplicateMatch(exact, "exact", 0)
+        return [DuplicateMatch(exact, "exact", 0)]
     if fingerprint.sketch is not None and settings.max_distance > 0:
-        near = find_near(session, fingerprint.sketch, settings)
-        if near is not None:
-            return DuplicateMatch(near[0], "near", near[1])
-    return None
+        return near_originals(session, fingerprint.sketch, settings)
+    return []

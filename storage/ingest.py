@@ -3,9 +3,11 @@
 `ingest_article` runs in the caller's transaction and
 1. skips a URL stored already (canonical URL key);
 2. fingerprints the text and points an exact or near copy at the first article of its story
-   (`duplicate_of`), see storage/dedup.py;
+   (`duplicate_of`), see storage/dedup.py; a near copy whose facts (company, round, amount)
+   contradict every near original's is no copy: formulaic briefs of two rounds look alike;
 3. attaches a flagged funding story, or a copy of one, to its funding event and writes the alert
-   outbox rows in the same transaction, see storage/events.py.
+   outbox rows in the same transaction, see storage/events.py; a copy joins its original's
+   event only when its facts agree with the event's (storage/event_rules.py).
 
 Concurrency: on SQLite the engine begins every transaction with BEGIN IMMEDIATE, so writers are
 serialized. On PostgreSQL the transaction first takes transaction-scoped advisory locks on the URL
@@ -25,8 +27,9 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from fundwatch.storage.articles import ArticleRecord, article_values, insert_values
-from fundwatch.storage.dedup import DedupSettings, exact_original, find_duplicate
-from fundwatch.storage.events import EventSettings, Facts, record_article_event
+from fundwatch.storage.dedup import DedupSettings, DuplicateMatch, exact_original, find_duplicates
+from fundwatch.storage.event_rules import EventSettings, Facts, articles_disagree
+from fundwatch.storage.events import record_article_event
 from fundwatch.storage.fingerprints import Fingerprint, fingerprint
 from fundwatch.storage.models import Article
 from fundwatch.storage.outbox import AlertChannelSpec
@@ -44,6 +47,9 @@ class IngestResult:
     event_created: bool = False
     event_changed: bool = False
     distance: int | None = None  # SimHash bits to the original, for a near duplicate
+    # why a text this close to an earlier story is stored as its own (its facts differ), or why
+    # a copy did not join its original's event
+    not_a_copy: str | None = None
 
 
 def _lock_key(kind: str, value: str) -> int:
@@ -103,7 +109,9 @@ def ingest_article(
     if seen is not None:
         return IngestResult(article_id=None, status="seen_url")
 
-    match = find_duplicate(session, print_, dedup, exact=exact)
+    matches = find_duplicates(session, print_, dedup, exact=exact)
+    said = facts or Facts.from_values(values, record.detection)
+    match, not_a_copy = _agreeing_original(session, matches, said, events or EventSettings())
     extra = print_.columns()
     if match is not None:
         extra["duplicate_of"] = match.original_id
@@ -125,12 +133,17 @@ def ingest_article(
             seen_at=as_utc(values["published_at"]) or as_utc(values["fetched_at"]),
             published_at=values["published_at"],
             join_event_id=join_event_id,
+            copy_facts=said,
             settings=events,
             alert_channels=alert_channels,
         )
     if outcome is not None:
         session.execute(
             update(Article).where(Article.id == article_id).values(event_id=outcome.event.id)
+        )
+    if outcome is not None and outcome.refused_join is not None:
+        not_a_copy = f"does not join the event of article {match and match.original_id}: " + (
+            outcome.refused_join
         )
     status: IngestStatus = "new"
     if match is not None:
@@ -143,4 +156,39 @@ def ingest_article(
         event_created=outcome.created if outcome else False,
         event_changed=outcome.changed if outcome else False,
         distance=match.distance if match else None,
+        not_a_copy=not_a_copy,
     )
+
+
+_FACT_COLUMNS = (
+    Article.id,
+    Article.company,
+    Article.company_key,
+    Article.round,
+    Article.amount,
+    Article.currency,
+    Article.amount_usd,
+    Article.amount_approximate,
+    Article.amount_low,
+    Article.amount_high,
+)
+
+
+def _agreeing_original(
+    session: Session, matches: list[DuplicateMatch], said: Facts, settings: EventSettings
+) -> tuple[DuplicateMatch | None, str | None]:
+    """The closest original whose facts agree with the article's, and, when a near original was
+    passed over, why. An exact copy is the same text: always a copy."""
+    if not matches or matches[0].kind == "exact":
+        return (matches[0] if matches else None), None
+    rows = session.execute(
+        select(*_FACT_COLUMNS).where(Article.id.in_([m.original_id for m in matches]))
+    ).all()
+    originals = {row.id: Facts.from_values(row._mapping) for row in rows}
+    reasons = []
+    for match in matches:
+        reason = articles_disagree(originals[match.original_id], said, settings)
+        if reason is None:
+            return match, None
+        reasons.append(f"article {match.original_id} ({match.distance} bits): {reason}")
+    return None, "near copy by text, but its facts differ from " + "; ".join(reasons)

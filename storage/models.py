@@ -69,6 +69,9 @@ class Article(Base):
     currency: Mapped[str | None] = mapped_column(String(8))
     amount_usd: Mapped[float | None] = mapped_column(Float)
     amount_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a vague amount's range in `currency` (数千万元: 1e7..1e8), when the detector gives one
+    amount_low: Mapped[float | None] = mapped_column(Float)
+    amount_high: Mapped[float | None] = mapped_column(Float)
     round: Mapped[str | None] = mapped_column(String(32))
     valuation_usd: Mapped[float | None] = mapped_column(Float)
     investors: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -90,6 +93,8 @@ class FundingEvent(Base):
     currency: Mapped[str | None] = mapped_column(String(8))
     amount_usd: Mapped[float | None] = mapped_column(Float)
     amount_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    amount_low: Mapped[float | None] = mapped_column(Float)
+    amount_high: Mapped[float | None] = mapped_column(Float)
     valuation_usd: Mapped[float | None] = mapped_column(Float)
     investors: Mapped[list[str]] = mapped_column(JSON, default=list)
     lead_investors: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -101,6 +106,9 @@ class FundingEvent(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     announced_at: Mapped[datetime | None] = mapped_column()
+    # set by `fundwatch redetect` when no article reports this round any more; the row stays
+    # because alerts about it were written
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
 
 
 class CrawlRun(Base):

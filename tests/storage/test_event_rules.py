@@ -1,0 +1,161 @@
+"""The event rules on their own: no database (storage/event_rules.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fundwatch.storage.event_rules import (
+    EventDraft,
+    EventSettings,
+    Facts,
+    amounts_agree,
+    articles_disagree,
+    choose_event,
+    disagreement,
+    merge_facts,
+    merge_investors,
+    note_article,
+    start_event,
+)
+
+DAY = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+RULES = EventSettings()
+
+
+def facts(**values: Any) -> Facts:
+    base: dict[str, Any] = {
+        "company": "Yarvid",
+        "company_key": "yarvid",
+        "round": "pre-A",
+        "amount": 22_000_000.0,
+        "currency": "USD",
+        "amount_usd": 22_000_000.0,
+        "lead_investors": ["Stonebridge Capital"],
+        "investors": [],
+    }
+    return Facts.from_values(base | values)
+
+
+def event(**values: Any) -> EventDraft:
+    draft = start_event(facts(**values), DAY)
+    note_article(draft, "wire.example", DAY, DAY)
+    return draft
+
+
+def test_another_company_round_or_amount_is_another_event() -> None:
+    yarvid = event()
+    assert disagreement(yarvid, facts(), RULES) is None
+    assert (
+        disagreement(yarvid, facts(company_key="fenvid"), RULES) == "company fenvid is not yarvid"
+    )
+    assert disagreement(yarvid, facts(round="A"), RULES) == "round A is not pre-A"
+    reason = disagreement(yarvid, facts(amount=36e6, amount_usd=36e6), RULES)
+    assert reason == "amount 36,000,000 USD is not 22,000,000 USD"
+
+
+def test_what_one_side_does_not_know_contradicts_nothing() -> None:
+    yarvid = event()
+    assert (
+        disagreement(yarvid, facts(round="undisclosed", amount=None, amount_usd=None), RULES)
+        is None
+    )
+    assert articles_disagree(facts(company_key=None, round=None), facts(), RULES) is None
+
+
+def test_amounts_within_the_tolerance_agree_across_currencies() -> None:
+    yuan = facts(amount=160_000_000.0, currency="CNY", amount_usd=22_400_000.0)
+    assert amounts_agree(facts(), yuan, 0.15) is True
+    assert amounts_agree(facts(), facts(amount=26e6, amount_usd=26e6), 0.15) is False
+    unconverted = facts(amount=160_000_000.0, currency="CNY", amount_usd=None)
+    assert amounts_agree(facts(), unconverted, 0.15) is None  # no common unit: no verdict
+
+
+def test_a_vague_amount_agrees_with_any_figure_in_its_range() -> None:
+    vague = facts(  # 数千万元: tens of millions of yuan
+        amount=None,
+        currency="CNY",
+        amount_usd=None,
+        amount_approximate=True,
+        amount_low=10_000_000.0,
+        amount_high=100_000_000.0,
+    )
+    assert amounts_agree(vague, facts(amount=50_000_000.0, currency="CNY", amount_usd=None), 0.15)
+    too_big = facts(amount=300_000_000.0, currency="CNY", amount_usd=None)
+    assert amounts_agree(vague, too_big, 0.15) is False
+
+
+def test_a_precise_amount_replaces_a_range_and_is_a_material_change() -> None:
+    draft = event(
+        amount=None,
+        currency="CNY",
+        amount_usd=None,
+        amount_approximate=True,
+        amount_low=1e7,
+        amount_high=1e8,
+    )
+    assert (draft.amount_low, draft.amount_high, draft.amount_approximate) == (1e7, 1e8, True)
+    precise = facts(amount=5e7, currency="CNY", amount_usd=6.9e6)
+    assert merge_facts(draft, precise) is True
+    assert (draft.amount, draft.amount_low, draft.amount_high) == (5e7, None, None)
+    assert draft.amount_approximate is False
+
+
+def test_the_best_agreeing_event_in_the_window_is_chosen() -> None:
+    pre_a, series_a = event(), event(round="A", amount=36e6, amount_usd=36e6)
+    old = event()
+    old.announced_at = DAY - timedelta(days=200)
+    candidates = [old, series_a, pre_a]
+    assert choose_event(candidates, facts(), DAY + timedelta(days=3), RULES) is pre_a
+    no_round = facts(round=None, amount=36e6, amount_usd=36e6)
+    assert choose_event(candidates, no_round, DAY, RULES) is series_a
+    assert (
+        choose_event(candidates, facts(round="B", amount=None, amount_usd=None), DAY, RULES) is None
+    )
+    assert choose_event(candidates, facts(company_key="fenvid"), DAY, RULES) is None
+    assert choose_event([pre_a], facts(), DAY + timedelta(days=60), RULES) is None
+
+
+def test_investors_merge_by_key_and_leads_are_a_material_change() -> None:
+    draft = event(lead_investors=[], investors=[])
+    keyed = Facts(
+        company="幻帧智能",
+        company_key="yarvid",
+        round=None,
+        investors=["遠瀾資本"],
+        lead_investors=["远澜资本"],
+        investor_keys=["yuanlan"],
+        lead_investor_keys=["yuanlan"],
+    )
+    assert merge_investors(draft, keyed) is True
+    assert draft.lead_investors == ["远澜资本"] and draft.investors == ["远澜资本"]
+    assert draft.investor_keys["yuanlan"] == "远澜资本"
+    again = Facts(
+        company=None,
+        company_key="yarvid",
+        round=None,
+        lead_investors=["遠瀾資本"],
+        lead_investor_keys=["yuanlan"],
+        investor_keys=[],
+    )
+    assert merge_investors(draft, again) is False
+    assert draft.lead_investors == ["远澜资本"]
+
+
+def test_names_without_keys_merge_by_folded_spelling() -> None:
+    draft = event(lead_investors=["Stonebridge Capital"])
+    changed = merge_investors(
+        draft, facts(lead_investors=["stonebridge  capital"], investors=["Redwood Partners"])
+    )
+    assert changed is False
+    assert draft.investors == ["Stonebridge Capital", "Redwood Partners"]
+
+
+def test_sources_and_the_first_publication_date_accumulate() -> None:
+    draft = event()
+    note_article(draft, "other.example", DAY - timedelta(hours=5), DAY + timedelta(days=1))
+    note_article(draft, "wire.example", None, DAY + timedelta(days=2))
+    assert draft.sources == ["wire.example", "other.example"]
+    assert draft.article_count == 3
+    assert draft.announced_at == DAY - timedelta(hours=5)
+    assert draft.last_seen_at == DAY + timedelta(days=2)
