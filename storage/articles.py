@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -78,9 +79,16 @@ def article_values(record: ArticleRecord) -> dict[str, Any]:
         "lead_investors": [],
         "matched": [],
     }
+    values.update(detection_values(record.detection))
+    return values
+
+
+def detection_values(detection: Mapping[str, Any]) -> dict[str, Any]:
+    """The article columns a detection dict sets, cleaned (fields it lacks are left out)."""
+    values: dict[str, Any] = {}
     for column in DETECTION_COLUMNS:
-        if column in record.detection:
-            value = record.detection[column]
+        if column in detection:
+            value = detection[column]
             if isinstance(value, str):
                 value = clean_text(value, SHORT_LIMIT)
             elif isinstance(value, list):

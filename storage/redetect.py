@@ -1,0 +1,292 @@
+"""`fundwatch redetect` in the database: which stored articles to re-detect, what their new
+verdicts change (storage/regroup.py decides, in memory), and writing it.
+
+Scope: the chosen articles, plus every article of an event one of them belongs to (that event
+is rebuilt from all its articles); regrouped articles may also join other stored events of
+their company. Detection itself is the caller's (storage imports no detector): it passes the
+new detection dict of each chosen article.
+
+Alerts when applying: a created event (including one split off another) is announced like a new
+one; an event that existed keeps its alerts and is not announced again unless `realert` is set,
+in which case a merged, split or materially changed event is announced to every channel under
+a new revision. A withdrawn event (no article reports it any more) is deleted when nothing was
+ever queued for it; otherwise it stays, marked `withdrawn_at`, and its pending alerts are
+cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fundwatch.storage.articles import DETECTION_COLUMNS, detection_values
+from fundwatch.storage.event_rules import EventDraft, EventSettings, event_values
+from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
+from fundwatch.storage.outbox import AlertChannelSpec, enqueue_alerts
+from fundwatch.storage.regroup import (
+    Group,
+    Regrouping,
+    StoredArticle,
+    fact_changes,
+    is_material,
+    regroup,
+)
+from fundwatch.storage.timeutil import utcnow
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+_CHUNK = 500
+_STORED_COLUMNS = (
+    Article.id,
+    Article.source,
+    Article.title,
+    Article.duplicate_of,
+    Article.event_id,
+    Article.published_at,
+    Article.fetched_at,
+    *(getattr(Article, name) for name in DETECTION_COLUMNS),
+)
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    id: int
+    title: str
+    body: str
+    language: str | None
+
+
+@dataclass
+class Plan:
+    """What re-detection changes: the regrouped articles (re-detected ones carry new values) and
+    the regrouping; `touched` are the stored events rebuilt, as they were."""
+
+    articles: list[StoredArticle]
+    touched: dict[int, EventDraft]
+    regrouping: Regrouping
+    redetected: int
+
+
+def articles_to_redetect(
+    session: Session, *, since: datetime | None = None, source: str | None = None
+) -> Iterator[ArticleText]:
+    """The chosen articles' text, oldest first (published, else fetched, on or after `since`)."""
+    when = func.coalesce(Article.published_at, Article.fetched_at)
+    query = select(Article.id, Article.title, Article.body, Article.language).order_by(Article.id)
+    if since is not None:
+        query = query.where(when >= since)
+    if source is not None:
+        query = query.where(Article.source == source)
+    for row in session.execute(query.execution_options(yield_per=200)):
+        yield ArticleText(row.id, row.title, row.body, row.language)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def _stored_rows(session: Session, *conditions: Any) -> list[Any]:
+    return list(session.execute(select(*_STORED_COLUMNS).where(*conditions)))
+
+
+def _draft(event: FundingEvent) -> EventDraft:
+    return EventDraft(**event_values(event), revision=event.revision or 0, id=event.id)
+
+
+def _events(session: Session, *conditions: Any) -> list[FundingEvent]:
+    return list(session.scalars(select(FundingEvent).where(*conditions)))
+
+
+def plan_redetect(
+    session: Session,
+    detections: Mapping[int, Mapping[str, Any]],
+    settings: EventSettings | None = None,
+) -> Plan:
+    """What storing `detections` (article id -> new detection dict) would change."""
+    settings = settings or EventSettings()
+    rows: dict[int, Any] = {}
+    for chunk in _chunks(list(detections)):
+        rows.update((row.id, row) for row in _stored_rows(session, Article.id.in_(chunk)))
+    touched_ids = sorted({row.event_id for row in rows.values() if row.event_id is not None})
+    for chunk in _chunks(touched_ids):
+        rows.update((row.id, row) for row in _stored_rows(session, Article.event_id.in_(chunk)))
+    originals = {row.duplicate_of for row in rows.values() if row.duplicate_of is not None}
+    original_event: dict[int, int | None] = {}
+    for chunk in _chunks(sorted(originals - set(rows))):
+        original_event.update(
+            session.execute(select(Article.id, Article.event_id).where(Article.id.in_(chunk)))
+            .tuples()
+            .all()
+        )
+    articles = []
+    for article_id in sorted(rows):
+        row = rows[article_id]
+        values = {name: getattr(row, name) for name in DETECTION_COLUMNS}
+        detection = detections.get(article_id)
+        new_values = None
+        if detection is not None:
+            new_values = values | detection_values(detection)
+        root = row.duplicate_of
+        articles.append(
+            StoredArticle(
+                id=row.id,
+                source=row.source,
+                title=row.title,
+                duplicate_of=root,
+                event_id=row.event_id,
+                published_at=row.published_at,
+                fetched_at=row.fetched_at,
+                values=values,
+                new_values=new_values,
+                detection=detection,
+                original_event_id=rows[root].event_id if root in rows else original_event.get(root),
+            )
+        )
+    touched: dict[int, EventDraft] = {}
+    for chunk in _chunks(touched_ids):
+        touched.update((e.id, _draft(e)) for e in _events(session, FundingEvent.id.in_(chunk)))
+    keys = sorted({a.current.get("company_key") for a in articles} - {None})
+    outside: dict[int, EventDraft] = {}
+    live = FundingEvent.withdrawn_at.is_(None)
+    for start in range(0, len(keys), _CHUNK):
+        for event in _events(
+            session, FundingEvent.company_key.in_(keys[start : start + _CHUNK]), live
+        ):
+            if event.id not in touched:
+                outside[event.id] = _draft(event)
+    wanted = sorted(
+        {e for e in original_event.values() if e is not None} - set(touched) - set(outside)
+    )
+    for chunk in _chunks(wanted):
+        outside.update(
+            (e.id, _draft(e)) for e in _events(session, FundingEvent.id.in_(chunk), live)
+        )
+    regrouping = regroup(articles, touched, outside.values(), settings)
+    return Plan(articles, touched, regrouping, redetected=len(detections))
+
+
+@dataclass(frozen=True)
+class Applied:
+    articles_updated: int
+    events_created: int
+    events_updated: int
+    events_withdrawn: int
+    events_deleted: int
+    alerts_queued: int
+
+
+@dataclass(frozen=True)
+class _Announcing:
+    """A channel as seen for a re-announcement: every revision goes to it."""
+
+    channel: AlertChannelSpec
+    send_updates: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.channel.name
+
+    def accepts(self, event: FundingEvent) -> bool:
+        return self.channel.accepts(event)
+
+
+def lock_events(session: Session) -> None:
+    """PostgreSQL: hold off concurrent event writes (ingest) until this transaction ends; SQLite
+    writers are serialized already (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE funding_events IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def apply_plan(
+    session: Session,
+    plan: Plan,
+    *,
+    alert_channels: Sequence[AlertChannelSpec] = (),
+    realert: bool = False,
+) -> Applied:
+    """Write the plan in the caller's transaction (take `lock_events` before planning)."""
+    updated = 0
+    for article in plan.articles:
+        if article.new_values is not None:
+            session.execute(
+                update(Article).where(Article.id == article.id).values(**article.new_values)
+            )
+            updated += 1
+    regrouped = [a.id for a in plan.articles]
+    for chunk in _chunks(regrouped):
+        session.execute(update(Article).where(Article.id.in_(chunk)).values(event_id=None))
+    kinds = {c.event_id: c.kind for c in plan.regrouping.changes if c.event_id is not None}
+    created = changed = queued = 0
+    for group in plan.regrouping.groups:
+        if group.id is None:
+            event = FundingEvent(**event_values(group.draft), revision=0)
+            session.add(event)
+            session.flush()
+            group.draft.id = event.id
+            queued += enqueue_alerts(session, event, alert_channels, revision=0)
+            created += 1
+        else:
+            queued += _update_event(session, group, plan, kinds, alert_channels, realert)
+            changed += 1
+        for chunk in _chunks(group.members):
+            session.execute(
+                update(Article).where(Article.id.in_(chunk)).values(event_id=group.draft.id)
+            )
+    withdrawn = deleted = 0
+    for event_id in plan.regrouping.withdrawn:
+        alerted = session.scalar(
+            select(func.count()).select_from(AlertOutbox).where(AlertOutbox.event_id == event_id)
+        )
+        if alerted:
+            session.execute(
+                update(FundingEvent)
+                .where(FundingEvent.id == event_id)
+                .values(withdrawn_at=utcnow(), article_count=0)
+            )
+            session.execute(
+                update(AlertOutbox)
+                .where(AlertOutbox.event_id == event_id, AlertOutbox.status == "pending")
+                .values(status="cancelled", last_error="event withdrawn by fundwatch redetect")
+            )
+            withdrawn += 1
+        else:
+            session.execute(delete(FundingEvent).where(FundingEvent.id == event_id))
+            deleted += 1
+    session.flush()
+    return Applied(updated, created, changed, withdrawn, deleted, queued)
+
+
+def _update_event(
+    session: Session,
+    group: Group,
+    plan: Plan,
+    kinds: Mapping[int, str],
+    channels: Sequence[AlertChannelSpec],
+    realert: bool,
+) -> int:
+    assert group.id is not None
+    before = group.before if group.stored else plan.touched[group.id]
+    assert before is not None
+    event = session.get(FundingEvent, group.id, with_for_update=True)
+    assert event is not None
+    values = event_values(group.draft)
+    if group.stored:
+        values["first_seen_at"] = event.first_seen_at
+    for name, value in values.items():
+        setattr(event, name, value)
+    kind = kinds.get(group.id)
+    announce = realert and (
+        is_material(fact_changes(before, group.draft)) or kind in ("merged", "split")
+    )
+    if is_material(fact_changes(before, group.draft)) or announce:
+        event.revision = (event.revision or 0) + 1
+    session.flush()
+    if not announce:
+        return 0
+    return enqueue_alerts(
+        session, event, [_Announcing(c) for c in channels], revision=event.revision
+    )
