@@ -1,8 +1,14 @@
-"""`fundwatch events`: funding events (one per real-world round), newest first."""
+"""`fundwatch events`: funding events (one per real-world round), newest first.
+
+A vague amount (数千万元, "eight figures") is shown as its range, marked approximate ("~"); JSON
+and CSV carry `amount_low`, `amount_high` and `amount_approximate` as fields. Events withdrawn
+by `fundwatch redetect` (no article reports them any more) are listed only with --withdrawn.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from fundwatch.arguments import since_date
 from fundwatch.tables import FORMATS, render
@@ -20,13 +26,36 @@ HEADERS = (
     "sources",
     "first_seen",
 )
+DATA_HEADERS = (*HEADERS[:5], "amount_low", "amount_high", "amount_approximate", *HEADERS[5:])
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("events", help="list funding events with every outlet")
+    parser = subparsers.add_parser(
+        "events", help="list funding events with every outlet", description=__doc__
+    )
     parser.add_argument("--since", type=since_date, metavar="DATE", help="first seen on or after")
+    parser.add_argument(
+        "--withdrawn", action="store_true", help="also list events withdrawn by redetect"
+    )
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.set_defaults(func=run)
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def shown_amount(event: Any) -> str | float | None:
+    """The amount as a person reads it: the figure, "~figure" when approximate, or the range
+    of a vague amount ("~10,000,000-100,000,000")."""
+    low, high = event.amount_low, event.amount_high
+    if low is not None or high is not None:
+        if low is None or high is None or low == high:
+            return f"~{_figure(low if low is not None else high)}"
+        return f"~{_figure(low)}-{_figure(high)}"
+    if event.amount is not None and event.amount_approximate:
+        return f"~{_figure(event.amount)}"
+    return event.amount
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,15 +68,19 @@ def run(args: argparse.Namespace) -> int:
     query = select(FundingEvent).order_by(FundingEvent.first_seen_at.desc(), FundingEvent.id.desc())
     if args.since is not None:
         query = query.where(FundingEvent.first_seen_at >= args.since)
+    if not args.withdrawn:
+        query = query.where(FundingEvent.withdrawn_at.is_(None))
     with app.sessions() as session:
         events = session.scalars(query).all()
+    table = args.format == "table"
     rows = [
         (
             e.id,
             e.company,
             e.round,
-            e.amount,
+            shown_amount(e) if table else e.amount,
             e.currency,
+            *(() if table else (e.amount_low, e.amount_high, bool(e.amount_approximate))),
             e.amount_usd,
             e.valuation_usd,
             e.lead_investors,
@@ -57,5 +90,5 @@ def run(args: argparse.Namespace) -> int:
         )
         for e in events
     ]
-    print(render(HEADERS, rows, args.format))
+    print(render(HEADERS if table else DATA_HEADERS, rows, args.format))
     return 0
