@@ -149,6 +149,9 @@ def regroup(
     """
     groups: list[Group] = [Group(draft, stored=True, before=replace(draft)) for draft in outside]
     by_event: dict[int, Group] = {g.draft.id: g for g in groups if g.draft.id is not None}
+    by_company: dict[str, list[Group]] = {}
+    for group in groups:
+        by_company.setdefault(group.draft.company_key, []).append(group)
     of_article: dict[int, Group] = {}
     ordered = sorted(articles, key=lambda a: a.id)
     regrouped_ids = {a.id for a in ordered}
@@ -166,15 +169,16 @@ def regroup(
             )
             if group is not None and disagreement(group.draft, said, settings) is not None:
                 group = None
-        if group is None and facts is not None:
-            candidates = {id(g.draft): g for g in groups}
-            chosen = choose_event([g.draft for g in groups], facts, article.seen_at, settings)
-            group = candidates[id(chosen)] if chosen is not None else None
+        if group is None and facts is not None and facts.company_key is not None:
+            same_company = by_company.get(facts.company_key, [])
+            chosen = choose_event([g.draft for g in same_company], facts, article.seen_at, settings)
+            group = next((g for g in same_company if g.draft is chosen), None)
         if group is None:
             if facts is None or facts.company_key is None:
                 continue
             group = Group(start_event(facts, as_utc(article.fetched_at) or article.seen_at))
             groups.append(group)
+            by_company.setdefault(facts.company_key, []).append(group)
         elif facts is not None:
             merge_facts(group.draft, facts)
         note_article(group.draft, article.source, article.published_at, article.seen_at)
