@@ -160,6 +160,7 @@ def ingest_article(
     )
 
 
+ORIGINALS_CHECKED = 30
 _FACT_COLUMNS = (
     Article.id,
     Article.company,
@@ -178,17 +179,25 @@ def _agreeing_original(
     session: Session, matches: list[DuplicateMatch], said: Facts, settings: EventSettings
 ) -> tuple[DuplicateMatch | None, str | None]:
     """The closest original whose facts agree with the article's, and, when a near original was
-    passed over, why. An exact copy is the same text: always a copy."""
+    passed over, why. An exact copy is the same text: always a copy. Formulaic briefs can be
+    near hundreds of stored ones: only the closest `ORIGINALS_CHECKED` are compared (one query),
+    and the article is no copy when none of them agrees."""
     if not matches or matches[0].kind == "exact":
         return (matches[0] if matches else None), None
-    rows = session.execute(
-        select(*_FACT_COLUMNS).where(Article.id.in_([m.original_id for m in matches]))
-    ).all()
-    originals = {row.id: Facts.from_values(row._mapping) for row in rows}
+    checked = matches[:ORIGINALS_CHECKED]
+    rows = session.connection().execute(_ORIGINAL_FACTS, {"ids": [m.original_id for m in checked]})
+    originals = {row.id: row._mapping for row in rows}
     reasons = []
-    for match in matches:
-        reason = articles_disagree(originals[match.original_id], said, settings)
+    for match in checked:
+        original = Facts.from_values(originals[match.original_id])
+        reason = articles_disagree(original, said, settings)
         if reason is None:
             return match, None
         reasons.append(f"article {match.original_id} ({match.distance} bits): {reason}")
-    return None, "near copy by text, but its facts differ from " + "; ".join(reasons)
+    shown = "; ".join(reasons[:3])
+    if len(matches) > len(reasons[:3]):
+        shown += f"; and {len(matches) - len(reasons[:3])} more near stories"
+    return None, f"near copy by text, but its facts differ from {shown}"
+
+
+_ORIGINAL_FACTS = select(*_FACT_COLUMNS).where(Article.id.in_(bindparam("ids", expanding=True)))

@@ -33,7 +33,7 @@ from fundwatch.storage.regroup import (
     is_material,
     regroup,
 )
-from fundwatch.storage.timeutil import utcnow
+from fundwatch.storage.timeutil import as_utc, utcnow
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
@@ -208,17 +208,8 @@ def apply_plan(
     alert_channels: Sequence[AlertChannelSpec] = (),
     realert: bool = False,
 ) -> Applied:
-    """Write the plan in the caller's transaction (take `lock_events` before planning)."""
-    updated = 0
-    for article in plan.articles:
-        if article.new_values is not None:
-            session.execute(
-                update(Article).where(Article.id == article.id).values(**article.new_values)
-            )
-            updated += 1
-    regrouped = [a.id for a in plan.articles]
-    for chunk in _chunks(regrouped):
-        session.execute(update(Article).where(Article.id.in_(chunk)).values(event_id=None))
+    """Write the plan in the caller's transaction (take `lock_events` before planning). Only
+    what differs is written: a second run over the same verdicts writes nothing."""
     kinds = {c.event_id: c.kind for c in plan.regrouping.changes if c.event_id is not None}
     created = changed = queued = 0
     for group in plan.regrouping.groups:
@@ -230,12 +221,24 @@ def apply_plan(
             queued += enqueue_alerts(session, event, alert_channels, revision=0)
             created += 1
         else:
-            queued += _update_event(session, group, plan, kinds, alert_channels, realert)
-            changed += 1
-        for chunk in _chunks(group.members):
-            session.execute(
-                update(Article).where(Article.id.in_(chunk)).values(event_id=group.draft.id)
-            )
+            wrote, sent = _update_event(session, group, plan, kinds, alert_channels, realert)
+            changed += wrote
+            queued += sent
+    event_of = {m: g.draft.id for g in plan.regrouping.groups for m in g.members}
+    updated = 0
+    for article in plan.articles:
+        values: dict[str, Any] = {}
+        if article.new_values is not None:
+            values = {
+                name: value
+                for name, value in article.new_values.items()
+                if article.values.get(name) != value
+            }
+        if event_of.get(article.id) != article.event_id:
+            values["event_id"] = event_of.get(article.id)
+        if values:
+            session.execute(update(Article).where(Article.id == article.id).values(**values))
+            updated += 1
     withdrawn = deleted = 0
     for event_id in plan.regrouping.withdrawn:
         alerted = session.scalar(
@@ -260,6 +263,14 @@ def apply_plan(
     return Applied(updated, created, changed, withdrawn, deleted, queued)
 
 
+def _comparable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Event values as compared for a change: datetimes in UTC (SQLite gives naive ones), and
+    last_seen_at out (when an article was stored is not a fact)."""
+    out = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    out.pop("last_seen_at", None)
+    return out
+
+
 def _update_event(
     session: Session,
     group: Group,
@@ -267,26 +278,29 @@ def _update_event(
     kinds: Mapping[int, str],
     channels: Sequence[AlertChannelSpec],
     realert: bool,
-) -> int:
+) -> tuple[bool, int]:
+    """Write a kept event's new state; returns (written, alerts queued)."""
     assert group.id is not None
     before = group.before if group.stored else plan.touched[group.id]
     assert before is not None
-    event = session.get(FundingEvent, group.id, with_for_update=True)
-    assert event is not None
     values = event_values(group.draft)
     if group.stored:
-        values["first_seen_at"] = event.first_seen_at
+        values["first_seen_at"] = before.first_seen_at
+    material = is_material(fact_changes(before, group.draft))
+    announce = realert and (material or kinds.get(group.id) in ("merged", "split"))
+    old_values = event_values(before)
+    # last_seen_at is when an article was stored, not a fact: it alone does not make a change
+    values["last_seen_at"] = max(as_utc(before.last_seen_at), as_utc(group.draft.last_seen_at))
+    if _comparable(values) == _comparable(old_values) and not announce:
+        return False, 0
+    event = session.get(FundingEvent, group.id, with_for_update=True)
+    assert event is not None
     for name, value in values.items():
         setattr(event, name, value)
-    kind = kinds.get(group.id)
-    announce = realert and (
-        is_material(fact_changes(before, group.draft)) or kind in ("merged", "split")
-    )
-    if is_material(fact_changes(before, group.draft)) or announce:
+    if material or announce:
         event.revision = (event.revision or 0) + 1
     session.flush()
     if not announce:
-        return 0
-    return enqueue_alerts(
-        session, event, [_Announcing(c) for c in channels], revision=event.revision
-    )
+        return True, 0
+    announced = [_Announcing(c) for c in channels]
+    return True, enqueue_alerts(session, event, announced, revision=event.revision)

@@ -181,7 +181,8 @@ def regroup(
             by_company.setdefault(facts.company_key, []).append(group)
         elif facts is not None:
             merge_facts(group.draft, facts)
-        note_article(group.draft, article.source, article.published_at, article.seen_at)
+        stored_at = as_utc(article.fetched_at) or article.seen_at
+        note_article(group.draft, article.source, article.published_at, stored_at)
         group.members.append(article.id)
         of_article[article.id] = group
     return _reconcile(groups, ordered, touched)

@@ -213,7 +213,10 @@ def test_applying_splits_merges_withdraws_and_never_re_alerts(
     old = live_events(world.sessions)
     assert main(["redetect"]) == 0
     out = capsys.readouterr().out
-    assert "applied: 6 articles updated" in out
+    assert (
+        "applied: 5 articles updated, 2 events created, 2 updated, 2 withdrawn, 0 deleted; "
+        "0 alerts queued" in out
+    )
 
     events = live_events(world.sessions)
     assert set(events) == {"yarvid", "fenvid", "yingtu", "holvia"}
@@ -260,6 +263,8 @@ def test_applying_splits_merges_withdraws_and_never_re_alerts(
     assert main(["redetect", "--dry-run"]) == 0
     again = capsys.readouterr().out
     assert "flags: 0 gained, 0 lost; other facts changed: 0; events: no change" in again
+    assert main(["redetect"]) == 0
+    assert "applied: 0 articles updated, 0 events created, 0 updated" in capsys.readouterr().out
 
 
 def test_new_events_are_announced_and_old_ones_only_when_asked(world: World) -> None:
