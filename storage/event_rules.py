@@ -31,6 +31,7 @@ is reported to the caller, which increments `revision`.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -190,11 +191,12 @@ def known_round(value: str | None) -> str | None:
 
 
 def _span(side: Amounts) -> tuple[float, float] | None:
-    """The amount as an interval in its currency: the range of a vague amount, else the point."""
-    if side.amount_low is not None or side.amount_high is not None:
-        low = side.amount_low if side.amount_low is not None else side.amount_high
-        high = side.amount_high if side.amount_high is not None else side.amount_low
-        assert low is not None and high is not None
+    """The amount as an interval in its currency: the stated range (a missing bound is open:
+    "超4亿元" is 4e8 and up), else the figure itself; None when there is neither."""
+    low, high = side.amount_low, side.amount_high
+    if low is not None or high is not None:
+        low = 0.0 if low is None else low
+        high = math.inf if high is None else high
         return (min(low, high), max(low, high))
     if side.amount is not None:
         return (side.amount, side.amount)
@@ -212,8 +214,10 @@ def _in_usd(side: Amounts) -> tuple[float, float] | None:
 
 
 def _spans_agree(a: tuple[float, float], b: tuple[float, float], tolerance: float) -> bool:
+    """The gap between the two intervals is within `tolerance` of the larger finite bound."""
     gap = max(0.0, max(a[0], b[0]) - min(a[1], b[1]))
-    return gap <= tolerance * max(abs(a[1]), abs(b[1]))
+    scale = max((abs(v) for v in (*a, *b) if math.isfinite(v)), default=0.0)
+    return gap <= tolerance * scale
 
 
 def amounts_agree(a: Amounts, b: Amounts, tolerance: float) -> bool | None:
@@ -232,7 +236,15 @@ def _money(side: Amounts) -> str:
     span = _span(side)
     if span is None:
         return "-"
-    text = f"{span[0]:,.0f}" if span[0] == span[1] else f"{span[0]:,.0f}-{span[1]:,.0f}"
+    low, high = span
+    if low == high:
+        text = f"{low:,.0f}"
+    elif math.isinf(high):
+        text = f"over {low:,.0f}"
+    elif low == 0:
+        text = f"up to {high:,.0f}"
+    else:
+        text = f"{low:,.0f}-{high:,.0f}"
     return f"{text} {side.currency or ''}".strip()
 
 

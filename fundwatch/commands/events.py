@@ -46,16 +46,18 @@ def _figure(value: float) -> str:
 
 
 def shown_amount(event: Any) -> str | float | None:
-    """The amount as a person reads it: the figure, "~figure" when approximate, or the range
-    of a vague amount ("~10,000,000-100,000,000")."""
+    """The amount as a person reads it: the figure; an approximate one marked "~"; a vague one
+    as its range ("~20,000,000-100,000,000", "~400,000,000+", "~up to 100,000,000")."""
+    if not event.amount_approximate:
+        return event.amount
     low, high = event.amount_low, event.amount_high
-    if low is not None or high is not None:
-        if low is None or high is None or low == high:
-            return f"~{_figure(low if low is not None else high)}"
+    if low is not None and high is not None and low != high:
         return f"~{_figure(low)}-{_figure(high)}"
-    if event.amount is not None and event.amount_approximate:
-        return f"~{_figure(event.amount)}"
-    return event.amount
+    if low is not None and high is None:
+        return f"~{_figure(low)}+"
+    if low is None and high is not None:
+        return f"~up to {_figure(high)}"
+    return None if event.amount is None else f"~{_figure(event.amount)}"
 
 
 def run(args: argparse.Namespace) -> int:

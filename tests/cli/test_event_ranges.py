@@ -82,9 +82,9 @@ def test_a_range_is_stored_shown_and_replaced_by_a_precise_figure(
     assert (shown["amount"], shown["amount_low"], shown["amount_high"]) == (None, 1e7, 1e8)
     assert shown["amount_approximate"] is True
 
-    precise = store(
+    precise = store(  # an exact figure is its own range
         sessions, 1, amount=50_000_000.0, amount_usd=6_900_000.0, amount_approximate=False,
-        amount_low=None, amount_high=None,
+        amount_low=50_000_000.0, amount_high=50_000_000.0,
     )  # fmt: skip
     assert precise.event_id == vague.event_id and precise.event_changed
     outside = store(
@@ -95,11 +95,20 @@ def test_a_range_is_stored_shown_and_replaced_by_a_precise_figure(
 
     with sessions() as session:
         event = session.get(FundingEvent, vague.event_id)
-        assert (event.amount, event.amount_low, event.amount_high) == (5e7, None, None)
+        assert (event.amount, event.amount_low, event.amount_high) == (5e7, 5e7, 5e7)
         assert not event.amount_approximate and event.revision == 1
         assert event.lead_investors == ["红杉中国"]
         other = session.scalars(select(FundingEvent).where(FundingEvent.id == outside.event_id))
         assert other.one().lead_investors == ["高瓴创投"]
     assert main(["events"]) == 0
     table = capsys.readouterr().out
-    assert "50,000,000" in table and "~10,000,000" not in table
+    assert "50,000,000" in table and "~" not in table  # both events now have exact figures
+
+
+def test_an_open_range_is_shown_with_its_bound(
+    sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """超4亿元: 4e8 and up."""
+    store(sessions, 0, amount=4e8, amount_low=4e8, amount_high=None)
+    assert main(["events"]) == 0
+    assert "~400,000,000+" in capsys.readouterr().out

@@ -85,6 +85,27 @@ def test_a_vague_amount_agrees_with_any_figure_in_its_range() -> None:
     assert amounts_agree(vague, too_big, 0.15) is False
 
 
+def test_an_open_range_agrees_with_anything_above_its_bound() -> None:
+    over = facts(  # 超4亿元
+        amount=4e8, currency="CNY", amount_usd=None, amount_approximate=True, amount_low=4e8
+    )
+    assert amounts_agree(over, facts(amount=9e8, currency="CNY", amount_usd=None), 0.15)
+    assert amounts_agree(over, facts(amount=2e8, currency="CNY", amount_usd=None), 0.15) is False
+    draft = event(round="B", amount=2e8, currency="CNY", amount_usd=None)
+    reason = disagreement(
+        draft,
+        facts(
+            round="B",
+            **{
+                k: getattr(over, k)
+                for k in ("amount", "currency", "amount_usd", "amount_approximate", "amount_low")
+            },
+        ),
+        RULES,
+    )
+    assert reason == "amount over 400,000,000 CNY is not 200,000,000 CNY"
+
+
 def test_a_precise_amount_replaces_a_range_and_is_a_material_change() -> None:
     draft = event(
         amount=None,
