@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import select
+
+from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.crawler.verdict import judge
+from fundwatch.detection import load_detector
 from fundwatch.storage import Article, create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 from fundwatch.storage.redetect import apply_plan, lock_events, plan_redetect
-from sqlalchemy import select
-
-from fundwatch.configuration.settings import DEFAULT_SEEDS
-from fundwatch.detection import load_detector
 
 EN = (
     "{c} raises ${m} million {r} for AI video generation",

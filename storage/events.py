@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from fundwatch.storage.event_rules import (
     EventSettings,
     Facts,
@@ -24,8 +27,6 @@ from fundwatch.storage.event_rules import (
 from fundwatch.storage.models import FundingEvent
 from fundwatch.storage.outbox import AlertChannelSpec, enqueue_alerts
 from fundwatch.storage.timeutil import utcnow
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 __all__ = ["EventOutcome", "EventSettings", "Facts", "find_event", "record_article_event"]
 

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session
+
 from fundwatch.storage.articles import DETECTION_COLUMNS, detection_values
 from fundwatch.storage.event_rules import EventDraft, EventSettings, event_values
 from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
@@ -34,8 +37,6 @@ from fundwatch.storage.regroup import (
     regroup,
 )
 from fundwatch.storage.timeutil import as_utc, utcnow
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.orm import Session
 
 _CHUNK = 500
 _STORED_COLUMNS = (

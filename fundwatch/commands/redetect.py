@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         plan_redetect,
     )
 
-    app = AppContext()
+    app = AppContext(existing=args.dry_run)  # a dry run never creates or migrates a database
     vocab = app.settings.detection_vocab
     try:
         detector = load_detector(vocab)

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fundwatch.storage import Article, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
-from fundwatch.storage.ingest import IngestResult, ingest_article
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.cli import main
+from fundwatch.storage import Article, FundingEvent, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.ingest import IngestResult, ingest_article
 
 DAY = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
 VAGUE = {  # 影途科技完成数千万元A轮融资

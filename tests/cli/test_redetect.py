@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fundwatch.crawler.verdict import judge
-from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
-from fundwatch.storage.ingest import ingest_article
-from fundwatch.storage.redetect import apply_plan, lock_events, plan_redetect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.cli import main
 from fundwatch.configuration.settings import DEFAULT_SEEDS
+from fundwatch.crawler.verdict import judge
 from fundwatch.detection import Detector, load_detector
+from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.ingest import ingest_article
+from fundwatch.storage.redetect import apply_plan, lock_events, plan_redetect
 from tests.storage.brief_texts import Brief
 
 DAY = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fundwatch.crawler.verdict import judge
-from fundwatch.storage import AlertOutbox, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
-from fundwatch.storage.ingest import IngestResult, ingest_article
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration.settings import DEFAULT_SEEDS
+from fundwatch.crawler.verdict import judge
 from fundwatch.detection import Detector, load_detector
+from fundwatch.storage import AlertOutbox, FundingEvent, create_db_engine, session_factory
+from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.ingest import IngestResult, ingest_article
 from tests.storage.brief_texts import CHINESE_BRIEFS, ENGLISH_BRIEFS, Brief
 
 DAY = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
