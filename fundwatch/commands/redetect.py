@@ -1,5 +1,5 @@
-"""`fundwatch redetect [--since DATE] [--source NAME] [--dry-run] [--realert]`: run the current
-detector and keyword lists over stored articles and show what changes.
+"""`fundwatch redetect`: run the current detector and keyword lists over stored articles and
+show what changes.
 
 Prints, per article, the flags gained or lost and the facts that change, then the events
 created, merged, split, changed, joined or withdrawn, and a summary. With --dry-run nothing is
