@@ -23,9 +23,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="where to store (default: FUNDWATCH_DATABASE_URL, else sqlite:///fundwatch.db)",
     )
     parser.add_argument(
+        "--serve",
         "--keep-serving",
+        dest="keep_serving",
         action="store_true",
-        help="keep the demo site, feed and receiver running afterwards (until Ctrl-C)",
+        help="afterwards keep the web dashboard (fundwatch serve) running on the demo data, with "
+        "the demo site, feed and receiver, until Ctrl-C; prints the dashboard's URL",
+    )
+    parser.add_argument(
+        "--web-port",
+        type=int,
+        default=0,
+        help="port of the dashboard with --serve (default: 8800 if free, else any free port)",
     )
     parser.add_argument(
         "--port", type=int, default=0, help="port of the demo site (default: a free port)"
@@ -49,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         keep_serving=args.keep_serving,
         port=args.port,
         crawl_timeout=args.crawl_timeout,
+        web_port=args.web_port,
         verbose=getattr(args, "verbose", False),
     )
     code, _ = run_demo(options)

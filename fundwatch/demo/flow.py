@@ -50,6 +50,7 @@ class DemoOptions:
     port: int = 0
     crawl_timeout: float = CRAWL_TIMEOUT_SECONDS
     verbose: bool = False
+    web_port: int = 0
 
 
 @dataclass
@@ -231,21 +232,28 @@ def run_demo(options: DemoOptions, out: TextIO | None = None) -> tuple[int, Demo
 
         _print_summary(out, result, before, receiver, options)
         if options.keep_serving:
-            out.write(
-                f"\nserving until Ctrl-C: site {site.base_url}/  feed {site.base_url}/wire/feed.xml"
-                f"  receiver {receiver.url}\n"
-                f"catalog {seeds}, alert channels {alerts_file}. To use them from another "
-                "shell while this runs:\n"
-                f"  export FUNDWATCH_DATABASE_URL={options.database_url} FUNDWATCH_SEEDS={seeds} "
-                f"FUNDWATCH_ALERTS={alerts_file} {SECRET_VARIABLE}={secret}\n"
-                "  fundwatch sources; fundwatch crawl --all; fundwatch events\n"
-            )
-            out.flush()
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                out.write("\n")
+            from fundwatch.demo.dashboard import demo_dashboard
+
+            with demo_dashboard(
+                options.database_url, seeds, alerts_file, env, options.web_port
+            ) as web:
+                out.write(
+                    f"\nDashboard: {web.url}/  (funding events, stories, sources, alerts)\n"
+                    f"serving until Ctrl-C: site {site.base_url}/  feed "
+                    f"{site.base_url}/wire/feed.xml  receiver {receiver.url}\n"
+                    f"catalog {seeds}, alert channels {alerts_file}. To use them from another "
+                    "shell while this runs:\n"
+                    f"  export FUNDWATCH_DATABASE_URL={options.database_url} "
+                    f"FUNDWATCH_SEEDS={seeds} FUNDWATCH_ALERTS={alerts_file} "
+                    f"{SECRET_VARIABLE}={secret}\n"
+                    "  fundwatch sources; fundwatch crawl --all; fundwatch events\n"
+                )
+                out.flush()
+                try:
+                    while True:
+                        time.sleep(3600)
+                except KeyboardInterrupt:
+                    out.write("\n")
     engine.dispose()
     pending = result.counts.alerts_pending if result.counts else 0
     return (0 if result.events and not pending else 1), result

@@ -1,0 +1,24 @@
+// fundwatch dashboard: optional niceties; every page works without this file.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  // Filter drop-downs apply at once.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+  // Drop empty fields from GET filter forms so shared links stay short.
+  document.querySelectorAll("form.filters").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input, select").forEach(function (field) {
+        if (!field.value) { field.disabled = true; }
+      });
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.filters [disabled]").forEach(function (f) { f.disabled = false; });
+  });
+  // Times: show the reader's local time as a tooltip.
+  document.querySelectorAll("time[datetime]").forEach(function (node) {
+    var date = new Date(node.getAttribute("datetime"));
+    if (!isNaN(date)) { node.title = date.toLocaleString(); }
+  });
+});
