@@ -227,7 +227,7 @@ def get_event(request: Request, event_id: int) -> EventDetail:
         detail.event,
         languages=detail.languages,
         aliases=detail.aliases,
-        outlets=list(dict.fromkeys(a.source for a in detail.articles)),
+        outlets=list(dict.fromkeys(queries.outlet_of(a) for a in detail.articles)),
     )
     return EventDetail(
         **event_record(row),

@@ -192,7 +192,7 @@ def _alerts_context(request: Request) -> dict[str, Any]:
         "channels": channels,
         "channels_error": channels_error,
         "channel": channel,
-        "status": status,
+        "status_filter": status,
         "statuses": ALERT_STATUSES,
     }
 

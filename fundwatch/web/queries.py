@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, and_, exists, func, inspect, or_, select, true
 from sqlalchemy import column as sql_column
@@ -46,6 +47,23 @@ class EventRow:
     aliases: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     first_title: str | None = None
+
+
+def outlet_of(article: Article) -> str:
+    """The outlet that first published an article: its "原文地址" host, else its source."""
+    return _outlet(article.origin_url, article.source)
+
+
+def _outlet(origin_url: str | None, source: str) -> str:
+    try:
+        host = urlsplit(origin_url).hostname if origin_url else None
+    except ValueError:
+        host = None
+    return host.removeprefix("www.") if host else source
+
+
+def base_language(code: str | None) -> str | None:
+    return code.split("-")[0].lower() if code else None
 
 
 def _dialect(session: Session) -> str:
@@ -101,18 +119,27 @@ def _decorate(session: Session, events: Sequence[FundingEvent]) -> list[EventRow
     if not rows:
         return []
     found = session.execute(
-        select(Article.event_id, Article.language, Article.company, Article.source, Article.title)
+        select(
+            Article.event_id,
+            Article.language,
+            Article.company,
+            Article.source,
+            Article.origin_url,
+            Article.title,
+        )
         .where(Article.event_id.in_(rows))
         .order_by(Article.fetched_at, Article.id)
     )
-    for event_id, language, company, source, title in found:
+    for event_id, language, company, source, origin_url, title in found:
         row = rows[event_id]
+        language = base_language(language)
         if language and language not in row.languages:
             row.languages.append(language)
         if company and company != row.event.company and company not in row.aliases:
             row.aliases.append(company)
-        if source and source not in row.outlets:
-            row.outlets.append(source)
+        outlet = _outlet(origin_url, source)
+        if outlet not in row.outlets:
+            row.outlets.append(outlet)
         if row.first_title is None:
             row.first_title = title
     for row in rows.values():
@@ -208,7 +235,7 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
     )
     attempts = _attempts(session, [a.id for a in alerts])
     aliases = sorted({a.company for a in articles if a.company and a.company != event.company})
-    languages = sorted({a.language for a in articles if a.language})
+    languages = sorted({base_language(a.language) for a in articles if a.language})
     return EventDetail(
         event,
         articles,
