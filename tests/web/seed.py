@@ -13,7 +13,7 @@ from fundwatch.storage.models import AlertAttempt, AlertOutbox, Article, Funding
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SCRIPT_TITLE = "<script>alert('xss')</script> raises money"
 IMG_TITLE = '"><img src=x onerror=alert(1)> AI video round'
-FORMULA_INVESTOR = "=HYPERLINK(\"http://evil.example\",\"click\")"
+FORMULA_INVESTOR = '=HYPERLINK("http://evil.example","click")'
 
 
 @dataclass

@@ -13,16 +13,24 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def company_links(html: str) -> list[str]:
-    return re.findall(r'<td data-label="Company" class="company">\s*<a href="/events/\d+">([^<]*)</a>', html)
+    return re.findall(
+        r'<td data-label="Company" class="company">\s*<a href="/events/\d+">([^<]*)</a>', html
+    )
 
 
-def test_events_newest_first_with_amounts_investors_and_languages(dashboard: tuple[str, Seeded]) -> None:
+def test_events_newest_first_with_amounts_investors_and_languages(
+    dashboard: tuple[str, Seeded],
+) -> None:
     base, seeded = dashboard
     with client(base) as http:
         response = http.get("/")
     assert response.status_code == 200
     html = response.text
-    assert company_links(html) == ["Lumora", "数影智能", "&lt;script&gt;alert(&#39;company&#39;)&lt;/script&gt;"]
+    assert company_links(html) == [
+        "Lumora",
+        "数影智能",
+        "&lt;script&gt;alert(&#39;company&#39;)&lt;/script&gt;",
+    ]
     assert "3 rounds" in html
     assert "CNY 200M" in html and "$27.5M" in html, "amount as reported and in USD"
     assert "≈$5M" in html, "a vague amount is marked approximate"
@@ -47,7 +55,9 @@ def test_events_newest_first_with_amounts_investors_and_languages(dashboard: tup
         ({"q": "100%_"}, []),
     ],
 )
-def test_event_filters(dashboard: tuple[str, Seeded], query: dict[str, str], expected: list[str]) -> None:
+def test_event_filters(
+    dashboard: tuple[str, Seeded], query: dict[str, str], expected: list[str]
+) -> None:
     base, _ = dashboard
     with client(base) as http:
         html = http.get("/", params=query).text
@@ -74,13 +84,17 @@ def test_keyset_pages_cover_every_event_once(dashboard: tuple[str, Seeded]) -> N
     after = None
     with client(base) as http:
         for _ in range(5):
-            body = http.get("/api/events", params={"limit": 1, **({"after": after} if after else {})}).json()
+            body = http.get(
+                "/api/events", params={"limit": 1, **({"after": after} if after else {})}
+            ).json()
             seen += [item["company"] for item in body["items"]]
             assert body["total"] == 3
             after = body["next"]
             if after is None:
                 break
-        page_two = http.get("/", params={"after": http.get("/api/events", params={"limit": 1}).json()["next"]})
+        page_two = http.get(
+            "/", params={"after": http.get("/api/events", params={"limit": 1}).json()["next"]}
+        )
     assert seen == ["Lumora", "数影智能", "<script>alert('company')</script>"]
     assert "« First page" in page_two.text
 
@@ -92,11 +106,14 @@ def test_event_page_timeline_copies_and_deliveries(dashboard: tuple[str, Seeded]
         shuying = http.get(f"/events/{seeded.events['shuying']}").text
         missing = http.get("/events/999999")
     titles = re.findall(r'<a class="title" href="/stories/\d+">([^<]*)</a>', lumora)
-    assert titles == ["Lumora raises $30 million Series A for AI video", "视频生成公司Lumora获3000万美元A轮融资"]
+    assert titles == [
+        "Lumora raises $30 million Series A for AI video",
+        "视频生成公司Lumora获3000万美元A轮融资",
+    ]
     assert lumora.count("badge-copy") == 1, "the Chinese copy is marked"
     assert "team-webhook" in lumora and "badge-sent" in lumora
     assert "HTTP 503 from the receiver" in shuying and "badge-failed" in shuying
-    assert '/alerts/' in shuying and ">Retry</button>" in shuying
+    assert "/alerts/" in shuying and ">Retry</button>" in shuying
     assert missing.status_code == 404 and "no funding event 999999" in missing.text.lower()
 
 

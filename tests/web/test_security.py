@@ -27,7 +27,11 @@ def alert_status(database_url: str, alert_id: int) -> str:
 
 
 def sign_in(http, token: str) -> None:  # type: ignore[no-untyped-def]
-    response = http.post("/login", data={"token": token, "next": "/alerts"}, headers={"origin": str(http.base_url).rstrip("/")})
+    response = http.post(
+        "/login",
+        data={"token": token, "next": "/alerts"},
+        headers={"origin": str(http.base_url).rstrip("/")},
+    )
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/alerts"
 
@@ -53,7 +57,14 @@ def test_security_headers_everywhere(dashboard: tuple[str, Seeded]) -> None:
 def test_no_inline_script_or_style_in_pages(dashboard: tuple[str, Seeded]) -> None:
     base, seeded = dashboard
     with client(base) as http:
-        for path in ("/", f"/events/{seeded.events['lumora']}", "/stories", "/sources", "/alerts", "/login"):
+        for path in (
+            "/",
+            f"/events/{seeded.events['lumora']}",
+            "/stories",
+            "/sources",
+            "/alerts",
+            "/login",
+        ):
             html = http.get(path).text
             assert re.findall(r"<script(?![^>]*\bsrc=)", html) == [], path
             assert " style=" not in html and "<style" not in html and " on" + "click=" not in html
@@ -61,7 +72,10 @@ def test_no_inline_script_or_style_in_pages(dashboard: tuple[str, Seeded]) -> No
 
 def test_retry_needs_the_token_and_a_csrf_token(seeded: tuple[str, Seeded]) -> None:
     database_url, found = seeded
-    with BackgroundServer(web_config(database_url, token=WRITE_TOKEN)) as server, client(server.url) as http:
+    with (
+        BackgroundServer(web_config(database_url, token=WRITE_TOKEN)) as server,
+        client(server.url) as http,
+    ):
         origin = {"origin": server.url}
         path = f"/alerts/{found.failed_alert}/retry"
         anonymous = http.post(path, data={"csrf": ""}, headers=origin)
@@ -69,7 +83,9 @@ def test_retry_needs_the_token_and_a_csrf_token(seeded: tuple[str, Seeded]) -> N
         assert alert_status(database_url, found.failed_alert) == "failed"
 
         api_anonymous = http.post(f"/api{path}")
-        api_wrong = http.post(f"/api{path}", headers={"authorization": "Bearer not-the-token-at-all"})
+        api_wrong = http.post(
+            f"/api{path}", headers={"authorization": "Bearer not-the-token-at-all"}
+        )
         assert api_anonymous.status_code == 401 and api_wrong.status_code == 401
 
         sign_in(http, WRITE_TOKEN)
@@ -91,14 +107,19 @@ def test_retry_needs_the_token_and_a_csrf_token(seeded: tuple[str, Seeded]) -> N
 
 def test_retry_through_the_api_with_a_bearer_token(seeded: tuple[str, Seeded]) -> None:
     database_url, found = seeded
-    with BackgroundServer(web_config(database_url, token=WRITE_TOKEN)) as server, client(server.url) as http:
+    with (
+        BackgroundServer(web_config(database_url, token=WRITE_TOKEN)) as server,
+        client(server.url) as http,
+    ):
         response = http.post(
-            f"/api/alerts/{found.failed_alert}/retry", headers={"authorization": f"Bearer {WRITE_TOKEN}"}
+            f"/api/alerts/{found.failed_alert}/retry",
+            headers={"authorization": f"Bearer {WRITE_TOKEN}"},
         )
         assert response.status_code == 200 and response.json()["ok"] is True
         assert alert_status(database_url, found.failed_alert) == "pending"
         sent = http.post(
-            f"/api/alerts/{found.sent_alert}/retry", headers={"authorization": f"Bearer {WRITE_TOKEN}"}
+            f"/api/alerts/{found.sent_alert}/retry",
+            headers={"authorization": f"Bearer {WRITE_TOKEN}"},
         )
         assert sent.status_code == 409
 
@@ -106,8 +127,15 @@ def test_retry_through_the_api_with_a_bearer_token(seeded: tuple[str, Seeded]) -
 def test_without_a_write_token_the_dashboard_is_read_only(seeded: tuple[str, Seeded]) -> None:
     database_url, found = seeded
     with BackgroundServer(web_config(database_url)) as server, client(server.url) as http:
-        response = http.post(f"/alerts/{found.failed_alert}/retry", data={"csrf": "x"}, headers={"origin": server.url})
-        api = http.post(f"/api/alerts/{found.failed_alert}/retry", headers={"authorization": "Bearer anything-at-all-here"})
+        response = http.post(
+            f"/alerts/{found.failed_alert}/retry",
+            data={"csrf": "x"},
+            headers={"origin": server.url},
+        )
+        api = http.post(
+            f"/api/alerts/{found.failed_alert}/retry",
+            headers={"authorization": "Bearer anything-at-all-here"},
+        )
     assert response.status_code == 403 and "read-only" in response.text
     assert api.status_code == 403
     assert alert_status(database_url, found.failed_alert) == "failed"
@@ -125,8 +153,13 @@ def test_read_token_guards_pages_api_and_feeds(seeded: tuple[str, Seeded]) -> No
         assert http.get("/static/app.css").status_code == 200
         assert http.get("/login").status_code == 200
         assert http.get("/feeds/events.atom", params={"token": READ_TOKEN}).status_code == 200
-        assert http.get("/api/events", headers={"authorization": f"Bearer {READ_TOKEN}"}).status_code == 200
-        wrong = http.post("/login", data={"token": "guess-guess-guess"}, headers={"origin": server.url})
+        assert (
+            http.get("/api/events", headers={"authorization": f"Bearer {READ_TOKEN}"}).status_code
+            == 200
+        )
+        wrong = http.post(
+            "/login", data={"token": "guess-guess-guess"}, headers={"origin": server.url}
+        )
         assert wrong.status_code == 403
         sign_in(http, READ_TOKEN)
         assert http.get("/stories").status_code == 200
@@ -139,10 +172,15 @@ def test_read_token_guards_pages_api_and_feeds(seeded: tuple[str, Seeded]) -> No
 
 def test_sign_in_only_redirects_within_the_site(seeded: tuple[str, Seeded]) -> None:
     database_url, _ = seeded
-    with BackgroundServer(web_config(database_url, token=WRITE_TOKEN)) as server, client(server.url) as http:
+    with (
+        BackgroundServer(web_config(database_url, token=WRITE_TOKEN)) as server,
+        client(server.url) as http,
+    ):
         for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
             response = http.post(
-                "/login", data={"token": WRITE_TOKEN, "next": target}, headers={"origin": server.url}
+                "/login",
+                data={"token": WRITE_TOKEN, "next": target},
+                headers={"origin": server.url},
             )
             assert response.headers["location"] == "/", target
 
