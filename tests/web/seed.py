@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from fundwatch.storage.models import AlertAttempt, AlertOutbox, Article, FundingEvent
+from sqlalchemy.orm import Session
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SCRIPT_TITLE = "<script>alert('xss')</script> raises money"

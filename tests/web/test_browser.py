@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fundwatch.storage.models import AlertOutbox, FundingEvent
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from fundwatch.demo.flow import DemoOptions, run_demo
-from fundwatch.storage.models import AlertOutbox, FundingEvent
 from fundwatch.web.server import BackgroundServer
 from tests.web.browser import DESKTOP, PHONE, screenshot, start_chromium
 from tests.web.conftest import WRITE_TOKEN, web_config
@@ -68,7 +68,8 @@ def demo_database(
         with admin.connect() as connection:
             connection.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :n AND pid <> pg_backend_pid()"
                 ),
                 {"n": name},
             )
@@ -134,7 +135,7 @@ def test_filter_the_events(site, browser) -> None:  # type: ignore[no-untyped-de
 def test_open_an_event_and_follow_an_article(site, browser) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
-    backend, _, base = site
+    _, _, base = site
     browser.set_window_size(*DESKTOP)
     browser.get(base + "/?q=Lumora")
     browser.find_element(By.LINK_TEXT, "Lumora").click()

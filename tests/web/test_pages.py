@@ -21,7 +21,7 @@ def company_links(html: str) -> list[str]:
 def test_events_newest_first_with_amounts_investors_and_languages(
     dashboard: tuple[str, Seeded],
 ) -> None:
-    base, seeded = dashboard
+    base, _ = dashboard
     with client(base) as http:
         response = http.get("/")
     assert response.status_code == 200

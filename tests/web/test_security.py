@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from fundwatch.storage.models import AlertOutbox
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from fundwatch.storage.models import AlertOutbox
 from fundwatch.web.security import CSP
 from fundwatch.web.server import BackgroundServer
 from tests.web.conftest import READ_TOKEN, WRITE_TOKEN, client, web_config
