@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 SCHEMA_CHECK = (sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec")
 SECRET_VARIABLES = {"FUNDWATCH_WEBHOOK_SECRET", "FUNDWATCH_SMTP_PASSWORD"}
+WEB_VARIABLES = {"FUNDWATCH_WEB_TOKEN", "FUNDWATCH_WEB_READ_TOKEN"}  # fundwatch/web/config.py
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
 pytestmark = pytest.mark.timeout(60)
@@ -62,7 +63,7 @@ def test_the_schema_check_catches_a_broken_file(tmp_path: Path, compose: dict) -
 
 def test_services_and_their_order(compose: dict) -> None:
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "daemon", "mailpit"}
+    assert set(services) == {"db", "migrate", "daemon", "web", "mailpit"}
     daemon = services["daemon"]["depends_on"]
     assert daemon["db"]["condition"] == "service_healthy"
     assert daemon["migrate"]["condition"] == "service_completed_successfully"
@@ -90,7 +91,7 @@ def test_database_has_a_healthcheck_and_a_named_volume(compose: dict) -> None:
 def test_fundwatch_services_point_at_the_database(compose: dict) -> None:
     services = compose["services"]
     db_env = services["db"]["environment"]
-    for name in ("migrate", "daemon"):
+    for name in ("migrate", "daemon", "web"):
         env = services[name]["environment"]
         url = make_url(interpolate(env["FUNDWATCH_DATABASE_URL"]))
         assert url.drivername == "postgresql+psycopg"
@@ -105,8 +106,8 @@ def test_fundwatch_services_point_at_the_database(compose: dict) -> None:
 
 
 def test_fundwatch_variables_are_real_settings(compose: dict) -> None:
-    known = set(_ENV_KEYS.values()) | SECRET_VARIABLES
-    for name in ("migrate", "daemon"):
+    known = set(_ENV_KEYS.values()) | SECRET_VARIABLES | WEB_VARIABLES
+    for name in ("migrate", "daemon", "web"):
         env = compose["services"][name]["environment"]
         fundwatch_vars = {key for key in env if key.startswith("FUNDWATCH_")}
         assert fundwatch_vars <= known, fundwatch_vars - known
@@ -118,7 +119,7 @@ def test_fundwatch_variables_are_real_settings(compose: dict) -> None:
 def test_mail_catcher_only_under_its_profile(compose: dict) -> None:
     services = compose["services"]
     assert services["mailpit"]["profiles"] == ["mail"]
-    assert all("profiles" not in services[name] for name in ("db", "migrate", "daemon"))
+    assert all("profiles" not in services[name] for name in ("db", "migrate", "daemon", "web"))
     assert all(port.startswith("127.0.0.1:") for port in services["mailpit"]["ports"])
 
 
@@ -126,3 +127,18 @@ def test_daemon_gets_time_to_shut_down_gracefully(compose: dict) -> None:
     grace = compose["services"]["daemon"]["stop_grace_period"]
     seconds = int(grace.removesuffix("s"))
     assert seconds >= 70, "crawls get 60 s after SIGTERM plus 10 s before SIGKILL"
+
+
+def test_dashboard_service(compose: dict) -> None:
+    from fundwatch.web.config import READ_TOKEN_VARIABLE, TOKEN_VARIABLE
+
+    web = compose["services"]["web"]
+    assert web["image"] == compose["services"]["daemon"]["image"]
+    assert web["command"][0] == "serve"
+    port = web["command"][web["command"].index("--port") + 1]
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    published = [interpolate(p) for p in web["ports"]]
+    assert published == [f"127.0.0.1:8800:{port}"], "the dashboard is published on loopback only"
+    assert f"127.0.0.1:{port}/healthz" in " ".join(web["healthcheck"]["test"])
+    assert {TOKEN_VARIABLE, READ_TOKEN_VARIABLE} <= set(web["environment"])
+    assert interpolate(web["environment"][TOKEN_VARIABLE]) == "", "no token unless configured"
