@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
@@ -27,6 +28,7 @@ from fundwatch.web.security import (
 router = APIRouter(include_in_schema=False)
 FEED_SIZE = 50
 ALERT_STATUSES = ("pending", "sent", "failed")
+CHOICES_TTL_SECONDS = 60.0
 
 
 def _config(request: Request) -> WebConfig:
@@ -35,6 +37,17 @@ def _config(request: Request) -> WebConfig:
 
 def _reads(request: Request) -> Any:
     return request.app.state.databases.reads()
+
+
+def _choices(request: Request) -> dict[str, list[str]]:
+    """The filter drop-downs' values: distinct over every article, so computed once a minute."""
+    cached = getattr(request.app.state, "choices", None)
+    if cached is not None and time.monotonic() - cached[0] < CHOICES_TTL_SECONDS:
+        return cached[1]
+    with _reads(request) as session:
+        choices = queries.filter_choices(session)
+    request.app.state.choices = (time.monotonic(), choices)
+    return choices
 
 
 def base_url(request: Request) -> str:
@@ -51,12 +64,17 @@ def events_page(request: Request) -> Response:
     f = EventFilter.parse(request.query_params)
     with _reads(request) as session:
         result = queries.list_events(session, f, _config(request).page_size)
-        choices = queries.filter_choices(session)
         last_crawl = queries.last_crawl_at(session)
     return page(
         request,
         "events.html",
-        {"nav": "events", "f": f, "page": result, "choices": choices, "last_crawl": last_crawl},
+        {
+            "nav": "events",
+            "f": f,
+            "page": result,
+            "choices": _choices(request),
+            "last_crawl": last_crawl,
+        },
     )
 
 
@@ -109,9 +127,10 @@ def stories_page(request: Request) -> Response:
     f = StoryFilter.parse(request.query_params)
     with _reads(request) as session:
         result = queries.list_stories(session, f, _config(request).page_size)
-        choices = queries.filter_choices(session)
     return page(
-        request, "stories.html", {"nav": "stories", "f": f, "page": result, "choices": choices}
+        request,
+        "stories.html",
+        {"nav": "stories", "f": f, "page": result, "choices": _choices(request)},
     )
 
 
