@@ -8,6 +8,7 @@ to make reading need a token. See docs/web.md.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 
@@ -64,9 +65,14 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"fundwatch dashboard on http://{shown}:{args.port}/ — {writes}; Ctrl-C stops", flush=True
     )
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handlers
+    # found at start: both end here as a clean exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         serve(config, args.host, args.port, log_level="info" if args.access_log else "warning")
     except DatabaseError as exc:
         print(f"fundwatch serve: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        pass
     return 0
