@@ -28,7 +28,7 @@ from fundwatch.storage.models import (
 )
 from fundwatch.storage.timeutil import as_utc
 from fundwatch.web.filters import Cursor, EventFilter, StoryFilter
-from fundwatch.web.textsearch import contains, json_list_contains
+from fundwatch.web.textsearch import contains, json_text_contains
 
 T = TypeVar("T")
 
@@ -66,10 +66,6 @@ def base_language(code: str | None) -> str | None:
     return code.split("-")[0].lower() if code else None
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
 def _before(at_column: Any, id_column: Any, cursor: Cursor | None) -> list[ColumnElement[bool]]:
     if cursor is None:
         return []
@@ -83,7 +79,6 @@ def _event_article(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def event_conditions(session: Session, f: EventFilter) -> list[ColumnElement[bool]]:
-    dialect = _dialect(session)
     where: list[ColumnElement[bool]] = []
     if f.since is not None:
         where.append(FundingEvent.first_seen_at >= f.since)
@@ -96,7 +91,7 @@ def event_conditions(session: Session, f: EventFilter) -> list[ColumnElement[boo
     if f.max_usd is not None:
         where.append(FundingEvent.amount_usd <= f.max_usd)
     if f.investor is not None:
-        where.append(json_list_contains(dialect, FundingEvent.investors, f.investor))
+        where.append(json_text_contains(FundingEvent.investors, f.investor))
     if f.lang is not None:
         where.append(_event_article(func.lower(Article.language).like(f"{f.lang.lower()}%")))
     if f.source is not None:
@@ -106,8 +101,14 @@ def event_conditions(session: Session, f: EventFilter) -> list[ColumnElement[boo
             or_(
                 contains(FundingEvent.company, f.q),
                 contains(FundingEvent.company_key, f.q),
-                json_list_contains(dialect, FundingEvent.investors, f.q),
-                _event_article(or_(contains(Article.title, f.q), contains(Article.company, f.q))),
+                json_text_contains(FundingEvent.investors, f.q),
+                # one pass over the articles of events, not one lookup per event
+                FundingEvent.id.in_(
+                    select(Article.event_id).where(
+                        Article.event_id.is_not(None),
+                        or_(contains(Article.title, f.q), contains(Article.company, f.q)),
+                    )
+                ),
             )
         )
     return where
@@ -161,8 +162,10 @@ def list_events(
     more = len(events) > limit
     events = events[:limit]
     total = None
-    if count:
+    if count and (more or f.after is not None):
         total = session.scalar(select(func.count()).select_from(FundingEvent).where(*where))
+    elif count:
+        total = len(events)  # the first page holds every match
     cursor = None
     if more:
         last = events[-1]

@@ -1,14 +1,11 @@
-"""Case-insensitive substring conditions, including inside JSON lists of names.
-
-JSON columns are stored ASCII-escaped (`\\u7ea2...`), so a LIKE over their text would miss CJK
-names; each dialect's JSON table function compares the decoded elements instead.
-"""
+"""Case-insensitive substring conditions, including inside JSON lists of names."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, literal_column, select, true
+from sqlalchemy import ColumnElement, Text, cast, func
 from sqlalchemy.sql.elements import ColumnClause
 
 
@@ -21,11 +18,12 @@ def contains(column: Any, value: str) -> ColumnElement[bool]:
     return func.lower(column).like(like_pattern(value), escape="\\")
 
 
-def json_list_contains(dialect: str, column: ColumnClause[Any], value: str) -> ColumnElement[bool]:
-    """Some element of the JSON list in `column` contains `value` (case-insensitive)."""
-    if dialect == "postgresql":
-        elements = func.json_array_elements_text(column).table_valued("value").alias("names")
-    else:
-        elements = func.json_each(column).table_valued("value").alias("names")
-    element = literal_column("names.value")
-    return exists(select(true()).select_from(elements).where(contains(element, value)))
+def json_text_contains(column: ColumnClause[Any], value: str) -> ColumnElement[bool]:
+    """Some name in the JSON list in `column` contains `value` (case-insensitive for ASCII).
+
+    Compares with the stored JSON text, escaped the way it was stored (`\\u5317` for 北): one
+    string scan per row instead of unpacking the list; quotes in `value` are escaped too, so a
+    match never spans two names.
+    """
+    escaped = json.dumps(value.lower())[1:-1]
+    return func.lower(cast(column, Text)).like(like_pattern(escaped), escape="\\")

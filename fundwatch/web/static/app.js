@@ -16,6 +16,12 @@ document.addEventListener("DOMContentLoaded", function () {
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form.filters [disabled]").forEach(function (f) { f.disabled = false; });
   });
+  // Phones: the filter panel starts folded unless a filter is active.
+  if (window.matchMedia("(max-width: 760px)").matches) {
+    document.querySelectorAll("details[data-collapse-narrow]:not([data-active])").forEach(function (d) {
+      d.open = false;
+    });
+  }
   // Times: show the reader's local time as a tooltip.
   document.querySelectorAll("time[datetime]").forEach(function (node) {
     var date = new Date(node.getAttribute("datetime"));
