@@ -107,6 +107,7 @@ CSV_COLUMNS = (
     "first_seen_at",
     "url",
 )
+CSV_ROWS_PER_CHUNK = 500  # each chunk is one hop to the worker thread: not one per row
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -135,8 +136,10 @@ def csv_lines(rows: Iterable[EventRow], *, base_url: str) -> Iterator[str]:
     buffer.write("\ufeff")  # spreadsheets read UTF-8 (CJK names) only with the BOM
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         record = event_record(row)
         record["url"] = f"{base_url}/events/{row.event.id}"
         writer.writerow([_cell(record[column]) for column in CSV_COLUMNS])
-        yield flush()
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield flush()
+    yield flush()

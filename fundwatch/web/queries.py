@@ -121,17 +121,19 @@ def _decorate(session: Session, events: Sequence[FundingEvent]) -> list[EventRow
         return []
     found = session.execute(
         select(
+            Article.fetched_at,
+            Article.id,
             Article.event_id,
             Article.language,
             Article.company,
             Article.source,
             Article.origin_url,
             Article.title,
-        )
-        .where(Article.event_id.in_(rows))
-        .order_by(Article.fetched_at, Article.id)
+        ).where(Article.event_id.in_(rows))
     )
-    for event_id, language, company, source, origin_url, title in found:
+    # Sorted here: an ORDER BY lets SQLite walk the whole fetched_at index for a long id list.
+    ordered = sorted(found, key=lambda r: (as_utc(r.fetched_at), r.id))
+    for _, _, event_id, language, company, source, origin_url, title in ordered:
         row = rows[event_id]
         language = base_language(language)
         if language and language not in row.languages:
