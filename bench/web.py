@@ -32,7 +32,6 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fundwatch.storage import Article, FundingEvent, create_db_engine
-
 from fundwatch.web.server import free_port
 
 POSTGRES_URL = os.environ.get(

@@ -63,7 +63,7 @@ def send_test_alert(config: WebConfig, channel_name: str) -> TestResult:
 
     from fundwatch.alerts.mail import send_email
     from fundwatch.alerts.webhook import send_webhook
-    from fundwatch.commands.test_alert import _sample_payload
+    from fundwatch.commands.sample_alert import _sample_payload
     from fundwatch.configuration.alerts import WebhookChannel, load_channels
 
     if config.settings.alerts is None:

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from fundwatch.storage import create_db_engine, session_factory
 
 from fundwatch.configuration import load_settings
+from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.web.config import WebConfig
 from fundwatch.web.server import BackgroundServer
 from tests.web.seed import Seeded, seed

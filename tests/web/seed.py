@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from fundwatch.storage.models import AlertAttempt, AlertOutbox, Article, FundingEvent
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.models import AlertAttempt, AlertOutbox, Article, FundingEvent
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SCRIPT_TITLE = "<script>alert('xss')</script> raises money"

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fundwatch.storage.models import AlertOutbox, FundingEvent
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from fundwatch.demo.flow import DemoOptions, run_demo
+from fundwatch.storage.models import AlertOutbox, FundingEvent
 from fundwatch.web.server import BackgroundServer
 from tests.web.browser import DESKTOP, PHONE, screenshot, start_chromium
 from tests.web.conftest import WRITE_TOKEN, web_config

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from fundwatch.storage.models import AlertOutbox
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from fundwatch.storage.models import AlertOutbox
 from fundwatch.web.security import CSP
 from fundwatch.web.server import BackgroundServer
 from tests.web.conftest import READ_TOKEN, WRITE_TOKEN, client, web_config
@@ -190,3 +190,49 @@ def test_short_tokens_are_refused() -> None:
 
     with pytest.raises(WebConfigError, match="at least 16"):
         web_config("sqlite:///unused.db", token="short")
+
+
+def test_send_a_test_alert_to_a_real_receiver(seeded: tuple[str, Seeded], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from fundwatch.demo.catalog import (
+        CHANNEL_NAME,
+        SECRET_VARIABLE,
+        new_webhook_secret,
+        write_alert_channels,
+    )
+    from fundwatch.demo.receiver import WebhookReceiver
+
+    database_url, _ = seeded
+    secret = new_webhook_secret()
+    with WebhookReceiver(secret) as receiver:
+        config = web_config(database_url, token=WRITE_TOKEN)
+        alerts = write_alert_channels(tmp_path / "alerts.yaml", receiver.url)
+        config.settings = replace(config.settings, alerts=alerts)
+        config.environ = {SECRET_VARIABLE: secret}
+        with BackgroundServer(config) as server, client(server.url) as http:
+            refused = http.post("/api/alerts/test", json={"channel": CHANNEL_NAME})
+            assert refused.status_code == 401 and receiver.count == 0
+            api = http.post(
+                "/api/alerts/test",
+                json={"channel": CHANNEL_NAME},
+                headers={"authorization": f"Bearer {WRITE_TOKEN}"},
+            )
+            assert api.status_code == 200 and api.json()["ok"], api.text
+            assert receiver.count == 1 and not receiver.rejected
+            sign_in(http, WRITE_TOKEN)
+            page = http.get("/alerts").text
+            assert f"<option>{CHANNEL_NAME}</option>" in page
+            form = http.post(
+                "/alerts/test",
+                data={"channel": CHANNEL_NAME, "csrf": csrf_of(page)},
+                headers={"origin": server.url},
+            )
+            assert form.status_code == 200 and f"test alert to {CHANNEL_NAME}: sent" in form.text
+            assert receiver.count == 2
+            unknown = http.post(
+                "/alerts/test",
+                data={"channel": "nope", "csrf": csrf_of(page)},
+                headers={"origin": server.url},
+            )
+            assert unknown.status_code == 400 and "no channel &#39;nope&#39;" in unknown.text
