@@ -289,10 +289,13 @@ def story_conditions(f: StoryFilter) -> list[ColumnElement[bool]]:
 
 
 def list_stories(session: Session, f: StoryFilter, limit: int) -> Page[Article]:
+    # With a search, order by an expression: walking the fetched_at index would fetch every
+    # row to test the LIKE (7x slower on SQLite at 100k articles than one scan and a sort).
+    newest = Article.fetched_at if f.q is None else func.coalesce(Article.fetched_at, None)
     statement = (
         select(Article)
         .where(*story_conditions(f), *_before(Article.fetched_at, Article.id, f.after))
-        .order_by(Article.fetched_at.desc(), Article.id.desc())
+        .order_by(newest.desc(), Article.id.desc())
         .limit(limit + 1)
     )
     articles = list(session.scalars(statement))
