@@ -59,7 +59,7 @@ class TestResult:
 
 def send_test_alert(config: WebConfig, channel_name: str) -> TestResult:
     """Send the sample alert of `fundwatch test-alert` to one channel, bypassing the outbox."""
-    import time
+    import uuid
 
     from fundwatch.alerts.mail import send_email
     from fundwatch.alerts.webhook import send_webhook
@@ -72,7 +72,8 @@ def send_test_alert(config: WebConfig, channel_name: str) -> TestResult:
     channel = channels.get(channel_name)
     if channel is None:
         raise ActionError(f"no channel {channel_name!r}; known: {', '.join(channels) or 'none'}")
-    message_id = f"fw-test-{int(time.time())}-{channel.name}"
+    # unique per send: two tests in the same second are two deliveries, not one retried
+    message_id = f"fw-test-{uuid.uuid4().hex[:16]}-{channel.name}"
     payload = _sample_payload()
     if isinstance(channel, WebhookChannel):
         delivery = send_webhook(channel, message_id, payload)
