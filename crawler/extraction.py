@@ -7,9 +7,12 @@ A selector that picks elements yields their visible text, one line per block ele
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from fundwatch.crawler import structured
+from fundwatch.crawler.titles import choose_title, strip_site_name
 from lxml import etree
+from lxml import html as lxml_html
 from parsel import Selector, SelectorList
 
 from fundwatch.configuration import ArticleSelectors
@@ -33,6 +36,9 @@ class Extracted:
     author: str | None = None
     breadcrumb: str | None = None
     origin_url: str | None = None
+    origin_name: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)  # field -> the rule that produced it
+    warnings: list[str] = field(default_factory=list)
 
 
 def select(selector: Selector, query: str) -> SelectorList[Selector]:
@@ -107,31 +113,83 @@ def _origin_url(selector: Selector, query: str | None) -> str | None:
     return None
 
 
-def extract_with_template(selector: Selector, spec: ArticleSelectors) -> Extracted:
+def html_fragment_text(html: str) -> str:
+    """Visible text of an HTML fragment (e.g. a body held in JSON), one line per block."""
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    return _element_text(root)
+
+
+def _page_titles(selector: Selector) -> list[tuple[str, str]]:
+    """Title candidates, best first, as (text, rule)."""
+    found: list[tuple[str, str]] = []
+    head = structured.headline(selector)
+    for hit in (
+        structured.meta(selector, "og:title"),
+        head,
+        structured.meta(selector, "twitter:title"),
+    ):
+        if hit:
+            found.append((hit.value, hit.rule))
+    title = " ".join(selector.xpath("//title//text()").getall()).strip()
+    if title:
+        found.append((title, "<title>"))
+    return found
+
+
+def _headlines(selector: Selector) -> list[str]:
+    return [" ".join(_element_text(h.root).split()) for h in selector.xpath("//h1")]
+
+
+def page_title(selector: Selector, url: str, selected: str | None = None) -> tuple[str, str]:
+    """(title, rule): a selector's match with the site name stripped, else the page's own."""
+    names = structured.site_names(selector)
+    if selected:
+        return strip_site_name(selected, names, url), "selector"
+    return choose_title(_page_titles(selector), _headlines(selector), names, url)
+
+
+def page_published(selector: Selector) -> tuple[str | None, str]:
+    found = structured.best_published(selector)
+    return (found.value, found.rule) if found else (None, "none")
+
+
+def extract_with_template(selector: Selector, spec: ArticleSelectors, url: str = "") -> Extracted:
+    """Fields by the entry's selectors; title and time fall back to what the page states
+    (structured data), with a warning naming the selector that matched nothing."""
     crumbs = [" ".join(text.split()) for text in texts(selector, spec.breadcrumb)]
-    return Extracted(
-        title=first_text(selector, spec.title) or "",
+    extracted = Extracted(
         body="\n".join(texts(selector, spec.body)),
-        published=first_text(selector, spec.published),
         author=first_text(selector, spec.author),
         breadcrumb=" > ".join(crumb for crumb in crumbs if crumb) or None,
         origin_url=_origin_url(selector, spec.source_link),
     )
+    extracted.rules["body"] = f"selector {spec.body}"
+    if not extracted.body.strip():
+        extracted.warnings.append(f"body selector {spec.body!r} matched nothing")
+    selected_title = first_text(selector, spec.title)
+    if spec.title and not selected_title:
+        extracted.warnings.append(f"title selector {spec.title!r} matched nothing")
+    if selected_title:
+        extracted.title, _ = page_title(selector, url, selected_title)
+        extracted.rules["title"] = f"selector {spec.title}"
+    elif extracted.body.strip():  # a page without the article (maintenance) stays empty
+        extracted.title, extracted.rules["title"] = page_title(selector, url)
+    selected_time = first_text(selector, spec.published)
+    if spec.published and not selected_time:
+        extracted.warnings.append(f"published selector {spec.published!r} matched nothing")
+    if selected_time:
+        extracted.published = selected_time
+        extracted.rules["published"] = f"selector {spec.published}"
+    elif extracted.body.strip():
+        extracted.published, extracted.rules["published"] = page_published(selector)
+    return extracted
 
 
 def extract_generic(html: str, url: str) -> Extracted:
-    """Main text and metadata of an arbitrary article page (trafilatura)."""
-    import trafilatura
+    """Main text and metadata of an arbitrary article page (see crawler/generic.py)."""
+    from fundwatch.crawler.generic import extract_article
 
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, favor_precision=True
-    )
-    if document is None:
-        return Extracted()
-    data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
-    return Extracted(
-        title=data.get("title") or "",
-        body=data.get("text") or "",
-        published=data.get("date"),
-        author=data.get("author"),
-    )
+    return extract_article(html, url)

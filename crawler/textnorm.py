@@ -1,4 +1,9 @@
-"""Text normalization of extracted fields: Unicode NFKC, whitespace, boilerplate lines."""
+"""Text normalization of extracted fields.
+
+Stored text is the text as published: Unicode NFC only (full-width punctuation, "……" and
+U+3000 kept), whitespace tidied, invisible controls out. `fold` is the matching form (NFKC and
+case folding), used to compare, never to store.
+"""
 
 from __future__ import annotations
 
@@ -19,31 +24,34 @@ def _clean(text: str) -> str:
     return _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", text))
 
 
+def fold(text: str) -> str:
+    """The matching form: NFKC (width, compatibility characters) and case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def normalize_inline(text: str | None) -> str:
-    """One line: NFKC, every run of whitespace (incl. ideographic space) becomes one space."""
+    """One line: NFC, every run of whitespace (incl. ideographic space) becomes one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", _clean(text))
+    text = unicodedata.normalize("NFC", _clean(text))
     return " ".join(text.split())
 
 
 def normalize_block(text: str | None) -> str:
-    """Paragraphs: NFKC, spaces collapsed within a line, one blank-free line per paragraph."""
+    """Paragraphs: NFC, spaces collapsed within a line, one blank-free line per paragraph.
+
+    Leading indentation (ideographic spaces before a Chinese paragraph) goes with the rest."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", _clean(text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = unicodedata.normalize("NFC", _clean(text.replace("\r\n", "\n").replace("\r", "\n")))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
 
 
 def strip_lines(text: str, markers: Iterable[str]) -> str:
     """Drop every line that contains one of the markers (e.g. 欢迎分享, 原文地址)."""
-    folded = [unicodedata.normalize("NFKC", marker) for marker in markers if marker]
+    folded = [fold(marker) for marker in markers if marker]
     if not folded:
         return text
-    kept = [
-        line
-        for line in text.split("\n")
-        if not any(m in unicodedata.normalize("NFKC", line) for m in folded)
-    ]
+    kept = [line for line in text.split("\n") if not any(m in fold(line) for m in folded)]
     return "\n".join(kept).strip()

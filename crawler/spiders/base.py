@@ -167,7 +167,7 @@ class CatalogSpider(Spider):
         if text is None:
             return Extracted(), "none", template
         if template is not None:
-            extracted = extract_with_template(text, template.article)
+            extracted = extract_with_template(text, template.article, response.url)
             if extracted.body.strip() or not self._generic_fallback:
                 return extracted, "template", template
             log.info(

@@ -66,12 +66,15 @@ def test_unparseable_and_explicit_format_times() -> None:
 
 
 def test_text_normalization_and_boilerplate_lines() -> None:
-    assert normalize_inline("  ＡＩ视频\u3000公司 \n 融资 ") == "AI视频 公司 融资"
+    # stored as published: full-width letters and punctuation stay, whitespace is tidied
+    assert normalize_inline("  ＡＩ视频\u3000公司 \n 融资…… ") == "ＡＩ视频 公司 融资……"
+    assert normalize_inline("Cafe\u0301") == "Café"  # NFC composes
     block = normalize_block(
         "第一段。\r\n\r\n\u3000\u3000第二段，  有空格。\n\n\n欢迎分享，转载请注明来源"
     )
-    assert block == "第一段。\n第二段, 有空格。\n欢迎分享,转载请注明来源"
-    assert strip_lines(block, ["欢迎分享"]) == "第一段。\n第二段, 有空格。"
+    assert block == "第一段。\n第二段， 有空格。\n欢迎分享，转载请注明来源"
+    # markers match in the folded form: an ASCII comma marker drops the full-width line
+    assert strip_lines(block, ["欢迎分享,"]) == "第一段。\n第二段， 有空格。"
     assert strip_lines("原文地址：https://a.example/1\n正文", ["原文地址:"]) == "正文"
 
 
