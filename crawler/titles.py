@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 # separators between a headline and the site name, spaced ones first
-_SEPARATORS = re.compile(r"\s+[|\-–—·•»:/]{1,2}\s+|\s*[｜|]\s*|\s*[：:_]\s*|\s*[-–—]\s+")
+_SEPARATORS = re.compile(r"\s+[|\-–—·•»:/]{1,2}\s+|\s*[｜|ㅣ]\s*|\s*[：:_]\s*|\s*[-–—]\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -42,7 +42,10 @@ def _is_site(segment: str, names: Iterable[str], host_words: set[str]) -> bool:
             or folded in other
         ):
             return True
-    return folded in host_words or any(len(w) >= 5 and folded == w for w in host_words)
+    if folded in host_words:
+        return True
+    # "Die Neue Südtiroler Tageszeitung" on tageszeitung.it: a short segment holding the host
+    return len(segment) <= 40 and any(len(w) >= 6 and w in folded for w in host_words)
 
 
 def strip_site_name(title: str, names: Iterable[str], url: str = "") -> str:

@@ -5,6 +5,7 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -102,3 +103,19 @@ def test_bad_dates_are_explained(database: str, capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         main(["stories", "--since", "last week"])
     assert "use YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_times_carry_their_zone(
+    database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories = run_json(capsys, "stories", "--source", "cn", "--limit", "1")
+    stamp = datetime.fromisoformat(stories[0]["published"])
+    assert stamp.utcoffset() is not None  # ISO 8601 with its offset, never naive
+    assert main(["stories", "--format", "csv", "--source", "cn", "--limit", "1"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert datetime.fromisoformat(row["published"]) == stamp
+    monkeypatch.setenv("FUNDWATCH_TIMEZONE", "Asia/Shanghai")
+    assert main(["stories", "--source", "cn", "--limit", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "(Asia/Shanghai)" in table.splitlines()[0]
+    assert stamp.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in table
