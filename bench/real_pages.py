@@ -94,6 +94,7 @@ def fundwatch_result(html: str, url: str, zone: str) -> Result:
 
 def trafilatura_result(html: str, url: str, zone: str) -> Result:
     import trafilatura
+
     from fundwatch.crawler.dates import parse_published
 
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True)

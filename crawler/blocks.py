@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from fundwatch.crawler.titles import fold
 from lxml import etree
+
+from fundwatch.crawler.titles import fold
 
 MIN_LINE = 40  # characters: shorter paragraphs are not brought back
 MIN_MATCHED = 2  # extracted paragraphs that must share a signature before it is trusted

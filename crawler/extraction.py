@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fundwatch.crawler import structured
-from fundwatch.crawler.titles import choose_title, strip_site_name
 from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector, SelectorList
 
 from fundwatch.configuration import ArticleSelectors
+from fundwatch.crawler import structured
+from fundwatch.crawler.titles import choose_title, strip_site_name
 
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br"}

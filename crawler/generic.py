@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from parsel import Selector
+
 from fundwatch.crawler import structured
 from fundwatch.crawler.blocks import join_split_blocks
 from fundwatch.crawler.boilerplate import drop_boilerplate_lines
 from fundwatch.crawler.extraction import Extracted, page_published, page_title
 from fundwatch.crawler.titles import fold
-from parsel import Selector
 
 MIN_BODY = 200  # characters: less than this is "the HTML has no text"
 # precision keeping less than this share of recall's text lost the article itself

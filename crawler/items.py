@@ -28,6 +28,7 @@ class ArticleItem:
     published_format: str | None = None
     strip: list[str] = field(default_factory=list)
     extracted_by: str = "template"  # template | generic | summary | sitemap
+    warnings: list[str] = field(default_factory=list)  # e.g. a selector that matched nothing
     published_at: datetime | None = None
     fetched_at: datetime | None = None
     detection: dict[str, Any] = field(default_factory=dict)

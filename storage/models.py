@@ -158,6 +158,27 @@ class SourceState(Base):
     next_run_at: Mapped[datetime | None] = mapped_column()
     backoff_until: Mapped[datetime | None] = mapped_column()
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # template health (storage/health.py): the current problem ("template: …", "quiet: …"),
+    # since when, and when the operator was last told (repeated daily while it lasts)
+    health: Mapped[str | None] = mapped_column(Text)
+    health_since: Mapped[datetime | None] = mapped_column()
+    health_alerted_at: Mapped[datetime | None] = mapped_column()
+
+
+class ExtractionError(Base):
+    """A page that lacked a required field of its kind (title, body, published; article links
+    of a listing): which field, on which URL, in which run."""
+
+    __tablename__ = "extraction_errors"
+    __table_args__ = (Index("ix_extraction_errors_source_at", "source", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100))
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AlertOutbox(Base):

@@ -15,6 +15,7 @@ from w3lib.encoding import resolve_encoding
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
 from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
+from fundwatch.crawler.health import note_empty_page
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import CrawlResources, resources
 from fundwatch.crawler.templates import template_for
@@ -201,6 +202,7 @@ class CatalogSpider(Spider):
             published_format=spec.published_format if spec else None,
             strip=list(spec.strip) if spec else [],
             extracted_by=extracted_by,
+            warnings=list(extracted.warnings),
             fetched_at=utcnow(),
         )
 
@@ -244,5 +246,6 @@ class CatalogSpider(Spider):
                 response.url,
                 (template or self.source).name,
             )
+            note_empty_page(self.crawler.stats, response.url, extracted.warnings)
             return
         yield self.make_item(response.url, extracted, how, template)

@@ -51,6 +51,8 @@ class SiteSpider(CatalogSpider):
             log.info("%s: listing unchanged since the last crawl: %s", self.name, response.url)
             return
         links = self.article_links(response)
+        self.count("listing_links", len(links))  # template health (crawler/health.py)
+        self.count("listing_checked")
         if not links:
             log.warning(
                 "%s: no article links on listing %s (check listing.article_links)",

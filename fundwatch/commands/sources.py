@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         last = runs.get(source.name)
         state = states.get(source.name)
         status = "disabled" if (not source.enabled or (state and state.disabled)) else None
+        health = getattr(state, "health", None)  # template / quiet problem (storage/health.py)
+        if health and not status:
+            status = f"unhealthy: {health.split(':', 1)[0]}"
         rows.append(
             (
                 source.name,
@@ -70,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 last.new if last else None,
                 state.consecutive_failures if state else 0,
                 state.next_run_at if state else None,
-                (state.last_error or "")[:80] if state and state.last_error else None,
+                (health or (state.last_error if state else None) or "")[:160] or None,
             )
         )
     print(render(HEADERS, rows, args.format))
