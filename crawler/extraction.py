@@ -165,6 +165,7 @@ def extract_with_template(selector: Selector, spec: ArticleSelectors, url: str =
         author=first_text(selector, spec.author),
         breadcrumb=" > ".join(crumb for crumb in crumbs if crumb) or None,
         origin_url=_origin_url(selector, spec.source_link),
+        origin_name=first_text(selector, spec.origin),
     )
     extracted.rules["body"] = f"selector {spec.body}"
     if not extracted.body.strip():

@@ -2,8 +2,9 @@
 
 Each kind declares its required fields: an article needs a title, a body and a publication
 time; a listing needs at least one article link. Every page missing one is an extraction error
-kept with its field and URL (table extraction_errors); at the end of the run the source's health
-is judged (storage/health.py): a run where most pages miss a field, or a listing that yields no
+kept with its field and URL (table extraction_errors). Pages extracted with a site template
+count toward its health (generic extraction has no template to fix); at the end of the run the
+source's health is judged (storage/health.py): a run where most pages miss a field, or a listing that yields no
 links where the source had articles, makes the run `unhealthy` with a `template: …` reason; a
 source quiet for longer than its usual gap is flagged. The operator gets one `operator_alert`
 log line per problem (again daily while it lasts) and one `source_recovered` line when it ends.
@@ -42,6 +43,7 @@ REQUIRED_ARTICLE_FIELDS = ("title", "body", "published")
 REQUIRED_LISTING_FIELDS = ("article links",)
 PAGES = "fundwatch/health/pages"
 MISSING = "fundwatch/health/missing"
+MISSING_GENERIC = "fundwatch/health/missing_generic"
 KEEP = 500  # extraction errors kept per run
 
 
@@ -93,7 +95,12 @@ class TemplateHealthPipeline:
                 item.url,
                 f" ({miss.detail})" if miss.detail else "",
             )
-        note_page(self.crawler.stats, item.url, missing)
+        if item.extracted_by == "template":
+            note_page(self.crawler.stats, item.url, missing)
+        elif missing:  # generic extraction: kept, but no template of ours to blame
+            kept = self.crawler.stats.get_value(MISSING_GENERIC) or []
+            if len(kept) < KEEP:
+                self.crawler.stats.set_value(MISSING_GENERIC, [*kept, *missing])
         self.items += 1
         return item
 
@@ -125,7 +132,8 @@ class TemplateHealthPipeline:
                 judged = judged or problem is not None or links_back
                 if problem and listings:
                     missing.append(Missing(source.start_urls[0], "article links", None))
-            record_missing(session, name, getattr(spider, "run_id", None), missing)
+            generic = list(stats.get_value(MISSING_GENERIC) or [])
+            record_missing(session, name, getattr(spider, "run_id", None), [*missing, *generic])
             if problem and not stats.get_value("fundwatch/unhealthy"):
                 stats.set_value("fundwatch/unhealthy", problem)
             if problem is None:

@@ -23,6 +23,8 @@ class ArticleItem:
     author: str | None = None
     breadcrumb: str | None = None
     origin_url: str | None = None
+    origin_name: str | None = None
+    outlet: str | None = None
     language: str | None = None
     timezone: str = "UTC"
     published_format: str | None = None

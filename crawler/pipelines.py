@@ -186,6 +186,8 @@ class StorePipeline(_Component):
             author=item.author,
             breadcrumb=item.breadcrumb,
             origin_url=item.origin_url,
+            origin_name=item.origin_name,
+            outlet=item.outlet,
             language=item.language,
             published_at=item.published_at,
             fetched_at=item.fetched_at,

@@ -78,6 +78,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "fundwatch.crawler.pipelines.NormalizePipeline": 100,
+    "fundwatch.crawler.outlets.OutletPipeline": 120,
     "fundwatch.crawler.health.TemplateHealthPipeline": 150,
     "fundwatch.crawler.pipelines.DetectPipeline": 200,
     "fundwatch.crawler.pipelines.StorePipeline": 300,

@@ -33,6 +33,8 @@ class ArticleRecord:
     author: str | None = None
     breadcrumb: str | None = None
     origin_url: str | None = None
+    origin_name: str | None = None
+    outlet: str | None = None
     language: str | None = None
     published_at: datetime | None = None
     fetched_at: datetime | None = None
@@ -72,6 +74,8 @@ def article_values(record: ArticleRecord) -> dict[str, Any]:
         "author": clean_optional(record.author, 300),
         "breadcrumb": clean_optional(record.breadcrumb, 500),
         "origin_url": clean_optional(record.origin_url, 4000),
+        "origin_name": clean_optional(record.origin_name, 300),
+        "outlet": clean_optional(record.outlet, 300),
         "language": clean_optional(record.language, 16),
         "published_at": record.published_at,
         "fetched_at": record.fetched_at or utcnow(),

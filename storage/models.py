@@ -43,6 +43,10 @@ class Article(Base):
     author: Mapped[str | None] = mapped_column(String(300))
     breadcrumb: Mapped[str | None] = mapped_column(String(500))
     origin_url: Mapped[str | None] = mapped_column(Text)
+    # the outlet that first published the story: the origin line's name or host when the
+    # article is a repost ("来源：36氪"), else the site's host (crawler/outlets.py)
+    origin_name: Mapped[str | None] = mapped_column(String(300))
+    outlet: Mapped[str | None] = mapped_column(String(300))
     language: Mapped[str | None] = mapped_column(String(16))
     published_at: Mapped[datetime | None] = mapped_column()
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

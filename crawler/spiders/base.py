@@ -197,6 +197,7 @@ class CatalogSpider(Spider):
             author=extracted.author,
             breadcrumb=extracted.breadcrumb,
             origin_url=extracted.origin_url,
+            origin_name=extracted.origin_name,
             language=origin.language,
             timezone=origin.timezone,
             published_format=spec.published_format if spec else None,

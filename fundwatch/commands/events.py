@@ -8,6 +8,7 @@ by `fundwatch redetect` (no article reports them any more) are listed only with 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import Any
 
 from fundwatch.arguments import since_date
@@ -24,6 +25,7 @@ HEADERS = (
     "lead_investors",
     "articles",
     "sources",
+    "outlets",
     "first_seen",
 )
 DATA_HEADERS = (*HEADERS[:5], "amount_low", "amount_high", "amount_approximate", *HEADERS[5:])
@@ -74,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         query = query.where(FundingEvent.withdrawn_at.is_(None))
     with app.sessions() as session:
         events = session.scalars(query).all()
+        outlets = outlets_by_event(session, [e.id for e in events])
     table = args.format == "table"
     rows = [
         (
@@ -88,9 +91,43 @@ def run(args: argparse.Namespace) -> int:
             e.lead_investors,
             e.article_count,
             e.sources,
+            [_outlet_cell(name, seen, args.format) for name, seen in outlets.get(e.id, [])],
             e.first_seen_at,
         )
         for e in events
     ]
     print(render(HEADERS if table else DATA_HEADERS, rows, args.format))
     return 0
+
+
+def outlets_by_event(session: Any, event_ids: list[int]) -> dict[int, list[tuple[str, datetime]]]:
+    """Every outlet of each event with the time fundwatch first saw it, earliest first (the
+    outlet of an article, else its catalog source for articles stored before outlets)."""
+    from sqlalchemy import func, select
+
+    from fundwatch.storage import Article
+    from fundwatch.storage.timeutil import as_utc
+
+    if not event_ids:
+        return {}
+    name = func.coalesce(Article.outlet, Article.source)
+    query = (
+        select(Article.event_id, name, func.min(Article.fetched_at))
+        .where(Article.event_id.in_(event_ids))
+        .group_by(Article.event_id, name)
+    )
+    found: dict[int, list[tuple[str, datetime]]] = {}
+    for event_id, outlet, seen in session.execute(query):
+        found.setdefault(event_id, []).append((outlet, as_utc(seen)))
+    return {key: sorted(value, key=lambda pair: pair[1]) for key, value in found.items()}
+
+
+def _outlet_cell(name: str, seen: datetime, fmt: str) -> Any:
+    """JSON: {"outlet", "first_seen"}; CSV: "name (ISO time)"; table: "name (MM-DD HH:MM)"."""
+    from fundwatch.tables import display_zone
+
+    if fmt == "json":
+        return {"outlet": name, "first_seen": seen.isoformat()}
+    if fmt == "csv":
+        return f"{name} ({seen.isoformat()})"
+    return f"{name} ({seen.astimezone(display_zone()):%m-%d %H:%M})"

@@ -98,9 +98,12 @@ class ArticleSelectors(_Strict):
     breadcrumb: str | None = None
     author: str | None = None
     source_link: str | None = None
+    # the origin line of a repost ("来源：36氪", "來源:中央社", "原文地址:", "Source:"): a name,
+    # URL or host; without it the body's own origin line is looked for (crawler/outlets.py)
+    origin: str | None = None
     strip: list[str] = Field(default_factory=list)
 
-    @field_validator("title", "published", "body", "breadcrumb", "author", "source_link")
+    @field_validator("title", "published", "body", "breadcrumb", "author", "source_link", "origin")
     @classmethod
     def _selector(cls, value: str | None) -> str | None:
         return None if value is None else check_selector(value)

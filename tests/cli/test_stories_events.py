@@ -55,6 +55,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             body=body,
             detection=dict(detection),
             published_at=datetime(2026, 3, day, tzinfo=UTC),
+            outlet="36氪" if source == "cn" else None,  # a repost; the others: their source
         )
         with sessions.begin() as session:
             ingest_article(session, record)
@@ -119,3 +120,17 @@ def test_times_carry_their_zone(
     table = capsys.readouterr().out
     assert "(Asia/Shanghai)" in table.splitlines()[0]
     assert stamp.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in table
+
+
+def test_events_show_every_outlet_with_its_first_seen_time(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    [event] = run_json(capsys, "events")
+    assert [o["outlet"] for o in event["outlets"]] == ["36氪", "farm", "en"]
+    seen = [datetime.fromisoformat(o["first_seen"]) for o in event["outlets"]]
+    assert seen == sorted(seen) and all(t.utcoffset() is not None for t in seen)
+    assert main(["events", "--format", "csv"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["outlets"].startswith("36氪 (") and "+00:00)" in row["outlets"]
+    assert main(["events"]) == 0
+    assert "36氪 (" in capsys.readouterr().out

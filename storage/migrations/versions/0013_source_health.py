@@ -1,4 +1,5 @@
-"""template health: source_state health columns, extraction_errors
+"""template health and outlets: source_state health columns, extraction_errors,
+articles.origin_name and articles.outlet
 
 Revision ID: 0013_source_health
 Revises: 0001
@@ -14,6 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("origin_name", sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column("outlet", sa.String(length=300), nullable=True))
     with op.batch_alter_table("source_state", schema=None) as batch_op:
         batch_op.add_column(sa.Column("health", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("health_since", sa.DateTime(timezone=True), nullable=True))
@@ -43,3 +47,6 @@ def downgrade() -> None:
         batch_op.drop_column("health_alerted_at")
         batch_op.drop_column("health_since")
         batch_op.drop_column("health")
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_column("outlet")
+        batch_op.drop_column("origin_name")

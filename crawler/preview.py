@@ -1,0 +1,212 @@
+"""Look before crawling: what a catalog entry extracts right now, stored nowhere.
+
+The listing (or feed, or sitemap) of a source is fetched, then N of its articles; each article
+goes through the crawl's own steps (template or generic extraction, the normalize step, the
+outlet, the required-field check), and every field is reported with the rule that produced it
+and every warning a crawl would record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from parsel import Selector
+
+from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
+from fundwatch.crawler.dates import parse_published
+from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template, select
+from fundwatch.crawler.outlets import origin_in_body, outlet_of, parse_origin
+from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from fundwatch.storage.health import MOST
+
+USER_AGENT = "fundwatch-preview/0.1"
+TIMEOUT = 20.0
+
+
+@dataclass
+class ArticlePreview:
+    url: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourcePreview:
+    source: str
+    entry: str
+    links: list[str] = field(default_factory=list)
+    next_page: str | None = None
+    articles: list[ArticlePreview] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def fetch(client: httpx.Client, url: str) -> tuple[str, str]:
+    """(text, final URL); raises httpx.HTTPError with the URL in its message."""
+    response = client.get(url)
+    response.raise_for_status()
+    return response.text, str(response.url)
+
+
+def listing_links(html: str, url: str, source: SiteSource) -> tuple[list[str], str | None]:
+    page = Selector(text=html, base_url=url)
+    listing = source.listing
+    query = listing.article_links or "a::attr(href)"
+    raw = [value for value in select(page, query).getall() if value]
+    links = [httpx.URL(url).join(href.strip()).__str__() for href in raw]
+    links = [link for link in links if link.startswith(("http://", "https://"))]
+    if listing.article_url_pattern:
+        pattern = re.compile(listing.article_url_pattern)
+        links = [link for link in links if pattern.search(link)]
+    next_page = None
+    if listing.next_page:
+        found = select(page, listing.next_page).get()
+        next_page = str(httpx.URL(url).join(found.strip())) if found else None
+    return list(dict.fromkeys(links)), next_page
+
+
+def feed_links(text: str) -> list[tuple[str, str, str | None]]:
+    """(link, title, published) of each feed entry."""
+    import feedparser
+
+    parsed = feedparser.parse(text)
+    return [
+        (entry.get("link", ""), entry.get("title", ""), entry.get("published"))
+        for entry in parsed.entries
+        if entry.get("link")
+    ]
+
+
+def sitemap_links(text: str) -> list[str]:
+    return re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", text)
+
+
+def preview_article(
+    client: httpx.Client, url: str, source: SiteSource | FeedSource | SitemapSource
+) -> ArticlePreview:
+    result = ArticlePreview(url)
+    try:
+        html, final = fetch(client, url)
+    except httpx.HTTPError as exc:
+        result.warnings.append(f"could not fetch: {exc}")
+        return result
+    extracted: Extracted
+    if isinstance(source, SiteSource):
+        extracted = extract_with_template(Selector(text=html), source.article, final)
+        how = "template"
+        if not extracted.body.strip():
+            result.warnings.append("template found no text; a crawl of a site stores nothing")
+    else:
+        extracted, how = extract_generic(html, final), "generic"
+    spec = source.article if isinstance(source, SiteSource) else None
+    body = normalize_block(extracted.body)
+    if spec:
+        body = strip_lines(body, spec.strip)
+    published = parse_published(
+        normalize_inline(extracted.published) if extracted.published else None,
+        source.timezone,
+        fmt=spec.published_format if spec else None,
+    )
+    name, origin_url = parse_origin(extracted.origin_name)
+    if not name and not origin_url and not extracted.origin_url:
+        name, origin_url = origin_in_body(body)
+    origin_url = extracted.origin_url or origin_url
+    result.fields = {
+        "title": normalize_inline(extracted.title),
+        "published": published,
+        "published_text": extracted.published,
+        "author": normalize_inline(extracted.author) or None,
+        "breadcrumb": extracted.breadcrumb,
+        "origin": name or origin_url,
+        "outlet": outlet_of(name, origin_url, final),
+        "body": body,
+    }
+    result.rules = {key: f"{value}" for key, value in extracted.rules.items()}
+    result.rules.setdefault("extraction", how)
+    result.warnings.extend(extracted.warnings)
+    for required in ("title", "body", "published"):
+        if not result.fields[required]:
+            result.warnings.append(f"extraction error: {required} missing")
+    if extracted.published and published is None:
+        result.warnings.append(f"unrecognized publication time {extracted.published!r}")
+    return result
+
+
+def preview_source(
+    source: SiteSource | FeedSource | SitemapSource,
+    urls: list[str] | None = None,
+    limit: int = 3,
+    transport: httpx.BaseTransport | None = None,
+) -> SourcePreview:
+    headers = {"User-Agent": USER_AGENT}
+    with httpx.Client(
+        headers=headers, timeout=TIMEOUT, follow_redirects=True, transport=transport
+    ) as client:
+        entry = source.start_urls[0] if isinstance(source, SiteSource) else source.url
+        report = SourcePreview(source.name, entry)
+        if urls:
+            report.links = list(urls)
+        else:
+            try:
+                text, final = fetch(client, entry)
+            except httpx.HTTPError as exc:
+                report.warnings.append(f"entry {entry} could not be fetched: {exc}")
+                return report
+            if isinstance(source, SiteSource):
+                report.links, report.next_page = listing_links(text, final, source)
+                if not report.links:
+                    report.warnings.append(
+                        f"no article links on {final} (check listing.article_links / "
+                        "article_url_pattern)"
+                    )
+            elif isinstance(source, FeedSource):
+                report.links = [link for link, _, _ in feed_links(text)]
+                if not report.links:
+                    report.warnings.append(f"no entries in the feed {final}")
+            else:
+                report.links = sitemap_links(text)
+                if source.url_pattern:
+                    report.links = [u for u in report.links if re.search(source.url_pattern, u)]
+        for url in report.links[:limit]:
+            report.articles.append(preview_article(client, url, source))
+    checked = [a for a in report.articles if a.fields]
+    for name in ("title", "body", "published"):
+        missing = sum(
+            1
+            for a in checked
+            if not a.fields.get(name) or any(w.startswith(f"{name} selector") for w in a.warnings)
+        )
+        if checked and missing > MOST * len(checked):
+            report.warnings.append(
+                f"a crawl would be unhealthy: template: {name} missing on "
+                f"{missing}/{len(checked)} pages"
+            )
+    return report
+
+
+def render(report: SourcePreview, body_chars: int = 300) -> str:
+    lines = [f"{report.source}: {report.entry}", f"  article links: {len(report.links)}"]
+    lines += [f"    {link}" for link in report.links[:10]]
+    if len(report.links) > 10:
+        lines.append(f"    … {len(report.links) - 10} more")
+    if report.next_page:
+        lines.append(f"  next page: {report.next_page}")
+    for article in report.articles:
+        lines.append(f"\n  {article.url}")
+        for name, value in article.fields.items():
+            if name == "published_text":
+                continue
+            shown = value.isoformat() if isinstance(value, datetime) else value
+            if name == "body" and isinstance(value, str):
+                shown = f"{len(value)} chars: {value[:body_chars]!r}"
+            rule = article.rules.get(name)
+            lines.append(
+                f"    {name:<11} {shown if shown else '-'}" + (f"  [{rule}]" if rule else "")
+            )
+        lines += [f"    warning: {warning}" for warning in article.warnings]
+    lines += [f"  warning: {warning}" for warning in report.warnings]
+    return "\n".join(lines)
