@@ -3,11 +3,12 @@
 Each kind declares its required fields: an article needs a title, a body and a publication
 time; a listing needs at least one article link. Every page missing one is an extraction error
 kept with its field and URL (table extraction_errors). Pages extracted with a site template
-count toward its health (generic extraction has no template to fix); at the end of the run the
-source's health is judged (storage/health.py): a run where most pages miss a field, or a listing that yields no
-links where the source had articles, makes the run `unhealthy` with a `template: …` reason; a
-source quiet for longer than its usual gap is flagged. The operator gets one `operator_alert`
-log line per problem (again daily while it lasts) and one `source_recovered` line when it ends.
+count toward its health (generic extraction has no template to fix). At the end of the run
+the source's health is judged (storage/health.py): a run where most pages miss a field, or a
+listing that yields no links where the source had articles, makes the run `unhealthy` with a
+`template: …` reason; a source quiet for longer than its usual gap is flagged. The operator
+gets one `operator_alert` log line per problem (again daily while it lasts) and one
+`source_recovered` line when it ends.
 """
 
 from __future__ import annotations
