@@ -1,0 +1,118 @@
+"""How often `fundwatch add` infers an entry that extracts what the hand-written one does.
+
+    python bench/add_accuracy.py
+
+Serves tests/fixtures on 127.0.0.1 and, for each fixture site (the generated seed-shaped site,
+the generated traditional-Chinese site, the WordPress-like site), infers an entry from one
+listing URL and extracts every article of that listing with both entries. Prints, per site and
+overall: same title %, same publication time %, mean body token F1 of the inferred entry against
+the hand-written one, and the share of articles where all three agree (F1 >= 0.95). Asserts
+nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+import yaml
+from parsel import Selector
+from pydantic import TypeAdapter
+
+from fundwatch.configuration import SiteSource
+from fundwatch.crawler.dates import parse_published
+from fundwatch.crawler.discover import discover
+from fundwatch.crawler.extraction import extract_with_template
+from fundwatch.crawler.generic import overlap_f1
+from fundwatch.crawler.preview import listing_links
+from fundwatch.crawler.textnorm import normalize_block, normalize_inline
+from harness.server import RunningServer
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def hand_entries(base: str) -> dict[str, dict[str, Any]]:
+    seed = yaml.safe_load((REPO / "seeds" / "sources" / "jinhanchuan.yaml").read_text("utf-8"))
+    seedsite = dict(seed["sources"][0], name="seedsite")
+    seedsite["start_urls"] = [f"{base}/sites/seedsite/dsch/"]
+    fixture = (FIXTURES / "sites" / "catalog.yaml").read_text("utf-8").replace("{{BASE}}", base)
+    twsite = next(s for s in yaml.safe_load(fixture)["sources"] if s["name"] == "twsite")
+    twsite = dict(twsite, start_urls=[f"{base}/sites/twsite/finance/"])
+    wordpress = {
+        "name": "framewp",
+        "kind": "site",
+        "language": "en",
+        "timezone": "America/New_York",
+        "start_urls": [f"{base}/sites/wordpress/"],
+        "listing": {"article_links": "h2.entry-title a::attr(href)"},
+        "article": {
+            "title": "h1.entry-title::text",
+            "published": "time.entry-date::attr(datetime)",
+            "body": "div.entry-content > p",
+        },
+    }
+    return {"seedsite": seedsite, "twsite": twsite, "wordpress": wordpress}
+
+
+def fields(html: str, url: str, source: SiteSource) -> tuple[str, str, Any]:
+    extracted = extract_with_template(Selector(text=html), source.article, url)
+    published = (
+        parse_published(extracted.published, source.timezone) if extracted.published else None
+    )
+    return normalize_inline(extracted.title), normalize_block(extracted.body), published
+
+
+def main() -> None:
+    adapter = TypeAdapter(SiteSource)
+    totals = {"articles": 0, "title": 0, "time": 0, "all": 0, "f1": 0.0}
+    print(f"{'site':<10} {'articles':>8} {'title':>7} {'time':>7} {'body F1':>8} {'all agree':>10}")
+    with RunningServer(FIXTURES) as server, httpx.Client() as client:
+        for name, hand in hand_entries(server.base).items():
+            hand_source = adapter.validate_python(hand)
+            listing_url = hand["start_urls"][0]
+            found = discover(listing_url)
+            inferred = found.entry
+            if inferred is None or inferred["kind"] != "site":
+                print(f"{name:<10} no site entry inferred: {found.notes}")
+                continue
+            inferred = dict(inferred, timezone=hand.get("timezone", "UTC"))
+            inferred_source = adapter.validate_python(inferred)
+            listing = client.get(listing_url).text
+            hand_links, _ = listing_links(listing, listing_url, hand_source)
+            inferred_links, _ = listing_links(listing, listing_url, inferred_source)
+            count = {"articles": 0, "title": 0, "time": 0, "all": 0, "f1": 0.0}
+            for url in hand_links:
+                html = client.get(url).text
+                want = fields(html, url, hand_source)
+                got = (
+                    fields(html, url, inferred_source) if url in inferred_links else ("", "", None)
+                )
+                f1 = overlap_f1(got[1], want[1]) if want[1] else float(not got[1])
+                count["articles"] += 1
+                count["title"] += got[0] == want[0]
+                count["time"] += got[2] == want[2]
+                count["f1"] += f1
+                count["all"] += got[0] == want[0] and got[2] == want[2] and f1 >= 0.95
+            n = max(1, count["articles"])
+            print(
+                f"{name:<10} {count['articles']:>8} {100 * count['title'] / n:>6.0f}% "
+                f"{100 * count['time'] / n:>6.0f}% {100 * count['f1'] / n:>8.1f} "
+                f"{100 * count['all'] / n:>9.0f}%"
+            )
+            for key in totals:
+                totals[key] += count[key]
+    n = max(1, int(totals["articles"]))
+    print(
+        f"{'overall':<10} {n:>8} {100 * totals['title'] / n:>6.0f}% "
+        f"{100 * totals['time'] / n:>6.0f}% {100 * totals['f1'] / n:>8.1f} "
+        f"{100 * totals['all'] / n:>9.0f}%"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""`fundwatch add URL`: from a homepage, category page or feed URL to a ready catalog entry.
+
+Discovery: feeds named by `<link rel=alternate>`, sitemaps named by robots.txt or found at
+/sitemap.xml. Inference for a listing: article links are the largest cluster of same-host links
+by URL shape (digits and slugs generalised), the next-page link is found by rel/text/class, and
+the title/date/body selectors are chosen on several articles and kept only when they agree with
+the page's structured data and generic extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from lxml import etree
+from parsel import Selector
+
+from fundwatch.crawler.extraction import extract_generic
+from fundwatch.crawler.generic import coverage
+from fundwatch.crawler.titles import fold
+
+SAMPLE = 4  # articles checked per inferred selector
+MIN_CLUSTER = 3
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+_NEXT_WORDS = re.compile(r"^\s*(?:next|older|more|下一页|下一頁|下页|后一页|›|»|>|→)", re.I)
+
+
+@dataclass
+class Discovery:
+    url: str
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    is_feed: bool = False
+    entry: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _get(client: httpx.Client, url: str) -> httpx.Response | None:
+    try:
+        response = client.get(url)
+    except httpx.HTTPError:
+        return None
+    return response if response.status_code == 200 else None
+
+
+def looks_like_feed(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<rss" in head or "<feed" in head or "<rdf:rdf" in head
+
+
+def feeds_of(page: Selector, base: str) -> list[str]:
+    found = []
+    for link in page.xpath("//link[@rel='alternate' and @href]"):
+        kind = (link.attrib.get("type") or "").lower()
+        if kind in _FEED_TYPES:
+            found.append(urljoin(base, link.attrib["href"]))
+    return list(dict.fromkeys(found))
+
+
+def sitemaps_of(client: httpx.Client, url: str) -> list[str]:
+    parts = urlsplit(url)
+    root = f"{parts.scheme}://{parts.netloc}"
+    found: list[str] = []
+    robots = _get(client, root + "/robots.txt")
+    if robots is not None:
+        for line in robots.text.splitlines():
+            if line.lower().startswith("sitemap:"):
+                found.append(line.split(":", 1)[1].strip())
+    if not found:
+        sitemap = _get(client, root + "/sitemap.xml")
+        if (sitemap is not None and "<urlset" in sitemap.text[:2000] + sitemap.text[-200:]) or (
+            sitemap is not None and "<sitemapindex" in sitemap.text[:2000]
+        ):
+            found.append(root + "/sitemap.xml")
+    return list(dict.fromkeys(found))
+
+
+def url_shape(url: str) -> str:
+    """The path with numbers and slugs generalised: /2024/03/a-slug/ -> /\\d+/\\d+/[\\w-]+/."""
+    path = urlsplit(url).path
+    segments = path.split("/")
+    out = []
+    for i, segment in enumerate(segments):
+        if not segment:
+            out.append("")
+        elif re.fullmatch(r"\d+", segment):
+            out.append(r"\d+")
+        elif re.fullmatch(r"[a-z]?\d+\.s?html?", segment):
+            out.append(re.sub(r"\d+", r"\\d+", re.escape(segment.split(".")[0])) + r"\.html?")
+        elif i == len(segments) - 1 or (i == len(segments) - 2 and not segments[-1]):
+            if "-" in segment or "_" in segment or len(segment) > 24:
+                suffix = re.search(r"\.s?html?$", segment)
+                out.append(r"[\w%-]+" + (re.escape(suffix.group(0)) if suffix else ""))
+            else:
+                out.append(re.escape(segment))
+        else:
+            out.append(re.escape(segment))
+    return "/".join(out)
+
+
+def article_cluster(links: list[str], host: str) -> tuple[str, list[str]] | None:
+    """(URL pattern, links) of the largest cluster of same-host links by shape."""
+    same = [u for u in links if (urlsplit(u).hostname or "") == host and urlsplit(u).path]
+    shapes = Counter(url_shape(u) for u in dict.fromkeys(same))
+    candidates = [
+        (count, shape)
+        for shape, count in shapes.items()
+        if count >= MIN_CLUSTER and (r"\d+" in shape or r"[\w%-]+" in shape)
+    ]
+    if not candidates:
+        return None
+    _, shape = max(candidates, key=lambda pair: (pair[0], len(pair[1])))
+    members = [u for u in dict.fromkeys(same) if url_shape(u) == shape]
+    return shape + "$", members
+
+
+def next_page_selector(page: Selector) -> str | None:
+    if page.css("a[rel=next]::attr(href)").get():
+        return "a[rel=next]::attr(href)"
+    for anchor in page.css("a[href]"):
+        classes = anchor.attrib.get("class", "")
+        if re.search(r"\bnext\b", classes):
+            first = next(c for c in classes.split() if "next" in c)
+            return f"a.{first}::attr(href)"
+        text = "".join(anchor.css("::text").getall())
+        if text and _NEXT_WORDS.match(text) and len(text.strip()) <= 12:
+            return f"xpath://a[normalize-space(.)={_xpath_literal(text.strip())}]/@href"
+    return None
+
+
+def _xpath_literal(text: str) -> str:
+    return f"'{text}'" if "'" not in text else f'"{text}"'
+
+
+def _css_of(element: etree._Element) -> str:
+    tag = element.tag if isinstance(element.tag, str) else "div"
+    classes = [c for c in (element.get("class") or "").split() if re.fullmatch(r"[\w-]+", c)]
+    if element.get("id") and re.fullmatch(r"[\w-]+", element.get("id", "")):
+        return f"{tag}#{element.get('id')}"
+    return tag + "".join(f".{c}" for c in classes[:2])
+
+
+def body_selector(page: Selector, generic_body: str) -> str | None:
+    """The smallest element whose text holds most of the generic extraction's body."""
+    best: tuple[int, str] | None = None
+    for element in page.root.iter("div", "article", "section", "main"):
+        text = " ".join("".join(element.itertext()).split())
+        if len(text) < 0.8 * len(fold(generic_body)) / 2:
+            continue
+        if coverage(text, generic_body) >= 0.9 and (best is None or len(text) < best[0]):
+            best = (len(text), _css_of(element))
+    return best[1] if best else None
+
+
+def title_selector(page: Selector, title: str) -> str | None:
+    for query in ("h1::text", "h1"):
+        for element in page.css(query.split("::")[0]):
+            text = " ".join("".join(element.css("::text").getall()).split())
+            if text and fold(text) == fold(title):
+                classes = [c for c in (element.attrib.get("class") or "").split()]
+                if classes and len(page.css("h1")) > 1:
+                    return f"h1.{classes[0]}::text"
+                return "h1::text" if element.css("::text").get() else "h1"
+    return None
+
+
+_DATE_CLASS = re.compile(r"date|time|pub|posted|meta", re.I)
+
+
+def published_selector(page: Selector, timezone: str = "UTC") -> str | None:
+    """A leaf element with a date-like class whose short text parses as a publication time."""
+    from fundwatch.crawler.dates import parse_published
+
+    for element in page.root.iter():
+        if not isinstance(element.tag, str) or len(element):  # leaves: the date itself
+            continue
+        classes = (element.get("class") or "").split()
+        named = [c for c in classes if _DATE_CLASS.search(c) and re.fullmatch(r"[\w-]+", c)]
+        if not named:
+            continue
+        text = " ".join("".join(element.itertext()).split())
+        if 6 <= len(text) <= 60 and re.search(r"\d", text) and parse_published(text, timezone):
+            return f"{element.tag}.{named[0]}::text"
+    return None
+
+
+def infer_site(
+    client: httpx.Client, url: str, html: str, name: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    notes: list[str] = []
+    page = Selector(text=html)
+    host = urlsplit(url).hostname or ""
+    links = [urljoin(url, href) for href in page.css("a::attr(href)").getall()]
+    cluster = article_cluster(links, host)
+    if cluster is None:
+        return None, ["no cluster of at least 3 article-like links on the page"]
+    pattern, members = cluster
+    notes.append(f"{len(members)} article links match {pattern}")
+    listing: dict[str, Any] = {"article_url_pattern": pattern}
+    nxt = next_page_selector(page)
+    if nxt:
+        listing["next_page"] = nxt
+    titles: Counter[str] = Counter()
+    bodies: Counter[str] = Counter()
+    structured_dates = 0
+    dates: Counter[str] = Counter()
+    checked = 0
+    for article_url in members[:SAMPLE]:
+        response = _get(client, article_url)
+        if response is None:
+            continue
+        checked += 1
+        article_page = Selector(text=response.text)
+        generic = extract_generic(response.text, article_url)
+        if generic.title:
+            titles[title_selector(article_page, generic.title) or ""] += 1
+        if generic.body:
+            bodies[body_selector(article_page, generic.body) or ""] += 1
+        if generic.rules.get("published", "").startswith(("json-ld", "meta", "<")):
+            structured_dates += 1
+        else:
+            dates[published_selector(article_page) or ""] += 1
+    article: dict[str, Any] = {}
+    for key, votes in (("title", titles), ("body", bodies)):
+        chosen, count = votes.most_common(1)[0] if votes else ("", 0)
+        if chosen and count > checked / 2:
+            article[key] = chosen
+        else:
+            notes.append(f"no {key} selector agrees on most articles; generic extraction decides")
+    if structured_dates < checked:
+        chosen, count = dates.most_common(1)[0] if dates else ("", 0)
+        if chosen and count + structured_dates > checked / 2:
+            article["published"] = chosen
+        else:
+            notes.append(
+                f"{checked - structured_dates}/{checked} articles state no structured time "
+                "and no date element was found: add article.published"
+            )
+    entry: dict[str, Any] = {
+        "name": name,
+        "kind": "site",
+        "start_urls": [url],
+        "every": "1h",
+        "listing": listing,
+    }
+    if article:
+        entry["article"] = article
+    return entry, notes
+
+
+def source_name(url: str) -> str:
+    host = (urlsplit(url).hostname or "site").removeprefix("www.")
+    name = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")[:40]
+    return name if name[:1].isalpha() else f"site_{name}".rstrip("_")
+
+
+def discover(url: str, transport: httpx.BaseTransport | None = None) -> Discovery:
+    found = Discovery(url)
+    with httpx.Client(
+        headers={"User-Agent": "fundwatch-add/0.1"},
+        timeout=20.0,
+        follow_redirects=True,
+        transport=transport,
+    ) as client:
+        response = _get(client, url)
+        if response is None:
+            found.notes.append(f"{url} could not be fetched")
+            return found
+        name = source_name(url)
+        text = response.text
+        if looks_like_feed(text):
+            found.is_feed = True
+            found.entry = {"name": name, "kind": "feed", "url": str(response.url), "every": "30m"}
+            return found
+        page = Selector(text=text)
+        found.feeds = feeds_of(page, str(response.url))
+        found.sitemaps = sitemaps_of(client, str(response.url))
+        entry, notes = infer_site(client, str(response.url), text, name)
+        found.notes.extend(notes)
+        if entry is not None:
+            found.entry = entry
+        elif found.feeds:
+            found.entry = {"name": name, "kind": "feed", "url": found.feeds[0], "every": "30m"}
+        elif found.sitemaps:
+            found.entry = {"name": name, "kind": "sitemap", "url": found.sitemaps[0], "every": "1h"}
+    return found
