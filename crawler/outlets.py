@@ -36,7 +36,7 @@ def parse_origin(text: str | None) -> tuple[str | None, str | None]:
     if url:
         name = value[: url.start()].strip(" :：(（") or None
         return name if name and len(name) <= MAX_NAME else None, url.group(0)
-    value = _TRAILING.sub("", value).strip(" 。.，,")
+    value = _TRAILING.sub("", value).strip(" 。.，,)）】]")
     if not value or len(value) > MAX_NAME:
         return None, None
     if re.fullmatch(r"(?:[\w-]+\.)+[a-z]{2,}", value, re.IGNORECASE):  # a bare host
