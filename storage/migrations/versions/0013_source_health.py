@@ -2,14 +2,14 @@
 articles.origin_name and articles.outlet
 
 Revision ID: 0013_source_health
-Revises: 0001
+Revises: 0002_event_ranges
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_source_health"
-down_revision = "0001"
+down_revision = "0002_event_ranges"  # main's head when this branch was rebased
 branch_labels = None
 depends_on = None
 
