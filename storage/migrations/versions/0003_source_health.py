@@ -8,8 +8,8 @@ Revises: 0002_event_ranges
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_source_health"
-down_revision = "0002_event_ranges"  # main's head when this branch was rebased
+revision = "0003_source_health"
+down_revision = "0002_event_ranges"
 branch_labels = None
 depends_on = None
 
