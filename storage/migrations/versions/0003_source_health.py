@@ -1,7 +1,7 @@
 """template health and outlets: source_state health columns, extraction_errors,
 articles.origin_name and articles.outlet
 
-Revision ID: 0013_source_health
+Revision ID: 0003_source_health
 Revises: 0002_event_ranges
 """
 
