@@ -169,6 +169,34 @@ RAISES = [
         "raised $5 million in a seed round.",
         "Mouthmatch", 5_000_000, "USD", "seed",
     ),
+    # investor-side support: "throws its support behind" with the investment told later
+    (
+        "Halvern throws its support behind Storyloom, an AI platform that makes cartoons",
+        "Storyloom lets fans generate animated episodes from a prompt. Halvern took part through "
+        "its corporate fund and did not say how much it put in.",
+        "Storyloom", None, None, "undisclosed",
+    ),
+    # a raise reported in a clause among other news: "has unveiled a deal, $N of funding, ..."
+    (
+        "Clipvault's editing assistant reaches a million phones",
+        "Clipvault uses AI to cut raw phone footage into short films. This month Clipvault has "
+        "unveiled a carrier partnership, $4 million of strategic funding and new user numbers.",
+        "Clipvault", 4_000_000, "USD", "strategic",
+    ),
+    # "$" in the title, the currency code in the body: the code decides
+    (
+        "Why investors are placing a $80m bet on Worldcast",
+        "Worldcast has secured $80 million NZD in a funding round. It is building a world model "
+        "that generates interactive video you can walk through.",
+        "Worldcast", 80_000_000, "NZD", "undisclosed",
+    ),
+    # a metaphorical robot does not outweigh what the company makes
+    (
+        "Trimly's robot editor now lives on ten million phones",
+        "Trimly relies on artificial intelligence for editing raw phone clips into polished "
+        "short films. Trimly has closed $3 million of seed funding.",
+        "Trimly", 3_000_000, "USD", "seed",
+    ),
 ]  # fmt: skip
 
 
