@@ -25,7 +25,7 @@ _EN_AUX = re.compile(
 _EN_DESCRIPTOR = re.compile(
     r"\b(?:startup|start-up|company|firm|developer|maker|platform|provider|unicorn|rival|"
     r"creator|generator|app|upstart|outfit|specialist|pioneer|editor|tool|newcomer|player|"
-    r"studio|lab)\s+(" + _CAP_RUN + ")"
+    r"studio|lab)\s+(?:[-\u2013\u2014:]\s+)?(" + _CAP_RUN + ")"
 )
 # "it has raised", "the company said it raised", "The Paris startup has raised": the subject
 # refers back to a company named earlier.

@@ -56,8 +56,11 @@ RANGE_JOIN_BEFORE = re.compile(r"(?:-|–|~|至|到|\bto|\band)\s*$")
 VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")
 
 # -- subject: who raises -------------------------------------------------------------------
+# "Tencent has invested $30 million in Vivid", "drew $7m of VC money into Acme"
 MONEY_OBJECT = re.compile(
-    r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
+    r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?"
+    r"(?:\s+of\s+(?:[A-Za-z]+\s+){0,2}?(?:money|cash|capital|funding|investment))?"
+    r"\s+(?:in|into|to)\s+"
 )
 SAID_IT = re.compile(
     r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"

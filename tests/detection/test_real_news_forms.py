@@ -190,6 +190,13 @@ RAISES = [
         "that generates interactive video you can walk through.",
         "Worldcast", 80_000_000, "NZD", "undisclosed",
     ),
+    # money drawn into a company named in apposition: "drew $N of VC money into a spin-off – X"
+    (
+        "Avatar maker lands VC money",
+        "Years of research let her draw US$ 6.2M of VC money into a new company – Facemint, "
+        "which builds lifelike AI avatars for video calls.",
+        "Facemint", 6_200_000, "USD", "undisclosed",
+    ),
     # a metaphorical robot does not outweigh what the company makes
     (
         "Trimly's robot editor now lives on ten million phones",
@@ -238,6 +245,16 @@ NOT_AI_VIDEO_RAISES = [
 ]
 
 NOT_RAISES = [
+    # money poured into a sector is a market story, support for a bill is no investment
+    (
+        "The AI video boom",
+        "Investors poured $2 billion into AI video startups this year as generative video "
+        "tools drew crowds.",
+    ),
+    (
+        "Senator throws her support behind deepfake video bill",
+        "Senator Alva Reyes threw her support behind a bill on AI video deepfakes.",
+    ),
     # a big company adding to its own business is no bet on a startup
     ("阿里押注数字人赛道", "阿里巴巴近日宣布,将加码数字人业务投入。"),
     # a vendor case study describing its customer's past round
