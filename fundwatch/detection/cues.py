@@ -8,6 +8,7 @@ from .patterns import (
     CLAUSE_VETOES,
     CUE_KINDS,
     EN_GOT_INVESTMENT,
+    PRESENT_PERFECT_END,
     PURPOSE_BEFORE,
     RAISE_KINDS,
     REPORTED,
@@ -117,13 +118,16 @@ def got_investment(p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
 
 def investor_invests(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
     """ "Adobe Ventures invests in video startup Kinora": an investor investing is a raise
-    even without an amount."""
+    even without an amount; so is any company that "has invested in" or "has backed" one."""
     for h in cues:
         if h.kind != "verb_object" or is_cjk(p, h):
             continue
         subject = kit.companies.raw_subject_en(p.full[sent.start : h.start])
-        if subject and kit.is_investor_name(subject):
-            return [h]
+        if subject and (
+            kit.is_investor_name(subject)
+            or PRESENT_PERFECT_END.search(p.folded, max(sent.start, h.start - 12), h.start)
+        ):
+            return [h]  # "Nvidia has invested in Glimmerly": a perfect tells it as news
     return []
 
 

@@ -39,6 +39,11 @@ EN_GOT_INVESTMENT = re.compile(
     r"(?:an?\s+)?(?:(?:undisclosed|new|fresh|minority|strategic|equity|significant|"
     r"seven-figure|eight-figure|nine-figure)\s+)*(?:investment|backing)\s+from\b"
 )
+# "Nvidia has invested in X": the perfect right before an investing verb (not "AT&T, which
+# has invested in X": a relative clause is history)
+PRESENT_PERFECT_END = re.compile(
+    r"\b(?<!which )(?<!that )(?<!who )(?:has|have)\s+(?:now\s+|also\s+|just\s+)?$"
+)
 # money words that make a weak title cue a raise: "Clipnova picks up seed cash"
 TITLE_MONEY_NOUN = re.compile(
     r"\b(?:cash|capital|money|seed|backing|investment|investors?|war chest|funds)\b|资金|投资"
@@ -76,7 +81,7 @@ AFFILIATE = re.compile(
 )
 DESCRIPTION_HEAD = re.compile(
     r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"
-    r"提供商|工具|应用|的|赛道|领域|行业|startup|start-up|company|firm|developer|maker|platform|app|tool|"
+    r"提供商|工具|应用|的|赛道|领域|行业|工作室|startup|start-up|company|firm|developer|maker|platform|app|tool|"
     r"editor|provider)+",
     re.IGNORECASE,
 )

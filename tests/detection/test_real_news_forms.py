@@ -197,6 +197,45 @@ RAISES = [
         "which builds lifelike AI avatars for video calls.",
         "Facemint", 6_200_000, "USD", "undisclosed",
     ),
+    # an investor "is leading" the company's round, the amount between owner and round
+    (
+        "Why we backed Slidecast",
+        "We're delighted that Marlow Ventures is leading Slidecast's $7 million seed round. "
+        "Slidecast turns slide decks into narrated videos with AI presenters.",
+        "Slidecast", 7_000_000, "USD", "seed",
+    ),
+    # any company that "has invested in" a startup tells a new investment
+    (
+        "Chipmaker backs AI video startup Moviq",
+        "Graviton has invested in Moviq, a startup whose model generates product videos from "
+        "one photo, without disclosing the size of the investment.",
+        "Moviq", None, None, "undisclosed",
+    ),
+    # machine-rewritten copies: "obtains ... seed financing for <description>"
+    (
+        "Startup Reelbyte Obtains $2.4 Million Seed Financing For AI-Powered Game Highlights",
+        "Reelbyte, which uses artificial intelligence to cut match broadcasts into highlight "
+        "reels, has obtained $2.4 million in a seed financing round.",
+        "Reelbyte", 2_400_000, "USD", "seed",
+    ),
+    # the subject before a comma, the raise in an adverbial clause (traditional Chinese)
+    (
+        "專訪|幀語科技創辦人談長影片",
+        "成立兩年的幀語科技,在今年5月的最新一輪融資中籌集了2000萬美元,估值達1.5億美元。"
+        "幀語科技的影片生成模型可產出兩分鐘的影片。",
+        "幀語科技", 20_000_000, "USD", "undisclosed",
+    ),
+    # a studio descriptor is no part of the name; AI comic dramas are AI video
+    (
+        "港產AI動畫工作室青墨完成300萬美元Pre-A輪融資",
+        "香港AI動畫工作室青墨宣布完成300萬美元Pre-A輪融資,以生成式AI製作動畫短片。",
+        "青墨", 3_000_000, "USD", "pre-A",
+    ),
+    (
+        "AI漫剧平台绘影完成2000万元A轮融资",
+        "AI漫剧平台绘影宣布完成2000万元A轮融资。绘影利用AI将静态漫画自动生成带配音和运镜的动态漫剧视频。",
+        "绘影", 20_000_000, "CNY", "A",
+    ),
     # a metaphorical robot does not outweigh what the company makes
     (
         "Trimly's robot editor now lives on ten million phones",
@@ -222,6 +261,12 @@ def test_visual_dubbing_is_ai_video_and_voice_dubbing_is_not(detector: Detector)
 
 
 NOT_AI_VIDEO_RAISES = [
+    # deepfake detection told with a verb is security, not AI video
+    (
+        "Truelens raises $9M to catch deepfake videos",
+        "Truelens, whose software helps banks spot deepfakes in video calls, has raised $9 "
+        "million in Series A funding.",
+    ),
     # dubbing, voice and audio tools are not AI video
     (
         "Dubwise raises $8 million for AI dubbing",
@@ -245,6 +290,12 @@ NOT_AI_VIDEO_RAISES = [
 ]
 
 NOT_RAISES = [
+    # a relative clause of the perfect is history: "X, which has invested in Y, ..."
+    (
+        "Talent agency launches a VC fund",
+        "Orrin Media, which has invested in Clipwave, an AI video startup, is a limited partner "
+        "in the new fund.",
+    ),
     # money poured into a sector is a market story, support for a bill is no investment
     (
         "The AI video boom",
