@@ -71,6 +71,13 @@ SAID_IT = re.compile(
     r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"
     r"\b(?:it|they)(?:\s+(?:has|have|had|was|is|just|now))?\s*$"
 )
+# a newsletter's digest title: three items or more joined by semicolons or bars
+DIGEST_TITLE = re.compile(r"[^;|]+[;|][^;|]+[;|][^;|]+")
+# "Runway Gets a Challenger", "Synthesia faces a new rival": the title is about a rival
+CHALLENGED = re.compile(
+    r"\s+(?:gets|has|faces|meets|sees)\s+(?:a|an|its)\s+(?:new\s+|first\s+|big\s+)?"
+    r"(?:challenger|rival|competitor|contender)"
+)
 PASSIVE_BY = re.compile(r"\s+by\b")
 FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
 AFFILIATE = re.compile(
