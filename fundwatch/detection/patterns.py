@@ -73,6 +73,7 @@ SAID_IT = re.compile(
 )
 # a newsletter's digest title: three items or more joined by semicolons or bars
 DIGEST_TITLE = re.compile(r"[^;|]+[;|][^;|]+[;|][^;|]+")
+DIGEST_SEPARATOR = re.compile(r"[;|]")
 # "Runway Gets a Challenger", "Synthesia faces a new rival": the title is about a rival
 CHALLENGED = re.compile(
     r"\s+(?:gets|has|faces|meets|sees)\s+(?:a|an|its)\s+(?:new\s+|first\s+|big\s+)?"
