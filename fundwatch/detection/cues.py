@@ -12,6 +12,7 @@ from .patterns import (
     PURPOSE_BEFORE,
     RAISE_KINDS,
     REPORTED,
+    STEALTH_BACKERS,
     TITLE_MONEY_NOUN,
     ZH_GOT_INVESTMENT,
 )
@@ -131,12 +132,21 @@ def investor_invests(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) 
     return []
 
 
+def backed_stealth_exit(p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
+    """ "Acme exits stealth with backing from Northwind", "Acme is leaving stealth today & we
+    at Northwind are thrilled": a stealth exit told with its backers is a raise."""
+    if not STEALTH_BACKERS.search(p.folded, sent.start, sent.end):
+        return []
+    return [h for h in cues if h.kind == "funding_weak" and "stealth" in h.term][:1]
+
+
 def strong_cues(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
     """Cues that tell a raise without an amount."""
     return (
         [h for h in cues if h.kind == "funding"]
         or got_investment(p, sent, cues)
         or investor_invests(kit, p, sent, cues)
+        or backed_stealth_exit(p, sent, cues)
     )
 
 

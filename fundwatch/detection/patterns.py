@@ -22,6 +22,9 @@ PINYIN_NOTE = re.compile(
     r"[a-zü]*(?:[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[1-5])\s*[)\uff09]"
 )
 
+# a social-media handle ("@Rephrase_AI", not "press@acme.com")
+HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{1,30})\b")
+
 # -- cues: is a sentence a raise? ----------------------------------------------------------
 PURPOSE_BEFORE = re.compile(
     r"(?:\b(?:plans?|planning|intends?|aims?|money|funds|capital|proceeds)\s+to\s+|用于|用来|计划)$"
@@ -43,6 +46,11 @@ EN_GOT_INVESTMENT = re.compile(
 # has invested in X": a relative clause is history)
 PRESENT_PERFECT_END = re.compile(
     r"\b(?<!which )(?<!that )(?<!who )(?:has|have)\s+(?:now\s+|also\s+|just\s+)?$"
+)
+# the backers of a stealth exit: "with backing from X", "backed by X", "we at X are thrilled"
+STEALTH_BACKERS = re.compile(
+    r"\b(?:with\s+(?:\w+\s+)?(?:backing|funding|investment|support)\s+from|backed\s+by)\b|"
+    r"\bwe\b[^.;]{0,40}?\b(?:are|'re|’re)\s+(?:so\s+)?(?:thrilled|excited|delighted|proud)\b"
 )
 # money words that make a weak title cue a raise: "Clipnova picks up seed cash"
 TITLE_MONEY_NOUN = re.compile(

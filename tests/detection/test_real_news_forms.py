@@ -247,6 +247,25 @@ RAISES = [
         "and it is now seeking to raise capital for the second time this year.",
         "Genmo", None, None, "undisclosed",
     ),
+    # an investor's own announcement: a stealth exit told with its backers, "excited to back"
+    (
+        "@Facetide_AI is leaving stealth today & we @HarborVC are thrilled",
+        "@Facetide_AI is leaving stealth today & we @HarborVC are thrilled. Its generative AI "
+        "makes personalized avatar videos at scale.",
+        "Facetide AI", None, None, "undisclosed",
+    ),
+    (
+        "Harbor Ventures is excited to back Facetide",
+        "We are excited to back Facetide as it comes out of stealth. Its generative AI makes "
+        "personalized avatar videos at scale.",
+        "Facetide", None, None, "undisclosed",
+    ),
+    (
+        "Facetide exits stealth, backed by Harbor Ventures",
+        "Facetide exits stealth today with backing from Harbor Ventures. Its generative AI makes "
+        "personalized avatar videos at scale.",
+        "Facetide", None, None, "undisclosed",
+    ),
     # a metaphorical robot does not outweigh what the company makes
     (
         "Trimly's robot editor now lives on ten million phones",
@@ -301,6 +320,8 @@ NOT_AI_VIDEO_RAISES = [
 ]
 
 NOT_RAISES = [
+    # a stealth exit with no backers is a launch
+    ("Facetide exits stealth", "Facetide exits stealth today with a new AI avatar video app."),
     # a digest title's veto counts in the item that names the company
     (
         "Genmo Layoffs; Chip Drama; A Robotics Founder Turns VC",
