@@ -266,6 +266,19 @@ RAISES = [
         "personalized avatar videos at scale.",
         "Facetide", None, None, "undisclosed",
     ),
+    # the perfect of the support phrase; AI that edits recordings into short clips
+    (
+        "Dunmore puts its weight behind Storyloom",
+        "Dunmore has thrown its support behind Storyloom, whose software turns storyboards "
+        "into animated video scenes. The size of the investment was not disclosed.",
+        "Storyloom", None, None, "undisclosed",
+    ),
+    (
+        "Cutwise's editing bot wins over streamers",
+        "Cutwise uses AI to edit long livestream recordings into short clips. This week Cutwise "
+        "revealed $5 million of seed funding and a new mobile app.",
+        "Cutwise", 5_000_000, "USD", "seed",
+    ),
     # a metaphorical robot does not outweigh what the company makes
     (
         "Trimly's robot editor now lives on ten million phones",
@@ -291,6 +304,11 @@ def test_visual_dubbing_is_ai_video_and_voice_dubbing_is_not(detector: Detector)
 
 
 NOT_AI_VIDEO_RAISES = [
+    (
+        "Provena raises $6 million to flag deepfaked videos",
+        "Provena, whose tools help platforms identify deepfakes in uploaded videos, raised $6 "
+        "million in Series A funding.",
+    ),
     # deepfake detection told with a verb is security, not AI video
     (
         "Truelens raises $9M to catch deepfake videos",
