@@ -25,7 +25,7 @@ _EN_AUX = re.compile(
 _EN_DESCRIPTOR = re.compile(
     r"\b(?:startup|start-up|company|firm|developer|maker|platform|provider|unicorn|rival|"
     r"creator|generator|app|upstart|outfit|specialist|pioneer|editor|tool|newcomer|player|"
-    r"studio|lab)\s+(" + _CAP_RUN + ")"
+    r"studio|lab)\s+(?:[-\u2013\u2014:]\s+)?(" + _CAP_RUN + ")"
 )
 # "it has raised", "the company said it raised", "The Paris startup has raised": the subject
 # refers back to a company named earlier.
@@ -61,6 +61,11 @@ _EN_RAISED_FOR = re.compile(
     rf"(?:\s+(?:in|of)\s+[a-z -]{{0,30}}?)?\s+(?:for|For)\s+({_CAP_RUN})"
 )
 # "puts money into an AI 'Netflix'": an indefinite description, not a name
+# "Acme's new funding round", "leading Acme's $9 million seed round": the owner of the round
+_EN_POSSESSIVE_END = re.compile(
+    rf"({_CAP_RUN})['’]s\s+(?:(?:us|s|a|c|hk|nt)?[$€£¥]\s?\d[\d.,]*(?:\s?[a-z]+)?\s+)?"
+    r"(?:[a-z\-]+\s+){0,3}$"
+)
 _EN_INDEFINITE = re.compile(r"\b(?:a|an)\s")
 # the object of an investing verb owning a product: "into Fable's Showrunner" -> Fable
 _EN_OWNER_OBJECT = re.compile(rf"\s*({_CAP_RUN})['’]s\s+{_CAP_TOKEN}")
@@ -69,6 +74,8 @@ _EN_PREPOSITION_END = re.compile(
     r"(?:[a-z-]+\s+){0,2}$"
 )
 _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|over|as)\s")
+# a clause with no subject of its own: "在今年8月的最新一轮融资中", "于近日"
+_ZH_ADVERBIAL_START = re.compile(r"(?:在|于)(?!此前|之前|去年|前年)")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
     r"^(?:\s|据.{0,10}?(?:获悉|报道|消息)|\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|今年|近日|日前|今日|"
@@ -292,7 +299,7 @@ class CompanyBook:
 
     def possessive_en(self, left: str) -> str | None:
         """ "Acme's new funding round" -> Acme."""
-        m = re.search(rf"({_CAP_RUN})['’]s\s+(?:[a-z\-]+\s+){{0,3}}$", left)
+        m = _EN_POSSESSIVE_END.search(left)
         return self._clean_en(m.group(1)) if m else None
 
     def object_en(self, right: str) -> str | None:
@@ -331,6 +338,13 @@ class CompanyBook:
         for m in _ZH_BOUNDARY.finditer(left_folded):
             cut = m.end()
         disp, fold = left_display[cut:], left_folded[cut:]
+        if cut and left_folded[cut - 1] in ",," and _ZH_ADVERBIAL_START.match(fold):
+            # "成立三年的某某,在今年8月的最新一轮融资中筹集了…": the clause before the comma
+            # holds the subject
+            prev = 0
+            for m in _ZH_BOUNDARY.finditer(left_folded, 0, cut - 1):
+                prev = m.end()
+            disp, fold = left_display[prev : cut - 1], left_folded[prev : cut - 1]
         m = _ZH_TIME.match(fold)
         if m:
             disp, fold = disp[m.end() :], fold[m.end() :]

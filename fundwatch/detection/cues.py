@@ -8,9 +8,11 @@ from .patterns import (
     CLAUSE_VETOES,
     CUE_KINDS,
     EN_GOT_INVESTMENT,
+    PRESENT_PERFECT_END,
     PURPOSE_BEFORE,
     RAISE_KINDS,
     REPORTED,
+    STEALTH_BACKERS,
     TITLE_MONEY_NOUN,
     ZH_GOT_INVESTMENT,
 )
@@ -117,14 +119,25 @@ def got_investment(p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
 
 def investor_invests(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
     """ "Adobe Ventures invests in video startup Kinora": an investor investing is a raise
-    even without an amount."""
+    even without an amount; so is any company that "has invested in" or "has backed" one."""
     for h in cues:
         if h.kind != "verb_object" or is_cjk(p, h):
             continue
         subject = kit.companies.raw_subject_en(p.full[sent.start : h.start])
-        if subject and kit.is_investor_name(subject):
-            return [h]
+        if subject and (
+            kit.is_investor_name(subject)
+            or PRESENT_PERFECT_END.search(p.folded, max(sent.start, h.start - 12), h.start)
+        ):
+            return [h]  # "Nvidia has invested in Glimmerly": a perfect tells it as news
     return []
+
+
+def backed_stealth_exit(p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
+    """ "Acme exits stealth with backing from Northwind", "Acme is leaving stealth today & we
+    at Northwind are thrilled": a stealth exit told with its backers is a raise."""
+    if not STEALTH_BACKERS.search(p.folded, sent.start, sent.end):
+        return []
+    return [h for h in cues if h.kind == "funding_weak" and "stealth" in h.term][:1]
 
 
 def strong_cues(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> list[Hit]:
@@ -133,6 +146,7 @@ def strong_cues(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> li
         [h for h in cues if h.kind == "funding"]
         or got_investment(p, sent, cues)
         or investor_invests(kit, p, sent, cues)
+        or backed_stealth_exit(p, sent, cues)
     )
 
 

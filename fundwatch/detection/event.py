@@ -97,7 +97,7 @@ def find_event(
         if roundup_title(p, sent):
             name, entry = None, None  # "Funding roundup: Figure, Luma and more"
         if name is None and event is None and refers_back_any(kit, p, sent, cues):
-            name, entry = said_subject(kit, p, sent, cues) or title_subject(kit, p)
+            name, entry = said_subject(kit, p, sent, cues) or title_subject(kit, p, sent)
         if name is not None and entry is None and kit.is_investor_name(name):
             trace.note(f"investor_not_raiser:{name}")
             name = None  # a fund raising its own money, or "Sequoia led the round"

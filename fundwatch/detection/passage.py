@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 
 from .matcher import Hit
 from .normalize import display
-from .patterns import CJK, CLAUSE_ALONE, CLAUSE_END, NEGATION_SPAN, PINYIN_NOTE, SENTENCE_END
+from .patterns import (
+    CJK,
+    CLAUSE_ALONE,
+    CLAUSE_END,
+    HANDLE,
+    NEGATION_SPAN,
+    PINYIN_NOTE,
+    SENTENCE_END,
+)
 from .toolkit import Toolkit
 
 
@@ -66,8 +74,8 @@ class Trace:
 
 
 def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Passage:
-    title_d = display(strip_pinyin((title or "")[:TITLE_LIMIT])).replace("\n", " ")
-    full = title_d + "\n" + display(strip_pinyin((text or "")[:BODY_LIMIT]))
+    title_d = display(plain_handles(strip_pinyin((title or "")[:TITLE_LIMIT]))).replace("\n", " ")
+    full = title_d + "\n" + display(plain_handles(strip_pinyin((text or "")[:BODY_LIMIT])))
     folded = kit.fold(full)
     hits = kit.matcher.find(folded, full)
     noise = [(h.start, h.end) for h in hits if h.kind == "noise"]
@@ -92,6 +100,13 @@ def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Pass
         sentences=_sentences(full, hits),
         negated=_negated(full, hits),
     )
+
+
+def plain_handles(text: str) -> str:
+    """Social-media handles read as names: "@Rephrase_AI" -> "Rephrase AI"."""
+    if "@" not in text:
+        return text
+    return HANDLE.sub(lambda m: m.group(1).replace("_", " "), text)
 
 
 def strip_pinyin(text: str) -> str:

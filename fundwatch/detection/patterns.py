@@ -22,6 +22,9 @@ PINYIN_NOTE = re.compile(
     r"[a-zü]*(?:[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[1-5])\s*[)\uff09]"
 )
 
+# a social-media handle ("@Rephrase_AI", not "press@acme.com")
+HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{1,30})\b")
+
 # -- cues: is a sentence a raise? ----------------------------------------------------------
 PURPOSE_BEFORE = re.compile(
     r"(?:\b(?:plans?|planning|intends?|aims?|money|funds|capital|proceeds)\s+to\s+|用于|用来|计划)$"
@@ -38,6 +41,16 @@ EN_GOT_INVESTMENT = re.compile(
     r"\b(?:receives|received|secures|secured|gets|got|lands|landed|wins|won|takes|took)\s+"
     r"(?:an?\s+)?(?:(?:undisclosed|new|fresh|minority|strategic|equity|significant|"
     r"seven-figure|eight-figure|nine-figure)\s+)*(?:investment|backing)\s+from\b"
+)
+# "Nvidia has invested in X": the perfect right before an investing verb (not "AT&T, which
+# has invested in X": a relative clause is history)
+PRESENT_PERFECT_END = re.compile(
+    r"\b(?<!which )(?<!that )(?<!who )(?:has|have)\s+(?:now\s+|also\s+|just\s+)?$"
+)
+# the backers of a stealth exit: "with backing from X", "backed by X", "we at X are thrilled"
+STEALTH_BACKERS = re.compile(
+    r"\b(?:with\s+(?:\w+\s+)?(?:backing|funding|investment|support)\s+from|backed\s+by)\b|"
+    r"\bwe\b[^.;]{0,40}?\b(?:are|'re|’re)\s+(?:so\s+)?(?:thrilled|excited|delighted|proud)\b"
 )
 # money words that make a weak title cue a raise: "Clipnova picks up seed cash"
 TITLE_MONEY_NOUN = re.compile(
@@ -56,12 +69,23 @@ RANGE_JOIN_BEFORE = re.compile(r"(?:-|–|~|至|到|\bto|\band)\s*$")
 VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")
 
 # -- subject: who raises -------------------------------------------------------------------
+# "Tencent has invested $30 million in Vivid", "drew $7m of VC money into Acme"
 MONEY_OBJECT = re.compile(
-    r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?\s+(?:in|into|to)\s+"
+    r"\d[\w.,]*(?:\s+(?:million|billion|thousand|[a-z]+ dollars|euros|yuan))?"
+    r"(?:\s+of\s+(?:[A-Za-z]+\s+){0,2}?(?:money|cash|capital|funding|investment))?"
+    r"\s+(?:in|into|to)\s+"
 )
 SAID_IT = re.compile(
     r"\s+(?:said|says|announced|announces|confirmed|told [A-Z][\w ]{0,30}?)\b[^,;]{0,30}?"
     r"\b(?:it|they)(?:\s+(?:has|have|had|was|is|just|now))?\s*$"
+)
+# a newsletter's digest title: three items or more joined by semicolons or bars
+DIGEST_TITLE = re.compile(r"[^;|]+[;|][^;|]+[;|][^;|]+")
+DIGEST_SEPARATOR = re.compile(r"[;|]")
+# "Runway Gets a Challenger", "Synthesia faces a new rival": the title is about a rival
+CHALLENGED = re.compile(
+    r"\s+(?:gets|has|faces|meets|sees)\s+(?:a|an|its)\s+(?:new\s+|first\s+|big\s+)?"
+    r"(?:challenger|rival|competitor|contender)"
 )
 PASSIVE_BY = re.compile(r"\s+by\b")
 FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
@@ -73,7 +97,7 @@ AFFILIATE = re.compile(
 )
 DESCRIPTION_HEAD = re.compile(
     r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"
-    r"提供商|工具|应用|的|赛道|领域|行业|startup|start-up|company|firm|developer|maker|platform|app|tool|"
+    r"提供商|工具|应用|的|赛道|领域|行业|工作室|startup|start-up|company|firm|developer|maker|platform|app|tool|"
     r"editor|provider)+",
     re.IGNORECASE,
 )

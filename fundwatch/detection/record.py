@@ -68,9 +68,11 @@ def read_figures(
     )
     if amount is None:
         amount = _title_amount(kit, p, event)
-    if amount is not None and amount.currency == kit.vocab.default_bare_yuan:
+    if amount is not None and (
+        amount.currency == kit.vocab.default_bare_yuan or _bare_dollar(p, amount)
+    ):
         # "募资5000万元" in the title, "新台币5000万元" in the body: 元 is any dollar or yuan,
-        # the body names the currency
+        # the body names the currency; so is "$" ("a $500m bet" / "$500 million NZD")
         for sent, cues in gathered:
             explicit = [
                 m for m in eligible_money(kit, p, sent, cues)[0]
@@ -85,6 +87,12 @@ def read_figures(
     return Figures(
         amount, valuation, round_name or UNDISCLOSED, lead_out, lead_keys, investors, investor_keys
     )
+
+
+def _bare_dollar(p: Passage, amount: Money) -> bool:
+    """ "$500m" with no code: any dollar; "US$", "NZ$" or "$5m NZD" name theirs."""
+    told = p.folded[amount.start : amount.end].strip()
+    return amount.currency == "USD" and told.startswith("$") and not told.endswith("usd")
 
 
 def _title_amount(kit: Toolkit, p: Passage, event: Event) -> Money | None:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from .cues import untold_history
 from .event import Event, Gathered, strength
+from .matcher import Hit
 from .passage import Passage, Trace, inside
-from .patterns import HARD_TITLE_VETOES, RAISE_KINDS, TITLE_VETOES
+from .patterns import (
+    DIGEST_SEPARATOR,
+    DIGEST_TITLE,
+    HARD_TITLE_VETOES,
+    RAISE_KINDS,
+    TITLE_VETOES,
+)
 from .toolkit import Toolkit
 
 # the lead: the body's first sentences (a headline copy, a dateline and the first paragraph)
@@ -43,6 +50,7 @@ def titled_otherwise(
     does not tell the raise itself."""
     title_hits = p.title_hits()
     title_vetoes = [h for h in title_hits if h.kind == "veto" and h.value in TITLE_VETOES]
+    title_vetoes = _digest_item_vetoes(kit, p, event, title_vetoes)
     title_cue = any(h.kind == "funding" for h in title_hits)
     title_sents = [t for t in p.sentences if t.start < p.title_end]
     ranking = [(h.start, h.end) for h in title_vetoes if h.value == "ranking"]
@@ -65,3 +73,15 @@ def titled_otherwise(
             trace.note(f"veto:{h.value}:{h.term}")
         otherwise = True
     return otherwise
+
+
+def _digest_item_vetoes(kit: Toolkit, p: Passage, event: Event, vetoes: list[Hit]) -> list[Hit]:
+    """A newsletter's digest title ("Runway Gets a Challenger; Layoffs at Meta; ...") holds
+    several stories: a veto counts only in the item that names the event's company."""
+    if not vetoes or not DIGEST_TITLE.search(p.full, 0, p.title_end):
+        return vetoes
+    name = kit.fold(event.company or "")
+    bounds = [0, *(m.end() for m in DIGEST_SEPARATOR.finditer(p.full, 0, p.title_end))]
+    ends = [*bounds[1:], p.title_end]
+    items = [(a, b) for a, b in zip(bounds, ends, strict=True) if name and name in p.folded[a:b]]
+    return [h for h in vetoes if any(a <= h.start < b for a, b in items)]

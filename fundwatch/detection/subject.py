@@ -5,7 +5,16 @@ from __future__ import annotations
 from .companies import CAP_RUN
 from .matcher import Hit
 from .passage import Passage, Sentence, is_cjk
-from .patterns import AFFILIATE, DESCRIPTION_HEAD, FORMER, MONEY_OBJECT, PASSIVE_BY, SAID_IT
+from .patterns import (
+    AFFILIATE,
+    CHALLENGED,
+    DESCRIPTION_HEAD,
+    DIGEST_TITLE,
+    FORMER,
+    MONEY_OBJECT,
+    PASSIVE_BY,
+    SAID_IT,
+)
 from .toolkit import Toolkit
 from .vocab import CompanyEntry
 
@@ -155,7 +164,7 @@ def said_subject(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
     return None
 
 
-def title_subject(kit: Toolkit, p: Passage) -> Named:
+def title_subject(kit: Toolkit, p: Passage, sent: Sentence) -> Named:
     """ "Captions CEO on ...", then "The company announced it has closed $60M": the known
     company the title is about is what "the company" refers to."""
     known = [
@@ -167,7 +176,23 @@ def title_subject(kit: Toolkit, p: Passage) -> Named:
         return _title_name_in_body(kit, p)
     if len({h.value.key for h in known}) != 1:
         return None, None
+    if DIGEST_TITLE.search(p.full, 0, p.title_end) or CHALLENGED.match(p.folded, known[0].end):
+        # "Runway Gets a Challenger; AI Drama at Meta; ...": a newsletter's digest title, or a
+        # title about the company's rival; "it" is the company the body has been describing
+        return _body_subject_before(p, sent)
     return p.full[known[0].start : known[0].end], known[0].value
+
+
+def _body_subject_before(p: Passage, sent: Sentence) -> Named:
+    """The known company the body named last before ``sent`` (not as an affiliation)."""
+    known = [
+        h for h in p.hits
+        if h.kind == "company" and p.title_end <= h.start and h.end <= sent.start
+        and not affiliation(p, h)
+    ]  # fmt: skip
+    if not known:
+        return None, None
+    return p.full[known[-1].start : known[-1].end], known[-1].value
 
 
 def _title_name_in_body(kit: Toolkit, p: Passage) -> Named:
