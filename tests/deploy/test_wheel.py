@@ -5,6 +5,7 @@ and `fundwatch demo` with the catalog and keyword lists it carries."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,8 +26,20 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Built from a clean copy: setuptools reuses a build/ folder, which keeps deleted modules.
+    source = tmp_path_factory.mktemp("source") / "fundwatch"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "artifacts", "*.db"
+        ),
+    )
     out = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)], REPO)
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
+        source,
+    )
     (built,) = out.glob("fundwatch-*.whl")
     return built
 
