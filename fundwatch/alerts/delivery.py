@@ -18,3 +18,4 @@ class Delivery:
     error: str | None = None
     retry_after: float | None = None
     duration_ms: float | None = None
+    answer: str | None = None  # the platform's own words (chat channels), for `test-alert`

@@ -4,6 +4,12 @@ Delivery is at-least-once: a row is marked only after the receiver answered, so 
 between "accepted" and "marked" re-sends it with the same message id (`webhook-id`, e-mail
 `Message-ID`) and receivers can drop the duplicate. Nothing here holds a database transaction
 open while talking to the network.
+
+Rows are keyed by route (a channel, or `subscription/channel`). Immediate routes send what is
+due; several alerts due at once on a chat channel go out as one message (split to the
+platform's size limit), and a platform's rate limit postpones rows in the outbox rather than
+spending attempts. Digest routes (hourly, daily at a local time, every N) send one message (or
+as few as the size limit allows) when the oldest waiting alert's digest is due.
 """
 
 from __future__ import annotations
@@ -12,19 +18,21 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.backoff import next_attempt_at
+from fundwatch.alerts.changes import snapshot
 from fundwatch.alerts.delivery import Delivery
-from fundwatch.alerts.mail import send_email
+from fundwatch.alerts.dispatch import deliver, pack, rate_limits
 from fundwatch.alerts.payload import build_payload
-from fundwatch.alerts.webhook import send_webhook
-from fundwatch.configuration.alerts import EmailChannel, WebhookChannel
+from fundwatch.alerts.rate_limit import SendWindows
+from fundwatch.configuration.alerts import Channel, EmailChannel, Route, route_of
 from fundwatch.storage.models import AlertOutbox
 from fundwatch.storage.outbox import (
     claim_due,
@@ -38,8 +46,8 @@ from fundwatch.storage.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
-Channel = WebhookChannel | EmailChannel
 LEASE_MARGIN_SECONDS = 30.0
+DIGEST_BATCH_LIMIT = 500
 
 
 @dataclass
@@ -49,6 +57,8 @@ class RelayStats:
     retried: int = 0
     failed: int = 0
     disabled: int = 0
+    postponed: int = 0
+    messages: int = 0
     outcomes: list[tuple[str, str]] = field(default_factory=list)  # (message_id, outcome)
 
 
@@ -77,33 +87,48 @@ class _Claimed:
 
 
 def _lease_for(channel: Channel) -> float:
-    if isinstance(channel, WebhookChannel):
-        return channel.deadline + LEASE_MARGIN_SECONDS
-    return channel.timeout * 6 + LEASE_MARGIN_SECONDS  # connect, ehlo, tls, auth, data, quit
+    if isinstance(channel, EmailChannel):
+        return channel.timeout * 6 + LEASE_MARGIN_SECONDS  # connect, ehlo, tls, auth, data, quit
+    return float(getattr(channel, "deadline", getattr(channel, "timeout", 30.0))) + (
+        LEASE_MARGIN_SECONDS
+    )
+
+
+def _as_route(item: Route | Channel) -> Route:
+    return item if isinstance(item, Route) else route_of(item)
 
 
 class Relay:
-    """Deliver pending outbox rows of `channels`; `run_once` for one pass, `run_forever` in a
-    daemon thread. Call `wake()` after committing new rows to deliver them without waiting
-    for the next poll."""
+    """Deliver pending outbox rows of `routes` (channels are their own route); `run_once` for
+    one pass, `run_forever` in a daemon thread. Call `wake()` after committing new rows to
+    deliver them without waiting for the next poll. `clock` (UTC now) is injectable."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        channels: Sequence[Channel],
+        routes: Sequence[Route | Channel],
         *,
         batch_size: int = 20,
         lease_seconds: float | None = None,
         rng: random.Random | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
-        self.channels = {channel.name: channel for channel in channels if channel.enabled}
+        resolved = [_as_route(item) for item in routes]
+        self.routes = {r.name: r for r in resolved if r.enabled and r.channel.enabled}
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds or max(
-            (_lease_for(c) for c in self.channels.values()), default=LEASE_MARGIN_SECONDS
+            (_lease_for(r.channel) for r in self.routes.values()), default=LEASE_MARGIN_SECONDS
         )
         self.rng = rng or random.Random()
+        self.clock = clock
+        self.windows: dict[str, SendWindows] = {}
         self._wake = threading.Event()
+
+    @property
+    def channels(self) -> dict[str, Route]:
+        """Routes by name (kept for callers of the single-channel era)."""
+        return self.routes
 
     def wake(self) -> None:
         self._wake.set()
@@ -111,38 +136,43 @@ class Relay:
     # -- passes ------------------------------------------------------------------------------
 
     def run_once(self) -> RelayStats:
-        """Deliver what is due now: single alerts first, then any digest that is due."""
+        """Deliver what is due now: immediate alerts first, then any digest that is due."""
         stats = RelayStats()
         with self.sessions.begin() as session:
             off = disabled_channels(session)
         immediate = [
             name
-            for name, channel in self.channels.items()
-            if name not in off and not _digest_seconds(channel)
+            for name, route in self.routes.items()
+            if route.channel.name not in off and not route.cadence.is_digest
         ]
-        while True:
+        while immediate:
+            now = self.clock()
             with self.sessions.begin() as session:
                 rows = [
-                    _Claimed.of(r, as_utc(r.created_at) or utcnow())
+                    _Claimed.of(r, as_utc(r.created_at) or now)
                     for r in claim_due(
-                        session, immediate, lease_seconds=self.lease_seconds, limit=self.batch_size
+                        session,
+                        immediate,
+                        lease_seconds=self.lease_seconds,
+                        limit=self.batch_size,
+                        now=now,
                     )
                 ]
             if not rows:
                 break
             stats.claimed += len(rows)
+            by_route: dict[str, list[_Claimed]] = {}
             for row in rows:
-                if row.channel in off:
-                    continue
-                delivery = self._deliver_one(row)
-                self._record([row], delivery, stats)
-                if delivery.outcome == "disabled":
-                    off[row.channel] = delivery.error
+                by_route.setdefault(row.channel, []).append(row)
+            for name, group in by_route.items():
+                route = self.routes[name]
+                if route.channel.name not in off:
+                    self._send_rows(route, group, stats, off, key=None)
             if len(rows) < self.batch_size:
                 break
-        for name, channel in self.channels.items():
-            if name not in off and _digest_seconds(channel):
-                self._digest(channel, stats)  # type: ignore[arg-type]
+        for route in self.routes.values():
+            if route.channel.name not in off and route.cadence.is_digest:
+                self._digest(route, stats, off)
         return stats
 
     def run_forever(self, stop_event: threading.Event, poll_interval: float = 0.2) -> None:
@@ -150,7 +180,7 @@ class Relay:
 
         Database or delivery errors are logged and the loop goes on; rows stay in the outbox.
         """
-        log.info("alert relay started for channels: %s", ", ".join(self.channels) or "(none)")
+        log.info("alert relay started for: %s", ", ".join(self.routes) or "(none)")
         while not stop_event.is_set():
             try:
                 stats = self.run_once()
@@ -172,37 +202,97 @@ class Relay:
                 break
         self._wake.clear()
 
-    # -- one delivery --------------------------------------------------------------------------
+    # -- sending -------------------------------------------------------------------------------
 
-    def _payload(self, event_id: int, revision: int) -> dict[str, Any] | None:
+    def _payload(self, row: _Claimed) -> dict[str, Any] | None:
+        """The event as it is now; an update carries `previous`, the facts this route was
+        last sent, so the message can say what changed."""
         with self.sessions.begin() as session:
-            return build_payload(session, event_id, revision=revision)
+            payload = build_payload(session, row.event_id, revision=row.revision)
+            if payload is not None and row.revision:
+                payload["previous"] = _previous_facts(session, row)
+            return payload
 
-    def _deliver_one(self, row: _Claimed) -> Delivery:
-        channel = self.channels[row.channel]
-        payload = self._payload(row.event_id, row.revision)
-        if payload is None:
-            return Delivery("failed", None, f"funding event {row.event_id} no longer exists")
-        if isinstance(channel, WebhookChannel):
-            return send_webhook(channel, row.message_id, payload)
-        return send_email(channel, row.message_id, [payload])
+    def _send_rows(
+        self,
+        route: Route,
+        rows: list[_Claimed],
+        stats: RelayStats,
+        off: dict[str, str | None],
+        key: str | None,
+    ) -> None:
+        """Send `rows` of one route in as few messages as the channel allows."""
+        present: list[tuple[_Claimed, dict[str, Any]]] = []
+        for row in rows:
+            payload = self._payload(row)
+            if payload is None:
+                gone = Delivery("failed", None, f"funding event {row.event_id} no longer exists")
+                self._record(route, [row], gone, stats)
+            else:
+                present.append((row, payload))
+        payloads = [p for _, p in present]
+        groups = pack(route.channel, route.language, payloads)
+        windows = self.windows.setdefault(
+            route.channel.name, SendWindows(rate_limits(route.channel))
+        )
+        for number, indexes in enumerate(groups):
+            batch = [present[i][0] for i in indexes]
+            if route.channel.name in off:
+                return
+            now = self.clock()
+            wait = windows.wait(now.timestamp())
+            if wait > 0:
+                later = [present[i][0] for g in groups[number:] for i in g]
+                self._postpone(later, now + timedelta(seconds=wait), stats)
+                return
+            windows.note(now.timestamp())
+            message_id = key or (
+                batch[0].message_id
+                if len(batch) == 1
+                else f"fw-batch-{batch[0].id}-{batch[-1].id}-{route.name}"
+            )
+            if key and len(groups) > 1:
+                message_id = f"{key}-part{number + 1}"
+            delivery = deliver(
+                route.channel, route.language, message_id, [payloads[i] for i in indexes]
+            )
+            stats.messages += 1
+            self._record(route, batch, delivery, stats, [payloads[i] for i in indexes])
+            if delivery.outcome == "disabled":
+                off[route.channel.name] = delivery.error
 
-    def _record(self, rows: list[_Claimed], delivery: Delivery, stats: RelayStats) -> None:
-        now = utcnow()
-        channel = self.channels[rows[0].channel]
+    def _postpone(self, rows: list[_Claimed], until: datetime, stats: RelayStats) -> None:
+        """Hold rows back for a rate-limit window without counting an attempt."""
         with self.sessions.begin() as session:
-            for row in rows:
+            session.execute(
+                update(AlertOutbox)
+                .where(AlertOutbox.id.in_([r.id for r in rows]), AlertOutbox.status == "pending")
+                .values(next_attempt_at=until)
+            )
+        stats.postponed += len(rows)
+
+    def _record(
+        self,
+        route: Route,
+        rows: list[_Claimed],
+        delivery: Delivery,
+        stats: RelayStats,
+        payloads: list[dict[str, Any]] | None = None,
+    ) -> None:
+        now = self.clock()
+        with self.sessions.begin() as session:
+            for index, row in enumerate(rows):
                 retry_at = None
                 if delivery.outcome == "retry":
                     retry_at = next_attempt_at(
                         attempt=row.attempts + 1,
                         created_at=row.created_at,
                         now=now,
-                        schedule=channel.retry,
+                        schedule=route.retry,
                         retry_after=delivery.retry_after,
                         rng=self.rng,
                     )
-                record_attempt(
+                changed = record_attempt(
                     session,
                     row.id,
                     delivery.outcome,
@@ -212,21 +302,14 @@ class Relay:
                     next_attempt_at=retry_at,
                     now=now,
                 )
+                if changed and delivery.outcome == "sent" and payloads:
+                    _remember_facts(session, row.id, payloads[index]["data"])
                 outcome = delivery.outcome
                 if outcome == "retry" and retry_at is None:
                     outcome = "failed"
-                stats.outcomes.append((row.message_id, outcome))
-                if outcome == "sent":
-                    stats.sent += 1
-                elif outcome == "retry":
-                    stats.retried += 1
-                elif outcome == "disabled":
-                    stats.disabled += 1
-                else:
-                    stats.failed += 1
-                log_level = logging.INFO if outcome in ("sent", "retry") else logging.WARNING
+                _count(stats, row.message_id, outcome)
                 log.log(
-                    log_level,
+                    logging.INFO if outcome in ("sent", "retry") else logging.WARNING,
                     "alert %s via %s: %s%s%s",
                     row.message_id,
                     row.channel,
@@ -235,27 +318,31 @@ class Relay:
                     f", next try at {retry_at:%Y-%m-%d %H:%M:%S}Z" if retry_at else "",
                 )
             if delivery.outcome == "disabled":
-                set_channel_disabled(session, channel.name, True, delivery.error)
-                dropped = fail_pending(session, channel.name, f"channel disabled: {delivery.error}")
-                log.warning(
-                    "alert channel %s disabled (%s); %d pending alert(s) dropped; re-enable with "
-                    "`fundwatch alerts --enable %s` once the endpoint is fixed",
-                    channel.name,
-                    delivery.error,
-                    dropped,
-                    channel.name,
-                )
+                self._disable(session, route.channel, delivery.error)
+
+    def _disable(self, session: Session, channel: Channel, reason: str | None) -> None:
+        set_channel_disabled(session, channel.name, True, reason)
+        dropped = 0
+        for route in self.routes.values():
+            if route.channel.name == channel.name:
+                dropped += fail_pending(session, route.name, f"channel disabled: {reason}")
+        log.warning(
+            "alert channel %s disabled (%s); %d pending alert(s) dropped; re-enable with "
+            "`fundwatch alerts --enable %s` once the endpoint is fixed",
+            channel.name,
+            reason,
+            dropped,
+            channel.name,
+        )
 
     # -- digests -------------------------------------------------------------------------------
 
-    def _digest(self, channel: EmailChannel, stats: RelayStats) -> None:
-        """One e-mail for all pending rows of a digest channel once the oldest has waited a
-        full period. The batch is stamped on its rows so a retry re-sends the same batch with
-        the same Message-ID."""
-        period = _digest_seconds(channel) or 0.0
-        now = utcnow()
+    def _digest(self, route: Route, stats: RelayStats, off: dict[str, str | None]) -> None:
+        """Send a route's digest once it is due. A formed batch is stamped on its rows, so a
+        retry re-sends the same batch with the same message id."""
+        now = self.clock()
         with self.sessions.begin() as session:
-            rows = pending_for_channel(session, channel.name)
+            rows = pending_for_channel(session, route.name)[:DIGEST_BATCH_LIMIT]
             if not rows:
                 return
             stamped = [r for r in rows if (r.payload or {}).get("digest")]
@@ -265,27 +352,51 @@ class Relay:
                 if any((as_utc(r.next_attempt_at) or now) > now for r in batch):
                     return
             else:
-                oldest = min(as_utc(r.created_at) or now for r in rows)
-                if now - oldest < timedelta(seconds=period):
-                    return
-                batch = rows[:200]
-                key = f"fw-digest-{batch[0].id}-{batch[-1].id}-{channel.name}"
+                batch = rows
+                key = f"fw-digest-{batch[0].id}-{batch[-1].id}-{route.name}"
+            oldest = min(as_utc(r.created_at) or now for r in batch)
+            due = route.cadence.due_at(oldest)
+            if now < due:
+                return
             for row in batch:
                 row.payload = {**(row.payload or {}), "digest": key}
                 row.next_attempt_at = now + timedelta(seconds=self.lease_seconds)
             # the retry window of a digest starts when the digest is due
-            claimed = [
-                _Claimed.of(r, (as_utc(r.created_at) or now) + timedelta(seconds=period))
-                for r in batch
-            ]
+            claimed = [_Claimed.of(r, due) for r in batch]
         stats.claimed += len(claimed)
-        payloads = [p for r in claimed if (p := self._payload(r.event_id, r.revision))]
-        if not payloads:
-            delivery = Delivery("failed", None, "none of the digest's funding events exist")
-        else:
-            delivery = send_email(channel, key, payloads)
-        self._record(claimed, delivery, stats)
+        self._send_rows(route, claimed, stats, off, key=key)
 
 
-def _digest_seconds(channel: Channel) -> float | None:
-    return channel.digest_seconds if isinstance(channel, EmailChannel) else None
+def _count(stats: RelayStats, message_id: str, outcome: str) -> None:
+    stats.outcomes.append((message_id, outcome))
+    if outcome == "sent":
+        stats.sent += 1
+    elif outcome == "retry":
+        stats.retried += 1
+    elif outcome == "disabled":
+        stats.disabled += 1
+    else:
+        stats.failed += 1
+
+
+def _remember_facts(session: Session, outbox_id: int, data: dict[str, Any]) -> None:
+    """Keep the facts a route was told, to describe the next update against them."""
+    row = session.get(AlertOutbox, outbox_id)
+    if row is not None:
+        row.payload = {**(row.payload or {}), "facts": snapshot(data)}
+
+
+def _previous_facts(session: Session, row: _Claimed) -> dict[str, Any] | None:
+    statement = (
+        select(AlertOutbox.payload)
+        .where(
+            AlertOutbox.event_id == row.event_id,
+            AlertOutbox.channel == row.channel,
+            AlertOutbox.revision < row.revision,
+            AlertOutbox.status == "sent",
+        )
+        .order_by(AlertOutbox.revision.desc())
+        .limit(1)
+    )
+    payload = session.scalars(statement).first()
+    return (payload or {}).get("facts")

@@ -18,10 +18,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--event", type=int, help="use this stored funding event (default: a sample event)"
     )
+    parser.add_argument(
+        "--language",
+        choices=("en", "zh-Hans", "zh-Hant"),
+        default="en",
+        help="language of the sample event's article (channels with language: auto follow it)",
+    )
     parser.set_defaults(func=run)
 
 
-def _sample_payload() -> dict:
+def _sample_payload(language: str = "en") -> dict:
     from fundwatch.storage.timeutil import utcnow
 
     now = utcnow().isoformat().replace("+00:00", "Z")
@@ -47,10 +53,11 @@ def _sample_payload() -> dict:
             "articles": [
                 {
                     "title": "This is a fundwatch test alert",
+                    "outlet": "example.com",
                     "url": "https://example.com/fundwatch-test",
                     "source": "fundwatch",
                     "published": now,
-                    "language": "en",
+                    "language": language,
                 }
             ],
         },
@@ -58,26 +65,27 @@ def _sample_payload() -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundwatch.alerts.mail import send_email
+    from fundwatch.alerts.dispatch import deliver
     from fundwatch.alerts.payload import build_payload
-    from fundwatch.alerts.webhook import send_webhook
-    from fundwatch.configuration.alerts import WebhookChannel, load_channels
+    from fundwatch.configuration.alerts import load_setup, route_of
     from fundwatch.context import AppContext
 
     app = AppContext(existing=True)
     if app.settings.alerts is None:
         print(
             "fundwatch: no alerts file configured: set FUNDWATCH_ALERTS or 'alerts:' in "
-            "fundwatch.yaml (see README 'Alert channels')",
+            "fundwatch.yaml (see docs/alert-channels.md)",
             file=sys.stderr,
         )
         return 2
-    channels = {channel.name: channel for channel in load_channels(app.settings)}
-    channel = channels.get(args.channel)
-    if channel is None:
+    setup = load_setup(app.settings)
+    routes = {channel.name: route_of(channel) for channel in setup.channels}
+    routes.update({route.name: route for route in setup.routes})
+    route = routes.get(args.channel)
+    if route is None:
         print(
             f"fundwatch: no channel {args.channel!r} in {app.settings.alerts}; "
-            f"known: {', '.join(channels) or '(none)'}",
+            f"known: {', '.join(routes) or '(none)'}",
             file=sys.stderr,
         )
         return 2
@@ -88,13 +96,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"fundwatch: no funding event {args.event}", file=sys.stderr)
             return 2
     else:
-        payload = _sample_payload()
-    message_id = f"fw-test-{int(time.time())}-{channel.name}"
-    if isinstance(channel, WebhookChannel):
-        delivery = send_webhook(channel, message_id, payload)
-    else:
-        delivery = send_email(channel, message_id, [payload])
+        payload = _sample_payload(args.language)
+    message_id = f"fw-test-{int(time.time())}-{route.channel.name}"
+    delivery = deliver(route.channel, route.language, message_id, [payload])
     detail = f" ({delivery.error})" if delivery.error else ""
     code = f" {delivery.status_code}" if delivery.status_code else ""
-    print(f"{channel.name}: {delivery.outcome}{code}{detail} in {delivery.duration_ms or 0:.0f} ms")
+    print(
+        f"{route.name}: {delivery.outcome}{code}{detail} in {delivery.duration_ms or 0:.0f} ms"
+    )
+    if delivery.answer:
+        print(f"{route.channel.type} answered: {delivery.answer}")
     return 0 if delivery.outcome == "sent" else 1

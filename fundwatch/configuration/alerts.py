@@ -1,22 +1,24 @@
-"""Alert channels: a YAML file (FUNDWATCH_ALERTS or `alerts:` in the config file) of webhook
-and email channels, each with filters, delivery settings and a retry schedule.
+"""Alert channels and subscriptions: a YAML file (FUNDWATCH_ALERTS or `alerts:` in the config
+file). Either a list of channels, or a mapping with `channels:` and `subscriptions:`. A channel
+is one destination (webhook, email, a chat bot); a subscription is a named filter + cadence over
+one or more channels. Every channel not named by a subscription delivers with its own filter
+and cadence; a channel named by subscriptions delivers only through them.
 
-Secrets (`secret`, `password`) are only accepted as `${ENV_VAR}` references; any field may use
-them (a Slack webhook URL is a secret too). Secret values never appear in `repr` or errors.
+Secrets (`secret`, `password`, `bot_token`) are only accepted as `${ENV_VAR}` references; any
+field may use them (a bot webhook URL is a secret too). Secret values never appear in `repr`
+or errors.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     SecretStr,
     TypeAdapter,
@@ -25,14 +27,55 @@ from pydantic import (
     model_validator,
 )
 
-from fundwatch.configuration.cadence import parse_duration
+from fundwatch.configuration.alert_rules import (
+    NAME_PATTERN,
+    Cadence,
+    ChannelBase,
+    Filters,
+    HttpChannelBase,
+    Language,
+    RetrySchedule,
+    Strict,
+    as_seconds,
+    event_languages,
+)
+from fundwatch.configuration.chat_channels import (
+    AppriseChannel,
+    DingTalkChannel,
+    DiscordChannel,
+    FeishuChannel,
+    SlackChannel,
+    TeamsChannel,
+    TelegramChannel,
+    WeComChannel,
+)
 from fundwatch.configuration.errors import ConfigError
 from fundwatch.configuration.settings import Settings
 
-NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,62}$"
+__all__ = [
+    "AlertSetup",
+    "AlertsConfigError",
+    "Cadence",
+    "Channel",
+    "EmailChannel",
+    "Filters",
+    "RetrySchedule",
+    "Route",
+    "Subscription",
+    "WebhookChannel",
+    "event_languages",
+    "load_alerts_file",
+    "load_channels",
+    "load_channels_file",
+]
+
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_SECRET_FIELDS = ("secret", "password")
+_SECRET_FIELDS = ("secret", "password", "bot_token")
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$")
+CHANNEL_TYPES = (
+    "webhook, email, feishu, lark, dingtalk, wecom, slack, discord, teams, telegram, apprise"
+)
+ROUTE_NAME_LIMIT = 100
 
 
 class AlertsConfigError(ConfigError):
@@ -43,108 +86,11 @@ class AlertsConfigError(ConfigError):
         super().__init__("\n".join(problems))
 
 
-def _seconds(value: Any) -> float:
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return parse_duration(value).total_seconds()
-
-
-Seconds = Annotated[float, Field(gt=0)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class RetrySchedule(_Strict):
-    """Exponential backoff with jitter; a row is given up once `give_up_after` has passed."""
-
-    initial: Seconds = 30.0
-    factor: float = Field(default=2.0, ge=1.0, le=10.0)
-    max_delay: Seconds = 4 * 3600.0
-    jitter: float = Field(default=0.2, ge=0.0, le=1.0)
-    give_up_after: Seconds = 24 * 3600.0
-
-    @field_validator("initial", "max_delay", "give_up_after", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> float:
-        return _seconds(value)
-
-
-class Filters(_Strict):
-    """Which funding events a channel wants; an empty filter accepts everything."""
-
-    min_amount_usd: float | None = Field(default=None, ge=0)
-    include_undisclosed_amount: bool = False
-    languages: list[str] = Field(default_factory=list)
-    rounds: list[str] = Field(default_factory=list)
-    companies: list[str] = Field(default_factory=list)
-
-
-class _Channel(_Strict):
-    name: str = Field(pattern=NAME_PATTERN)
-    enabled: bool = True
-    send_updates: bool = False
-    filters: Filters = Field(default_factory=Filters)
-    retry: RetrySchedule = Field(default_factory=RetrySchedule)
-
-    def accepts(self, event: Any) -> bool:
-        """Whether `event` (a FundingEvent) passes this channel's filters."""
-        if not self.enabled:
-            return False
-        rules = self.filters
-        if rules.min_amount_usd is not None:
-            amount = getattr(event, "amount_usd", None)
-            if amount is None:
-                if not rules.include_undisclosed_amount:
-                    return False
-            elif amount < rules.min_amount_usd:
-                return False
-        if rules.rounds:
-            wanted = {r.casefold() for r in rules.rounds}
-            if (getattr(event, "round", None) or "").casefold() not in wanted:
-                return False
-        if rules.companies:
-            wanted = {c.casefold() for c in rules.companies}
-            names = {
-                str(getattr(event, a, "") or "").casefold() for a in ("company", "company_key")
-            }
-            if not wanted & names:
-                return False
-        if rules.languages:
-            languages = event_languages(event)
-            prefixes = tuple(lang.casefold() for lang in rules.languages)
-            if not any(lang.casefold().startswith(prefixes) for lang in languages):
-                return False
-        return True
-
-
-def event_languages(event: Any) -> set[str]:
-    """Languages of the articles that report `event` (an attribute, or asked of its session)."""
-    given = getattr(event, "languages", None)
-    if given is not None:
-        return {str(lang) for lang in given if lang}
-    from sqlalchemy import text
-    from sqlalchemy.orm import object_session
-
-    session = object_session(event)
-    event_id = getattr(event, "id", None)
-    if session is None or event_id is None:
-        return set()
-    rows = session.execute(
-        text("SELECT DISTINCT language FROM articles WHERE event_id = :id"), {"id": event_id}
-    )
-    return {row[0] for row in rows if row[0]}
-
-
-class WebhookChannel(_Channel):
+class WebhookChannel(HttpChannelBase):
     type: Literal["webhook"]
     url: str = Field(repr=False)
     secret: SecretStr | None = None
     format: Literal["standard", "slack"] = "standard"
-    timeout: Seconds = 10.0
-    deadline: Seconds = 15.0
-    ca_file: Path | None = None
 
     @field_validator("url")
     @classmethod
@@ -152,11 +98,6 @@ class WebhookChannel(_Channel):
         if not re.match(r"^https?://[^/\s]+", value.strip()):
             raise ValueError("must be an http:// or https:// URL")
         return value.strip()
-
-    @field_validator("timeout", "deadline", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> float:
-        return _seconds(value)
 
     @field_validator("secret")
     @classmethod
@@ -186,7 +127,7 @@ class WebhookChannel(_Channel):
         return "".join(match.groups()) if match else "(url)"
 
 
-class EmailChannel(_Channel):
+class EmailChannel(ChannelBase):
     type: Literal["email"]
     host: str
     port: int = Field(default=587, ge=1, le=65535)
@@ -197,12 +138,22 @@ class EmailChannel(_Channel):
     to: list[str] = Field(min_length=1)
     digest: Literal["off", "hourly", "daily"] = "off"
     ca_file: Path | None = None
-    timeout: Seconds = 30.0
+    timeout: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _digest_is_a_cadence(cls, data: Any) -> Any:
+        """`digest: hourly|daily` (older files) is `cadence: every 1h|1d`."""
+        digest = data.get("digest") if isinstance(data, dict) else None
+        if digest in ("hourly", "daily") and "cadence" not in data:
+            period = "1h" if digest == "hourly" else "1d"
+            data = {**data, "cadence": f"every {period}"}
+        return data
 
     @field_validator("timeout", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> float:
-        return _seconds(value)
+        return as_seconds(value)
 
     @field_validator("sender")
     @classmethod
@@ -241,8 +192,105 @@ def _address(value: str) -> str:
     return value
 
 
-ChannelConfig = Annotated[WebhookChannel | EmailChannel, Field(discriminator="type")]
-_CHANNEL_ADAPTER: TypeAdapter[WebhookChannel | EmailChannel] = TypeAdapter(ChannelConfig)
+Channel = (
+    WebhookChannel
+    | EmailChannel
+    | FeishuChannel
+    | DingTalkChannel
+    | WeComChannel
+    | SlackChannel
+    | DiscordChannel
+    | TeamsChannel
+    | TelegramChannel
+    | AppriseChannel
+)
+_CHANNEL_ADAPTER: TypeAdapter[Channel] = TypeAdapter(
+    Annotated[Channel, Field(discriminator="type")]
+)
+
+
+class Subscription(Strict):
+    """One person's (or team's) view: which events, how often, in which language, over which
+    channels. `language` overrides the channels' own."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    channels: list[str] = Field(min_length=1)
+    enabled: bool = True
+    send_updates: bool = False
+    filters: Filters = Field(default_factory=Filters)
+    cadence: Cadence = Field(default_factory=Cadence)
+    language: Language | None = None
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where the outbox delivers: a channel with the filter and cadence that apply to it. Its
+    `name` is the outbox row's `channel`: the channel's name, or `subscription/channel`."""
+
+    name: str
+    channel: Channel
+    filters: Filters
+    cadence: Cadence
+    send_updates: bool
+    enabled: bool
+    language: str
+    subscription: str | None = None
+
+    @property
+    def retry(self) -> RetrySchedule:
+        return self.channel.retry
+
+    def accepts(self, event: Any) -> bool:
+        return self.enabled and self.channel.enabled and self.filters.accepts(event)
+
+
+def route_of(channel: Channel) -> Route:
+    """A channel delivering on its own filter and cadence."""
+    return Route(
+        name=channel.name,
+        channel=channel,
+        filters=channel.filters,
+        cadence=channel.cadence,
+        send_updates=channel.send_updates,
+        enabled=channel.enabled,
+        language=getattr(channel, "language", "en"),
+    )
+
+
+def subscription_routes(subscription: Subscription, channels: dict[str, Channel]) -> list[Route]:
+    return [
+        Route(
+            name=f"{subscription.name}/{name}",
+            channel=channels[name],
+            filters=subscription.filters,
+            cadence=subscription.cadence,
+            send_updates=subscription.send_updates,
+            enabled=subscription.enabled,
+            language=subscription.language or getattr(channels[name], "language", "en"),
+            subscription=subscription.name,
+        )
+        for name in subscription.channels
+    ]
+
+
+@dataclass(frozen=True)
+class AlertSetup:
+    channels: list[Channel]
+    subscriptions: list[Subscription]
+
+    @property
+    def routes(self) -> list[Route]:
+        by_name = {channel.name: channel for channel in self.channels}
+        subscribed = {name for sub in self.subscriptions for name in sub.channels}
+        routes = [route_of(c) for c in self.channels if c.name not in subscribed]
+        for subscription in self.subscriptions:
+            routes += subscription_routes(subscription, by_name)
+        return routes
 
 
 def _expand(value: Any, field: str, environ: dict[str, str], missing: list[tuple[str, str]]) -> Any:
@@ -271,50 +319,59 @@ class _LiteralSecret(Exception):
         self.field = field
 
 
+_TYPE_TAGS = {
+    "webhook",
+    "email",
+    "feishu",
+    "lark",
+    "dingtalk",
+    "wecom",
+    "slack",
+    "discord",
+    "teams",
+    "telegram",
+    "apprise",
+}
+
+
 def _describe(path: Path, label: str, error: ValidationError) -> list[str]:
     problems = []
     for item in error.errors(include_url=False, include_input=False):
         parts = [str(p) for p in item["loc"]]
-        if parts and parts[0] in ("webhook", "email"):
+        if parts and parts[0] in _TYPE_TAGS:
             parts = parts[1:]
-        field = ".".join(parts) or "(channel)"
+        field = ".".join(parts) or "(entry)"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling; see README 'Alert channels')"
+            message = "unknown field (check the spelling; see docs/alert-channels.md)"
         elif item["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            field, message = "type", "must be one of: webhook, email"
+            field, message = "type", f"must be one of: {CHANNEL_TYPES}"
         problems.append(f"{path}: {label}: field '{field}': {message}")
     return problems
 
 
-def load_channels_file(
-    path: Path, environ: dict[str, str] | None = None
-) -> list[WebhookChannel | EmailChannel]:
-    """Read and validate the channels file; raise AlertsConfigError listing every problem."""
-    env = dict(os.environ if environ is None else environ)
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AlertsConfigError(
-            [f"{path}: alert channels file not found (check FUNDWATCH_ALERTS / 'alerts:')"]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise AlertsConfigError([f"{path}: not valid YAML: {exc}"]) from None
-    if isinstance(data, dict) and "channels" in data:
-        data = data["channels"]
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise AlertsConfigError([f"{path}: expected a list of channels (or 'channels:' list)"])
-    problems: list[str] = []
-    channels: list[WebhookChannel | EmailChannel] = []
+def _label(kind: str, index: int, entry: Any) -> str:
+    label = f"{kind} {index + 1}"
+    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+        label += f" '{entry['name']}'"
+    return label
+
+
+def _validated(
+    path: Path,
+    kind: str,
+    entries: list[Any],
+    env: dict[str, str],
+    build: Any,
+    problems: list[str],
+) -> list[Any]:
+    """Expand, validate and de-duplicate one list of entries; problems are appended."""
+    items: list[Any] = []
     seen: set[str] = set()
-    for index, entry in enumerate(data):
-        label = f"channel {index + 1}"
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            label += f" '{entry['name']}'"
+    for index, entry in enumerate(entries):
+        label = _label(kind, index, entry)
         if not isinstance(entry, dict):
-            problems.append(f"{path}: {label}: expected a mapping with name and type")
+            problems.append(f"{path}: {label}: expected a mapping with a name")
             continue
         missing: list[tuple[str, str]] = []
         try:
@@ -332,24 +389,90 @@ def load_channels_file(
         if missing:
             continue
         try:
-            channel = _CHANNEL_ADAPTER.validate_python(expanded)
+            item = build(expanded)
         except ValidationError as exc:
             problems.extend(_describe(path, label, exc))
             continue
-        if channel.name in seen:
-            problems.append(f"{path}: {label}: field 'name': duplicate channel name")
+        if item.name in seen:
+            problems.append(f"{path}: {label}: field 'name': duplicate {kind} name")
             continue
-        seen.add(channel.name)
-        channels.append(channel)
+        seen.add(item.name)
+        items.append(item)
+    return items
+
+
+def _check_subscriptions(
+    path: Path, subscriptions: list[Subscription], channels: list[Channel], problems: list[str]
+) -> None:
+    known = {channel.name for channel in channels}
+    for subscription in subscriptions:
+        label = f"subscription '{subscription.name}'"
+        for name in subscription.channels:
+            if name not in known:
+                problems.append(
+                    f"{path}: {label}: field 'channels': no channel named {name!r} "
+                    f"(known: {', '.join(sorted(known)) or 'none'})"
+                )
+            elif len(f"{subscription.name}/{name}") > ROUTE_NAME_LIMIT:
+                problems.append(
+                    f"{path}: {label}: field 'name': '{subscription.name}/{name}' is longer "
+                    f"than {ROUTE_NAME_LIMIT} characters; use shorter names"
+                )
+
+
+def load_alerts_file(path: Path, environ: dict[str, str] | None = None) -> AlertSetup:
+    """Read and validate the alerts file; raise AlertsConfigError listing every problem."""
+    env = dict(os.environ if environ is None else environ)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AlertsConfigError(
+            [f"{path}: alert channels file not found (check FUNDWATCH_ALERTS / 'alerts:')"]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise AlertsConfigError([f"{path}: not valid YAML: {exc}"]) from None
+    subscriptions_data: Any = []
+    if isinstance(data, dict):
+        unknown = sorted(set(data) - {"channels", "subscriptions"})
+        if unknown:
+            raise AlertsConfigError(
+                [
+                    f"{path}: unknown top-level key(s) {', '.join(unknown)}; "
+                    "expected 'channels' and optionally 'subscriptions'"
+                ]
+            )
+        subscriptions_data = data.get("subscriptions") or []
+        data = data.get("channels")
+    if data is None:
+        data = []
+    if not isinstance(data, list) or not isinstance(subscriptions_data, list):
+        raise AlertsConfigError(
+            [f"{path}: expected a list of channels (or 'channels:' and 'subscriptions:' lists)"]
+        )
+    problems: list[str] = []
+    channels = _validated(path, "channel", data, env, _CHANNEL_ADAPTER.validate_python, problems)
+    subscriptions = _validated(
+        path, "subscription", subscriptions_data, env, Subscription.model_validate, problems
+    )
+    _check_subscriptions(path, subscriptions, channels, problems)
     if problems:
         raise AlertsConfigError(problems)
-    return channels
+    return AlertSetup(channels, subscriptions)
 
 
-def load_channels(
-    settings: Settings, environ: dict[str, str] | None = None
-) -> list[WebhookChannel | EmailChannel]:
-    """The configured alert channels; [] when no alerts file is configured."""
+def load_channels_file(path: Path, environ: dict[str, str] | None = None) -> list[Channel]:
+    """The channels of an alerts file (see `load_alerts_file`)."""
+    return load_alerts_file(path, environ).channels
+
+
+def load_setup(settings: Settings, environ: dict[str, str] | None = None) -> AlertSetup:
     if settings.alerts is None:
-        return []
-    return load_channels_file(settings.alerts, environ)
+        return AlertSetup([], [])
+    return load_alerts_file(settings.alerts, environ)
+
+
+def load_channels(settings: Settings, environ: dict[str, str] | None = None) -> list[Route]:
+    """Where alerts go: one route per channel not named by a subscription and one per
+    subscription and channel; [] when no alerts file is configured. Routes are what the
+    outbox (`enqueue_alerts`) and the relay take."""
+    return load_setup(settings, environ).routes

@@ -6,7 +6,12 @@ from types import SimpleNamespace
 import pytest
 from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
 
-from fundwatch.configuration.alerts import AlertsConfigError, load_channels, load_channels_file
+from fundwatch.configuration.alerts import (
+    AlertsConfigError,
+    load_channels,
+    load_channels_file,
+    load_setup,
+)
 from fundwatch.configuration.settings import Settings
 
 GOOD = """
@@ -35,7 +40,7 @@ def test_channels_load_with_secrets_from_the_environment(tmp_path: Path) -> None
     path = tmp_path / "alerts.yaml"
     path.write_text(GOOD)
     env = {"FW_WEBHOOK_SECRET": WEBHOOK_SECRET, "FW_SMTP_PASSWORD": SMTP_PASSWORD}
-    hook, mail = load_channels(Settings(alerts=path), env)
+    hook, mail = load_setup(Settings(alerts=path), env).channels
     assert hook.secret is not None and hook.secret.get_secret_value() == WEBHOOK_SECRET
     assert hook.deadline == 10 and hook.retry.initial == 60 and hook.retry.give_up_after == 172800
     assert hook.send_updates and not mail.send_updates
@@ -44,6 +49,8 @@ def test_channels_load_with_secrets_from_the_environment(tmp_path: Path) -> None
     shown = repr(hook) + str(hook) + repr(mail) + str(mail)
     assert WEBHOOK_SECRET not in shown and SMTP_PASSWORD not in shown
     assert "hooks.example.com" not in repr(hook)
+    assert mail.cadence.describe() == "every 86400s"  # the older `digest: daily`
+    assert [r.name for r in load_channels(Settings(alerts=path), env)] == ["ops-hook", "team-mail"]
     assert load_channels(Settings(alerts=None), env) == []
 
 
