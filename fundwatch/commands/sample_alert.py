@@ -101,9 +101,7 @@ def run(args: argparse.Namespace) -> int:
     delivery = deliver(route.channel, route.language, message_id, [payload])
     detail = f" ({delivery.error})" if delivery.error else ""
     code = f" {delivery.status_code}" if delivery.status_code else ""
-    print(
-        f"{route.name}: {delivery.outcome}{code}{detail} in {delivery.duration_ms or 0:.0f} ms"
-    )
+    print(f"{route.name}: {delivery.outcome}{code}{detail} in {delivery.duration_ms or 0:.0f} ms")
     if delivery.answer:
         print(f"{route.channel.type} answered: {delivery.answer}")
     return 0 if delivery.outcome == "sent" else 1
