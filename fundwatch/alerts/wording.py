@@ -102,8 +102,9 @@ def label(lang: Lang, key: str, **values: object) -> str:
     return LABELS.get(lang, LABELS["en"])[key].format(**values)
 
 
-def _zh_number(value: float) -> str:
-    for size, unit in ((1e8, "亿"), (1e4, "万")):
+def _zh_number(value: float, lang: Lang) -> str:
+    units = ((1e8, "億"), (1e4, "萬")) if lang == "zh-Hant" else ((1e8, "亿"), (1e4, "万"))
+    for size, unit in units:
         if abs(value) >= size:
             return f"{value / size:.2f}".rstrip("0").rstrip(".") + unit
     return f"{value:,.0f}"
@@ -117,9 +118,9 @@ def amount_text(
         return money(amount_usd, amount, currency)
     names = _CURRENCIES[lang] if lang in _CURRENCIES else _CURRENCIES["zh-Hans"]
     if amount_usd is not None:
-        return _zh_number(amount_usd) + names["USD"]
+        return _zh_number(amount_usd, lang) + names["USD"]
     if amount is not None:
-        return _zh_number(amount) + names.get(currency or "", f" {currency or ''}".rstrip())
+        return _zh_number(amount, lang) + names.get(currency or "", f" {currency or ''}".rstrip())
     return label(lang, "undisclosed")
 
 
