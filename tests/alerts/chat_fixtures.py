@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fundwatch.storage.timeutil import utcnow
-
 from fundwatch.configuration.alerts import AlertSetup, load_alerts_file
+from fundwatch.storage.timeutil import utcnow
 
 FEISHU_SECRET = "feishu-signing-secret-4f2a"
 DINGTALK_SECRET = "SECdingtalk0signing0secret0e9b1"

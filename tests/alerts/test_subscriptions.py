@@ -14,14 +14,14 @@ import pytest
 from alert_fixtures import add_event, outbox_rows
 from alert_receivers import SmtpSink
 from chat_fixtures import FakeClock, setup_from
-from fundwatch.storage import FundingEvent
-from fundwatch.storage.outbox import enqueue_alerts
-from fundwatch.storage.timeutil import as_utc
 from platform_receivers import PlatformReceiver
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.configuration.alerts import AlertsConfigError
+from fundwatch.storage import FundingEvent
+from fundwatch.storage.outbox import enqueue_alerts
+from fundwatch.storage.timeutil import as_utc
 
 LONDON = ZoneInfo("Europe/London")
 
