@@ -108,6 +108,6 @@ def record_article_event(
         event.revision = (event.revision or 0) + 1
     session.flush()
     if changed:
-        wanting_updates = [c for c in alert_channels if getattr(c, "send_updates", False)]
-        enqueue_alerts(session, event, wanting_updates, revision=event.revision)
+        # updates go where asked for; a channel that accepts the event only now gets its first
+        enqueue_alerts(session, event, alert_channels, revision=event.revision)
     return EventOutcome(event, created=False, changed=changed, refused_join=refused)

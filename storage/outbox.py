@@ -42,15 +42,18 @@ def enqueue_alerts(
     """Write one pending alert per accepting channel; an existing row is left alone.
 
     Revision 0 announces a new event; a later revision (the event's facts changed materially)
-    only goes to channels with `send_updates` set. Returns how many rows were new.
+    goes to channels with `send_updates` set, and to a channel that accepts the event only now
+    (a round first seen without an amount passes a minimum-amount filter once the amount is
+    known) as its first alert of the event. Returns how many rows were new.
     """
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     created = 0
     for channel in channels:
-        if revision and not getattr(channel, "send_updates", False):
-            continue
         if not channel.accepts(event):
+            continue
+        quiet = revision and not getattr(channel, "send_updates", False)
+        if quiet and _has_row(session, event.id, channel.name):
             continue
         statement = (
             insert(AlertOutbox)
@@ -71,6 +74,13 @@ def enqueue_alerts(
         if session.execute(statement).scalar_one_or_none() is not None:
             created += 1
     return created
+
+
+def _has_row(session: Session, event_id: int, channel: str) -> bool:
+    statement = select(AlertOutbox.id).where(
+        AlertOutbox.event_id == event_id, AlertOutbox.channel == channel
+    )
+    return session.scalars(statement.limit(1)).first() is not None
 
 
 # --- relay side: claiming due rows and recording attempts -------------------------------------

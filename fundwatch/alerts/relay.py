@@ -210,7 +210,11 @@ class Relay:
         with self.sessions.begin() as session:
             payload = build_payload(session, row.event_id, revision=row.revision)
             if payload is not None and row.revision:
-                payload["previous"] = _previous_facts(session, row)
+                told, facts = _previous_facts(session, row)
+                if told:
+                    payload["previous"] = facts
+                else:  # this route never heard of the event: it is news here
+                    payload["type"] = "funding_event.created"
             return payload
 
     def _send_rows(
@@ -386,7 +390,8 @@ def _remember_facts(session: Session, outbox_id: int, data: dict[str, Any]) -> N
         row.payload = {**(row.payload or {}), "facts": snapshot(data)}
 
 
-def _previous_facts(session: Session, row: _Claimed) -> dict[str, Any] | None:
+def _previous_facts(session: Session, row: _Claimed) -> tuple[bool, dict[str, Any] | None]:
+    """Whether this route was sent the event before, and the facts it was sent last."""
     statement = (
         select(AlertOutbox.payload)
         .where(
@@ -398,5 +403,7 @@ def _previous_facts(session: Session, row: _Claimed) -> dict[str, Any] | None:
         .order_by(AlertOutbox.revision.desc())
         .limit(1)
     )
-    payload = session.scalars(statement).first()
-    return (payload or {}).get("facts")
+    payloads = list(session.scalars(statement))
+    if not payloads:
+        return False, None
+    return True, (payloads[0] or {}).get("facts")

@@ -39,6 +39,30 @@ def test_enqueue_follows_filters_and_send_updates(
     assert sorted(rows) == [("news", 0), ("updates", 0), ("updates", 1)]
 
 
+def test_a_channel_that_accepts_an_event_only_after_a_change_gets_its_first_alert(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    channels = _channels(tmp_path)
+    event_id = add_event(sessions, channels, amount_usd=None)  # amount not known yet
+    with sessions.begin() as session:
+        event = session.get(FundingEvent, event_id)
+        event.amount_usd = 150e6
+        event.revision = 1
+        assert enqueue_alerts(session, event, channels, revision=1) == 2  # updates + big
+        event.lead_investors = ["Sequoia"]
+        event.revision = 2
+        assert enqueue_alerts(session, event, channels, revision=2) == 1  # updates only
+    with sessions() as session:
+        rows = session.execute(select(AlertOutbox.channel, AlertOutbox.revision)).all()
+    assert sorted(rows) == [
+        ("big", 1),
+        ("news", 0),
+        ("updates", 0),
+        ("updates", 1),
+        ("updates", 2),
+    ]
+
+
 def test_claimed_rows_are_leased_and_attempts_recorded(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:

@@ -195,3 +195,24 @@ subscriptions:
         "subscription 3 'loud'" in p and "invalid cadence 'sometimes'" in p for p in problems
     )
     assert all(str(tmp_path / "alerts.yaml") in p for p in problems)
+
+
+def test_a_round_that_passes_the_filter_only_later_is_announced_as_news(
+    sessions: sessionmaker[Session], feishu: PlatformReceiver, tmp_path: Path
+) -> None:
+    setup = setup_from(
+        tmp_path,
+        f"- {{name: deals, type: feishu, url: '{feishu.url}', "
+        "filters: {min_amount_usd: 10000000}}\n",
+    )
+    event_id = add_event(sessions, setup.routes, amount_usd=None)
+    assert outbox_rows(sessions) == []
+    with sessions.begin() as session:
+        event = session.get(FundingEvent, event_id)
+        assert event is not None
+        event.amount_usd = event.amount = 50e6
+        event.revision = 1
+        assert enqueue_alerts(session, event, setup.routes, revision=1) == 1
+    assert Relay(sessions, setup.routes).run_once().sent == 1
+    title = feishu.accepted[0].body["card"]["header"]["title"]["content"]
+    assert title == "HeyGen raised $50M (Series A, led by Benchmark)"
