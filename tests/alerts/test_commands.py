@@ -9,6 +9,8 @@ from pathlib import Path
 
 from alert_fixtures import WEBHOOK_SECRET, add_event
 from alert_receivers import Behaviour, WebhookReceiver
+from chat_fixtures import FEISHU_SECRET
+from platform_receivers import PlatformReceiver
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.alerts.signing import verify
@@ -81,3 +83,40 @@ def test_test_alert_sends_a_signed_sample(
     assert _fundwatch(env, "test-alert", "hook").returncode == 1
     unknown = _fundwatch(env, "test-alert", "nope")
     assert unknown.returncode == 2 and "known: hook" in unknown.stderr
+
+
+def test_test_alert_reports_the_platforms_own_answer(
+    tmp_path: Path, sqlite_url: str, secrets_env: dict[str, str]
+) -> None:
+    feishu = PlatformReceiver("feishu", secret=FEISHU_SECRET).start()
+    try:
+        channels = tmp_path / "chat.yaml"
+        channels.write_text(
+            f"channels:\n  - {{name: deals, type: feishu, url: '{feishu.url}', "
+            "secret: '${FW_FEISHU_SECRET}', language: auto}\n"
+            "subscriptions:\n  - {name: partner, channels: [deals]}\n"
+        )
+        env = {
+            **secrets_env,
+            "FUNDWATCH_DATABASE_URL": sqlite_url,
+            "FUNDWATCH_ALERTS": str(channels),
+            "FUNDWATCH_CONFIG": "",
+            "FW_FEISHU_SECRET": FEISHU_SECRET,
+        }
+        ok = _fundwatch(env, "test-alert", "partner/deals", "--language", "zh-Hans")
+        assert ok.returncode == 0, ok.stderr
+        first, answer = ok.stdout.splitlines()
+        assert first.startswith("partner/deals: sent 200")
+        assert answer.startswith('feishu answered: {"code": 0, "msg": "success"')
+        title = feishu.accepted[0].body["card"]["header"]["title"]["content"]
+        assert title.startswith("[fundwatch 测试消息] Example Video AI完成6000万美元A轮融资")
+
+        env["FW_FEISHU_SECRET"] = "not-the-bots-secret"
+        bad = _fundwatch(env, "test-alert", "deals")
+        assert bad.returncode == 1
+        assert "deals: failed 200 (Feishu error 19021" in bad.stdout
+        assert '"code": 19021' in bad.stdout
+        assert "hook-token-secret" not in bad.stdout + bad.stderr
+        assert "not-the-bots-secret" not in bad.stdout + bad.stderr
+    finally:
+        feishu.stop()

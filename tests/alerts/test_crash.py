@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from alert_certs import SelfSignedCert
-from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
+from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET, outbox_attempts
 from alert_receivers import Behaviour, SmtpSink, WebhookReceiver
+from chat_fixtures import FEISHU_SECRET
+from platform_receivers import PlatformReceiver
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -144,3 +146,36 @@ def test_killed_after_smtp_accepted_resends_with_the_same_message_id(
         for raw in sink.handler.messages
     ]
     assert ids == ["<fw-1-0-mail@fundwatch.example>"] * 2
+
+
+def test_feishu_outage_and_a_relay_kill_9_still_deliver_exactly_once(
+    sessions: sessionmaker[Session],
+    spawn: Callable[..., subprocess.Popen[str]],
+    secrets_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    feishu = PlatformReceiver("feishu", secret=FEISHU_SECRET)  # not started: the outage
+    secrets_env["FW_FEISHU_SECRET"] = FEISHU_SECRET
+    channels = tmp_path / "feishu.yaml"
+    channels.write_text(
+        f"- name: deals\n  type: feishu\n  url: '{feishu.url}'\n  secret: ${{FW_FEISHU_SECRET}}\n"
+        "  deadline: 3s\n  retry: {initial: 1s, jitter: 0}\n"
+    )
+    assert spawn("enqueue", channels).wait(60) == -signal.SIGKILL
+    first = spawn("1", channels)
+    _wait_for(lambda: len(outbox_attempts(sessions)) >= 2, "two failed attempts")
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    assert _statuses(sessions) == ["pending"]
+    feishu.start()
+    try:
+        second = spawn("1", channels)
+        _wait_for(lambda: _statuses(sessions) == ["sent"], "the alert after the outage")
+        time.sleep(0.5)  # more relay polls: nothing else may be sent
+        second.send_signal(signal.SIGKILL)
+    finally:
+        feishu.stop()
+    assert len(feishu.hits) == len(feishu.accepted) == 1
+    assert feishu.accepted[0].body["card"]["header"]["title"]["content"].startswith("Crashco")
+    logs = "".join(p.read_text() for p in tmp_path.glob("worker-*.log"))
+    assert FEISHU_SECRET not in logs and "hook-token-secret" not in logs
