@@ -94,6 +94,12 @@ def build(channel: FeishuChannel, message: ChatMessage) -> Request:
     return Request(channel.url, body, f"feishu bot of channel {channel.name}")
 
 
+def _reset_seconds(answer: Answer) -> float | None:
+    """Feishu's gateway says when its window resets in `x-ogw-ratelimit-reset` (seconds)."""
+    value = answer.headers.get("x-ogw-ratelimit-reset", "").strip()
+    return float(value) if value.isdigit() and int(value) > 0 else None
+
+
 def interpret(answer: Answer) -> Delivery:
     """Feishu answers business errors in the body, with HTTP 200 or 400."""
     data = answer.json if isinstance(answer.json, dict) else {}
@@ -107,7 +113,7 @@ def interpret(answer: Answer) -> Delivery:
             code,
             message,
             rate_limited=RATE_LIMITED,
-            rate_window=answer.retry_after or 60.0,
+            rate_window=_reset_seconds(answer) or answer.retry_after or 60.0,
             gone=GONE,
             permanent=PERMANENT,
             http_status=answer.status,

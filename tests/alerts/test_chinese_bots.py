@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alert_fixtures import add_event, make_due, outbox_attempts, outbox_rows
 from chat_fixtures import DINGTALK_SECRET, FEISHU_SECRET, FakeClock, channel_yaml, setup_from
-from platform_receivers import PlatformReceiver
+from platform_receivers import PlatformReceiver, Reply
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay
@@ -204,3 +204,18 @@ def test_the_relay_keeps_under_the_platform_rate_limit(
     stats = relay.run_once()
     assert stats.sent == 2 and stats.messages == 1  # the two waiting go out together
     assert len(platform.hits) == 6
+
+
+@pytest.mark.parametrize("platform", ["feishu"], indirect=True)
+def test_feishu_gateway_reset_header_sets_the_wait(
+    sessions: sessionmaker[Session], platform: PlatformReceiver, tmp_path: Path
+) -> None:
+    relay = _relay(sessions, tmp_path, channel_yaml("feishu", platform.url))
+    add_event(sessions, list(relay.routes.values()))
+    limited = {"code": 11232, "msg": "frequency limited", "data": {}}
+    platform.plan(Reply(400, limited, {"x-ogw-ratelimit-reset": "17"}))
+    assert relay.run_once().retried == 1
+    (row,) = outbox_rows(sessions)
+    delay = as_utc(row.next_attempt_at) - as_utc(outbox_attempts(sessions)[0].attempted_at)
+    assert timedelta(seconds=16) <= delay <= timedelta(seconds=18)
+    assert outbox_attempts(sessions)[0].status_code == 400
