@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+from fundwatch.alerts.changes import describe_changes
 from fundwatch.alerts.delivery import Delivery
 from fundwatch.alerts.render import escape, header_value, headline, money, plain_text, safe_url
 from fundwatch.configuration.alerts import EmailChannel
@@ -51,6 +52,9 @@ def text_part(payloads: list[dict[str, Any]]) -> str:
     for payload in payloads:
         data = payload["data"]
         lines = [headline(data), ""]
+        changes = describe_changes("en", payload.get("previous"), data)
+        if changes:
+            lines += ["What changed:", *[f"- {change}" for change in changes], ""]
         lines += [f"{label}: {value}" for label, value in _facts(data)]
         lines.append("")
         for article in data.get("articles", []):
