@@ -62,11 +62,13 @@ def _fits(channel: Channel, language: str, payloads: list[dict[str, Any]]) -> bo
     return platform.fits(platform.build(channel, message))
 
 
-def pack(channel: Channel, language: str, payloads: list[dict[str, Any]]) -> list[list[int]]:
-    """Split payloads (in order) into messages: a webhook takes one event per request, an
-    e-mail up to 200, a chat message as many as fit the platform's size limit (an event too
-    big alone is sent alone and shortened by the platform module's own caps)."""
-    if isinstance(channel, WebhookChannel):
+def pack(
+    channel: Channel, language: str, payloads: list[dict[str, Any]], *, digest: bool = False
+) -> list[list[int]]:
+    """Split payloads (in order) into messages. A webhook takes one event per request; e-mail
+    one per alert, or up to 200 in a digest; a chat message as many as fit the platform's size
+    limit and share one language (an event too big alone is sent alone, shortened)."""
+    if isinstance(channel, WebhookChannel) or (isinstance(channel, EmailChannel) and not digest):
         return [[i] for i in range(len(payloads))]
     if isinstance(channel, EmailChannel):
         return [
@@ -77,7 +79,12 @@ def pack(channel: Channel, language: str, payloads: list[dict[str, Any]]) -> lis
     current: list[int] = []
     for index in range(len(payloads)):
         trial = [*current, index]
-        if current and not _fits(channel, language, [payloads[i] for i in trial]):
+        same_language = not current or message_language(
+            language, [payloads[current[0]]]
+        ) == message_language(language, [payloads[index]])
+        if current and (
+            not same_language or not _fits(channel, language, [payloads[i] for i in trial])
+        ):
             groups.append(current)
             current = [index]
         else:

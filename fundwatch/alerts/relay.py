@@ -235,7 +235,7 @@ class Relay:
             else:
                 present.append((row, payload))
         payloads = [p for _, p in present]
-        groups = pack(route.channel, route.language, payloads)
+        groups = pack(route.channel, route.language, payloads, digest=key is not None)
         windows = self.windows.setdefault(
             route.channel.name, SendWindows(rate_limits(route.channel))
         )

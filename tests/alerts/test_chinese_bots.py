@@ -219,3 +219,20 @@ def test_feishu_gateway_reset_header_sets_the_wait(
     delay = as_utc(row.next_attempt_at) - as_utc(outbox_attempts(sessions)[0].attempted_at)
     assert timedelta(seconds=16) <= delay <= timedelta(seconds=18)
     assert outbox_attempts(sessions)[0].status_code == 400
+
+
+@pytest.mark.parametrize("platform", ["feishu"], indirect=True)
+def test_alerts_due_together_are_grouped_by_language(
+    sessions: sessionmaker[Session], platform: PlatformReceiver, tmp_path: Path
+) -> None:
+    relay = _relay(sessions, tmp_path, channel_yaml("feishu", platform.url))
+    routes = list(relay.routes.values())
+    add_event(sessions, routes, company="生数科技", articles=[ZH_ARTICLE])
+    add_event(sessions, routes, company="爱诗科技", articles=[ZH_ARTICLE])
+    add_event(sessions, routes, company="Runway")
+    stats = relay.run_once()
+    assert (stats.sent, stats.messages) == (3, 2)
+    first, second = (hit.body["card"] for hit in platform.accepted)
+    assert first["header"]["title"]["content"] == "AI视频融资汇总：2起"
+    assert "**生数科技完成6000万美元A轮融资" in first["elements"][0]["text"]["content"]
+    assert second["header"]["title"]["content"].startswith("Runway raised $60M")
