@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,14 +27,11 @@ from pydantic import (
 )
 
 from fundwatch.configuration.alert_rules import (
-    NAME_PATTERN,
     Cadence,
     ChannelBase,
     Filters,
     HttpChannelBase,
-    Language,
     RetrySchedule,
-    Strict,
     as_seconds,
     event_languages,
 )
@@ -51,6 +47,7 @@ from fundwatch.configuration.chat_channels import (
 )
 from fundwatch.configuration.errors import ConfigError
 from fundwatch.configuration.settings import Settings
+from fundwatch.configuration.subscriptions import AlertSetup, Route, Subscription, route_of
 
 __all__ = [
     "AlertSetup",
@@ -67,6 +64,8 @@ __all__ = [
     "load_alerts_file",
     "load_channels",
     "load_channels_file",
+    "load_setup",
+    "route_of",
 ]
 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -207,90 +206,6 @@ Channel = (
 _CHANNEL_ADAPTER: TypeAdapter[Channel] = TypeAdapter(
     Annotated[Channel, Field(discriminator="type")]
 )
-
-
-class Subscription(Strict):
-    """One person's (or team's) view: which events, how often, in which language, over which
-    channels. `language` overrides the channels' own."""
-
-    name: str = Field(pattern=NAME_PATTERN)
-    channels: list[str] = Field(min_length=1)
-    enabled: bool = True
-    send_updates: bool = False
-    filters: Filters = Field(default_factory=Filters)
-    cadence: Cadence = Field(default_factory=Cadence)
-    language: Language | None = None
-
-    @field_validator("channels", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-
-@dataclass(frozen=True)
-class Route:
-    """Where the outbox delivers: a channel with the filter and cadence that apply to it. Its
-    `name` is the outbox row's `channel`: the channel's name, or `subscription/channel`."""
-
-    name: str
-    channel: Channel
-    filters: Filters
-    cadence: Cadence
-    send_updates: bool
-    enabled: bool
-    language: str
-    subscription: str | None = None
-
-    @property
-    def retry(self) -> RetrySchedule:
-        return self.channel.retry
-
-    def accepts(self, event: Any) -> bool:
-        return self.enabled and self.channel.enabled and self.filters.accepts(event)
-
-
-def route_of(channel: Channel) -> Route:
-    """A channel delivering on its own filter and cadence."""
-    return Route(
-        name=channel.name,
-        channel=channel,
-        filters=channel.filters,
-        cadence=channel.cadence,
-        send_updates=channel.send_updates,
-        enabled=channel.enabled,
-        language=getattr(channel, "language", "en"),
-    )
-
-
-def subscription_routes(subscription: Subscription, channels: dict[str, Channel]) -> list[Route]:
-    return [
-        Route(
-            name=f"{subscription.name}/{name}",
-            channel=channels[name],
-            filters=subscription.filters,
-            cadence=subscription.cadence,
-            send_updates=subscription.send_updates,
-            enabled=subscription.enabled,
-            language=subscription.language or getattr(channels[name], "language", "en"),
-            subscription=subscription.name,
-        )
-        for name in subscription.channels
-    ]
-
-
-@dataclass(frozen=True)
-class AlertSetup:
-    channels: list[Channel]
-    subscriptions: list[Subscription]
-
-    @property
-    def routes(self) -> list[Route]:
-        by_name = {channel.name: channel for channel in self.channels}
-        subscribed = {name for sub in self.subscriptions for name in sub.channels}
-        routes = [route_of(c) for c in self.channels if c.name not in subscribed]
-        for subscription in self.subscriptions:
-            routes += subscription_routes(subscription, by_name)
-        return routes
 
 
 def _expand(value: Any, field: str, environ: dict[str, str], missing: list[tuple[str, str]]) -> Any:
