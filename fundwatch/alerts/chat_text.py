@@ -12,6 +12,7 @@ from fundwatch.alerts.render import plain_text, truncate
 from fundwatch.alerts.wording import Lang, facts, headline, label
 
 MAX_LINKS = 5
+DIGEST_LINKS = 2
 TITLE_LIMIT = 120
 
 # Characters that start markup in Feishu lark_md, DingTalk/WeCom/Teams markdown or mentions
@@ -98,8 +99,16 @@ def event_block(lang: Lang, payload: dict[str, Any], max_links: int = MAX_LINKS)
     )
 
 
-def compose(lang: Lang, payloads: list[dict[str, Any]], max_links: int = MAX_LINKS) -> ChatMessage:
-    blocks = [event_block(lang, p, max_links if len(payloads) == 1 else 2) for p in payloads]
+def compose(
+    lang: Lang,
+    payloads: list[dict[str, Any]],
+    max_links: int = MAX_LINKS,
+    blocks: list[EventBlock] | None = None,
+) -> ChatMessage:
+    """One message for `payloads`; `blocks` may hold their already rendered event blocks."""
+    if blocks is None:
+        links = max_links if len(payloads) == 1 else DIGEST_LINKS
+        blocks = [event_block(lang, p, links) for p in payloads]
     is_test = any(p.get("type") == "funding_event.test" for p in payloads)
     title = blocks[0].headline if len(blocks) == 1 else label(lang, "digest", count=len(blocks))
     if is_test:

@@ -16,7 +16,13 @@ from fundwatch.alerts import (
     wecom,
 )
 from fundwatch.alerts.chat_platform import Platform
-from fundwatch.alerts.chat_text import ChatMessage, compose
+from fundwatch.alerts.chat_text import (
+    DIGEST_LINKS,
+    ChatMessage,
+    EventBlock,
+    compose,
+    event_block,
+)
 from fundwatch.alerts.delivery import Delivery
 from fundwatch.alerts.http_post import post
 from fundwatch.alerts.mail import send_email
@@ -54,8 +60,7 @@ def _message(channel: Channel, language: str, payloads: list[dict[str, Any]]) ->
     return compose(message_language(language, payloads), payloads, max_links)
 
 
-def _fits(channel: Channel, language: str, payloads: list[dict[str, Any]]) -> bool:
-    message = _message(channel, language, payloads)
+def _fits(channel: Channel, message: ChatMessage) -> bool:
     if isinstance(channel, AppriseChannel):
         return apprise_channel.fits(message)
     platform = PLATFORMS[channel.type]
@@ -75,22 +80,40 @@ def pack(
             list(range(start, min(start + MAX_EMAIL_DIGEST, len(payloads))))
             for start in range(0, len(payloads), MAX_EMAIL_DIGEST)
         ]
+    languages = [message_language(language, [p]) for p in payloads]
+    blocks: dict[int, EventBlock] = {}
+
+    def fits(start: int, end: int) -> bool:
+        if end - start == 1:
+            return True  # alone it is sent anyway (shortened if need be)
+        for i in range(start, end):
+            if i not in blocks:
+                blocks[i] = event_block(languages[i], payloads[i], DIGEST_LINKS)
+        message = compose(
+            languages[start], payloads[start:end], blocks=[blocks[i] for i in range(start, end)]
+        )
+        return _fits(channel, message)
+
     groups: list[list[int]] = []
-    current: list[int] = []
-    for index in range(len(payloads)):
-        trial = [*current, index]
-        same_language = not current or message_language(
-            language, [payloads[current[0]]]
-        ) == message_language(language, [payloads[index]])
-        if current and (
-            not same_language or not _fits(channel, language, [payloads[i] for i in trial])
-        ):
-            groups.append(current)
-            current = [index]
-        else:
-            current = trial
-    if current:
-        groups.append(current)
+    start = 0
+    while start < len(payloads):
+        limit = start + 1
+        while limit < len(payloads) and languages[limit] == languages[start]:
+            limit += 1
+        # the longest run from `start` that fits: gallop, then bisect (fitting is monotone)
+        good, step = start + 1, 1
+        while good < limit and fits(start, min(good + step, limit)):
+            good = min(good + step, limit)
+            step *= 2
+        bad = min(good + step, limit + 1)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            if fits(start, middle):
+                good = middle
+            else:
+                bad = middle
+        groups.append(list(range(start, good)))
+        start = good
     return groups
 
 
