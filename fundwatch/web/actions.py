@@ -61,24 +61,19 @@ def send_test_alert(config: WebConfig, channel_name: str) -> TestResult:
     """Send the sample alert of `fundwatch test-alert` to one channel, bypassing the outbox."""
     import uuid
 
-    from fundwatch.alerts.mail import send_email
-    from fundwatch.alerts.webhook import send_webhook
+    from fundwatch.alerts.dispatch import deliver
     from fundwatch.commands.sample_alert import _sample_payload
-    from fundwatch.configuration.alerts import WebhookChannel, load_channels
+    from fundwatch.configuration.alerts import load_channels
 
     if config.settings.alerts is None:
         raise ActionError("no alerts file configured: set FUNDWATCH_ALERTS and restart")
-    channels = {c.name: c for c in load_channels(config.settings, config.environ)}
-    channel = channels.get(channel_name)
-    if channel is None:
-        raise ActionError(f"no channel {channel_name!r}; known: {', '.join(channels) or 'none'}")
+    routes = {r.name: r for r in load_channels(config.settings, config.environ)}
+    route = routes.get(channel_name)
+    if route is None:
+        raise ActionError(f"no channel {channel_name!r}; known: {', '.join(routes) or 'none'}")
     # unique per send: two tests in the same second are two deliveries, not one retried
-    message_id = f"fw-test-{uuid.uuid4().hex[:16]}-{channel.name}"
-    payload = _sample_payload()
-    if isinstance(channel, WebhookChannel):
-        delivery = send_webhook(channel, message_id, payload)
-    else:
-        delivery = send_email(channel, message_id, [payload])
+    message_id = f"fw-test-{uuid.uuid4().hex[:16]}-{route.channel.name}"
+    delivery = deliver(route.channel, route.language, message_id, [_sample_payload()])
     return TestResult(
-        channel.name, delivery.outcome, delivery.status_code, delivery.error, delivery.duration_ms
+        route.name, delivery.outcome, delivery.status_code, delivery.error, delivery.duration_ms
     )
