@@ -57,6 +57,8 @@ def event_data(event: FundingEvent, articles: list[Article]) -> dict[str, Any]:
         "currency": event.currency,
         "amount_usd": event.amount_usd,
         "amount_approximate": bool(event.amount_approximate),
+        "amount_low": event.amount_low,
+        "amount_high": event.amount_high,
         "valuation_usd": event.valuation_usd,
         "investors": _names(event.investors),
         "lead_investors": _names(event.lead_investors),

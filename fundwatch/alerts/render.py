@@ -98,6 +98,31 @@ def money(
     return "undisclosed amount"
 
 
+def range_bounds(data: dict[str, object]) -> tuple[float | None, float | None] | None:
+    """(low, high) of a vague amount (数千万元, "eight figures") when no figure is known."""
+    if data.get("amount_usd") is not None or data.get("amount") is not None:
+        return None
+    low, high = data.get("amount_low"), data.get("amount_high")
+    if low is None and high is None:
+        return None
+    return low, high  # type: ignore[return-value]
+
+
+def payload_money(data: dict[str, object]) -> str:
+    """money() of a payload, or an approximate range: ~20M-100M CNY, ~400M+ CNY."""
+    bounds = range_bounds(data)
+    if bounds is None:
+        return money(data.get("amount_usd"), data.get("amount"), data.get("currency"))  # type: ignore[arg-type]
+    low, high = bounds
+    if low is not None and high is not None:
+        text = f"{_short(low)}-{_short(high)}"
+    elif low is not None:
+        text = f"{_short(low)}+"
+    else:
+        text = f"up to {_short(high)}"  # type: ignore[arg-type]
+    return f"~{text} {data.get('currency') or ''}".rstrip()
+
+
 def _short(value: float) -> str:
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= size:
@@ -129,7 +154,7 @@ def round_label(round_: str | None) -> str | None:
 def headline(data: dict[str, object]) -> str:
     """`HeyGen raised $60M (Series A, led by Benchmark)` from a payload's `data`."""
     company = plain_text(data.get("company"), 80) or "A company"
-    amount = money(data.get("amount_usd"), data.get("amount"), data.get("currency"))  # type: ignore[arg-type]
+    amount = payload_money(data)
     details = []
     label = round_label(data.get("round"))  # type: ignore[arg-type]
     if label:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fundwatch.alerts.render import headline as english_headline
-from fundwatch.alerts.render import money, plain_text, round_label
+from fundwatch.alerts.render import money, payload_money, plain_text, range_bounds, round_label
 
 Lang = str  # "en" | "zh-Hans" | "zh-Hant"
 
@@ -136,18 +136,37 @@ def round_text(lang: Lang, round_: str | None) -> str | None:
     return (f"Pre-{round_[4:]}" if round_.startswith("pre-") else round_) + suffix
 
 
+def amount_of(lang: Lang, data: dict[str, Any]) -> str:
+    """The event's amount, or its approximate range (约2000万-1亿人民币) when only that is known."""
+    bounds = range_bounds(data)
+    if bounds is None:
+        return amount_text(lang, data.get("amount_usd"), data.get("amount"), data.get("currency"))
+    if lang == "en":
+        return payload_money(data)
+    names = _CURRENCIES[lang] if lang in _CURRENCIES else _CURRENCIES["zh-Hans"]
+    currency = data.get("currency") or ""
+    unit = names.get(currency, f" {currency}".rstrip())
+    low, high = bounds
+    about = "約" if lang == "zh-Hant" else "约"
+    if low is not None and high is not None:
+        return f"{about}{_zh_number(low, lang)}-{_zh_number(high, lang)}{unit}"
+    if low is not None:
+        return f"{_zh_number(low, lang)}{unit}以上"
+    return f"{about}{_zh_number(high, lang)}{unit}以内"  # type: ignore[arg-type]
+
+
 def headline(lang: Lang, data: dict[str, Any]) -> str:
     """`HeyGen raised $60M (Series A, led by Benchmark)` or, in Chinese,
     `HeyGen完成6000万美元A轮融资，Benchmark领投`."""
     if lang == "en":
         return english_headline(data)
     company = plain_text(data.get("company"), 80) or "某公司"
-    amount_known = data.get("amount_usd") is not None or data.get("amount") is not None
-    amount = (
-        amount_text(lang, data.get("amount_usd"), data.get("amount"), data.get("currency"))
-        if amount_known
-        else ""
+    amount_known = (
+        data.get("amount_usd") is not None
+        or data.get("amount") is not None
+        or range_bounds(data) is not None
     )
+    amount = amount_of(lang, data) if amount_known else ""
     financing = "融資" if lang == "zh-Hant" else "融资"
     text = f"{company}完成{amount}{round_text(lang, data.get('round')) or ''}{financing}"
     if not amount_known:
@@ -168,7 +187,7 @@ def facts(lang: Lang, data: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(
         (
             label(lang, "amount"),
-            amount_text(lang, data.get("amount_usd"), data.get("amount"), data.get("currency")),
+            amount_of(lang, data),
         )
     )
     if data.get("amount") is not None and data.get("currency") not in (None, "USD"):

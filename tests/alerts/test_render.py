@@ -29,6 +29,8 @@ def _event(**fields: object) -> SimpleNamespace:
         currency="USD",
         amount_usd=60_000_000.0,
         amount_approximate=False,
+        amount_low=None,
+        amount_high=None,
         valuation_usd=None,
         investors=["Benchmark", "Conviction"],
         lead_investors=["Benchmark"],
