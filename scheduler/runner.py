@@ -59,7 +59,8 @@ class CrawlOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        """The crawl ran (`partial`: some pages failed; the frontier retries them)."""
+        return self.status in ("ok", "partial")
 
     def figures(self) -> dict[str, object]:
         return {

@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     failed = [
         crawler.spidercls.name
         for crawler in crawlers
-        if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None) not in ("ok",)
+        if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None)
+        not in ("ok", "partial")
     ]
     if failed:
         print(f"fundwatch crawl: failed: {', '.join(failed)}", file=sys.stderr)

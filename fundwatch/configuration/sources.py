@@ -65,6 +65,9 @@ class ListingSelectors(_Strict):
     article_url_pattern: str | None = None
     next_page: str | None = None
     max_pages: int = Field(default=5, ge=1, le=1000)
+    # how deep the first crawl of a listing walks (default: max_pages); raising max_pages
+    # later makes the next crawl walk the new depth once
+    initial_pages: int | None = Field(default=None, ge=1, le=1000)
 
     @field_validator("article_links", "next_page")
     @classmethod
