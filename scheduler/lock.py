@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import socket
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -44,6 +45,7 @@ class DaemonLock:
         self._file: IO[str] | None = None
         self._engine: Engine | None = None
         self._connection: Connection | None = None
+        self._checking = threading.Lock()  # crawl threads and the heartbeat check at once
 
     @property
     def description(self) -> str:
@@ -163,6 +165,10 @@ class DaemonLock:
         """
         if self._dialect == "sqlite":
             return self._file is not None
+        with self._checking:
+            return self._check_postgres()
+
+    def _check_postgres(self) -> bool:
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT 1")).scalar()

@@ -48,6 +48,8 @@ def _decodes(body: bytes, encoding: str) -> bool:
 
 def failure_text(failure: Failure) -> str:
     """The failure's message, or its exception type when it has none (a cancelled download)."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
     return failure.getErrorMessage() or getattr(failure.type, "__name__", "error")
 
 

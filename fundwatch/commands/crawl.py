@@ -69,6 +69,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"known sources: {', '.join(catalog.names)}", file=sys.stderr)
         return 2
     unknown = [name for name in names if name not in catalog]
+    invalid = [p for p in resources().catalog_problems if p.name in unknown]
+    if invalid:
+        for problem in invalid:
+            print(f"fundwatch crawl: invalid catalog entry: {problem.message}", file=sys.stderr)
+        return 2
     if unknown:
         print(
             f"fundwatch crawl: unknown source(s) {', '.join(unknown)}; "
