@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 
 from fundwatch.crawler import store_worker
 from fundwatch.crawler.dates import parse_published
@@ -134,7 +134,7 @@ class StorePipeline(_Component):
     and each is still stored in a transaction of its own.
     """
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
         settings = resources().settings
         mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
         self.writer: Executor
@@ -156,19 +156,21 @@ class StorePipeline(_Component):
         self.queued: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]] = []
         self.in_flight = 0
         self.broken: str | None = None
-        self._check_writer()
+        await self._check_writer()
 
-    def _check_writer(self) -> None:
+    async def _check_writer(self) -> None:
         """Start the writer now and wait until it answers: a writer that cannot start (bad
-        alert channels file, database down) fails the run before anything is fetched."""
+        alert channels file, database down) closes the spider before anything is fetched."""
         timeout = self.crawler.settings.getfloat("FUNDWATCH_STORE_START_TIMEOUT", 120)
         try:
-            self.writer.submit(store_worker.ready).result(timeout=timeout)
-        except BaseException as exc:  # BrokenProcessPool, TimeoutError, the initializer's error
+            answer = asyncio.wrap_future(self.writer.submit(store_worker.ready))
+            await asyncio.wait_for(answer, timeout)
+        except Exception as exc:  # BrokenProcessPool, TimeoutError, the initializer's error
             self.broken = f"the article writer could not start: {_describe(exc)}"
             log.error("%s", self.broken)
             assert self.crawler.stats is not None
             self.crawler.stats.set_value("fundwatch/store_unavailable", self.broken)
+            raise CloseSpider("store_unavailable") from None
 
     def _send(self) -> None:
         """Submit queued records to the writer, in batches, while fewer than BATCHES_IN_FLIGHT
