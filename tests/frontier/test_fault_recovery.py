@@ -8,12 +8,16 @@ import os
 import signal
 import time
 
+import pytest
 from fundwatch.scheduler.runner import CrawlRunner
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import UrlState
 from sqlalchemy import select
 
 from tests.frontier.harness import REPO, Harness
+
+# each test runs several real crawls (Scrapy and a writer process start each time)
+pytestmark = pytest.mark.timeout(900)
 
 
 def _wait(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]

@@ -23,63 +23,14 @@ _SYLLABLES = ("zor", "vel", "qua", "mir", "tan", "lux", "bri", "kor", "nev", "so
 _LISTING = re.compile(r"^/news/(?:page/(\d+)/)?$")
 _ARTICLE = re.compile(r"^/a/(\d+)\.html$")
 _ROUNDS = ("seed", "Series A", "Series B", "pre-A")
-_WORDS = [
-    "customers",
-    "retail",
-    "brands",
-    "studio",
-    "pipeline",
-    "cameras",
-    "lighting",
-    "scenes",
-    "motion",
-    "editors",
-    "render",
-    "creators",
-    "catalog",
-    "models",
-    "training",
-    "cloud",
-    "latency",
-    "subtitles",
-    "voices",
-    "dubbing",
-    "avatars",
-    "stories",
-    "campaigns",
-    "agencies",
-    "budgets",
-    "pilots",
-    "partners",
-    "markets",
-    "europe",
-    "asia",
-    "fashion",
-    "furniture",
-    "beauty",
-    "toys",
-    "travel",
-    "sports",
-    "music",
-    "schools",
-    "museums",
-    "kitchens",
-    "gardens",
-    "bicycles",
-    "watches",
-    "shoes",
-    "coffee",
-    "teams",
-    "offices",
-    "hiring",
-    "engineers",
-    "designers",
-    "researchers",
-    "servers",
-    "storage",
-    "licences",
-    "rights",
-]
+_WORD_TEXT = (
+    "customers retail brands studio pipeline cameras lighting scenes motion editors render "
+    "creators catalog models training cloud latency subtitles voices dubbing avatars stories "
+    "campaigns agencies budgets pilots partners markets europe asia fashion furniture beauty "
+    "toys travel sports music schools museums kitchens gardens bicycles watches shoes coffee "
+    "teams offices hiring engineers designers researchers servers storage licences rights"
+)
+_WORDS = tuple(_WORD_TEXT.split())
 
 
 def company_of(article_id: int) -> str:
