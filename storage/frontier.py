@@ -68,7 +68,9 @@ def record_found(
     ]
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(FrontierEntry).values(rows).on_conflict_do_nothing())
+    for start in range(0, len(rows), 500):  # within SQLite's limit of bound parameters
+        chunk = rows[start : start + 500]
+        session.execute(insert(FrontierEntry).values(chunk).on_conflict_do_nothing())
 
 
 def known_keys(session: Session, keys: Iterable[str]) -> set[str]:

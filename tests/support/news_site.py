@@ -57,7 +57,8 @@ class NewsSite:
         self.ids: list[int] = []  # oldest first
         self.published_at: dict[int, float] = {}
         self.faults: list[Fault] = []
-        self.log: list[tuple[str, int]] = []
+        self.log: list[tuple[str, int]] = []  # (path, status) of the answers sent
+        self.arrived: list[str] = []  # paths of the requests received (also unanswered ones)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -105,9 +106,10 @@ class NewsSite:
             self.faults.clear()
 
     def hits(self, pattern: str) -> int:
+        """Requests received for paths matching `pattern` (answered or not yet)."""
         regex = re.compile(pattern)
         with self._lock:
-            return sum(1 for path, _ in self.log if regex.search(path))
+            return sum(1 for path in self.arrived if regex.search(path))
 
     def entry(self, name: str = "news", kind: str = "site", **extra: Any) -> dict[str, Any]:
         """The catalog entry that watches this site."""
@@ -199,6 +201,8 @@ class NewsSite:
 
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
+                with site._lock:
+                    site.arrived.append(path)
                 fault = site._fault_for(path)
                 if fault is not None and fault.delay:
                     time.sleep(fault.delay)
