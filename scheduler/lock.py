@@ -171,9 +171,23 @@ class DaemonLock:
     def _check_postgres(self) -> bool:
         if self._connection is not None:
             try:
-                self._connection.execute(text("SELECT 1")).scalar()
+                # a connection that reconnected behind our back is a new session without the
+                # lock: ask the server whether this session holds it, and take it if free
+                held = self._connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        "AND pid = pg_backend_pid() AND classid = :hi AND objid = :lo "
+                        "AND objsubid = 1"
+                    ),
+                    {
+                        "hi": (PG_DAEMON_LOCK_KEY >> 32) & 0xFFFFFFFF,
+                        "lo": PG_DAEMON_LOCK_KEY & 0xFFFFFFFF,
+                    },
+                ).scalar()
                 self._connection.commit()
-                return True
+                if held:
+                    return True
+                self._drop_connection()
             except Exception:
                 self._drop_connection()
         try:

@@ -215,3 +215,71 @@ def test_feed_entry_5xx_stays_pending(harness: Harness) -> None:
     assert _recover(harness) == 1
     harness.assert_every_article_once()
     assert harness.site.log.count(("/feed.xml", 304)) >= 1
+
+
+def test_daemon_killed_mid_walk_and_restarted(harness: Harness) -> None:
+    """F-43, F-30: kill -9 of the daemon while its crawl child waits for page 2; the restarted
+    daemon stops the orphaned child after a grace period, and its first run stores everything.
+    No temp file is left behind."""
+    from tests.scheduler.scheduler_helpers import DaemonProcess
+
+    harness.site.publish(15)
+    harness.write_catalog(harness.site.entry())
+    harness.site.slow(r"^/news/page/2/$", 600)
+    command = " ".join([*harness.crawl_command("{source}"), "--run-id", "{run_id}"])
+    args = ["--crawl-command", command, "--stagger", "0.2", "--kill-grace", "2"]
+    env = harness.env(FUNDWATCH_CRAWL_DEADLINE="600", FUNDWATCH_LOG_LEVEL="INFO")
+    first = DaemonProcess(args, env)
+    try:
+        _wait(lambda: harness.site.hits(r"^/news/page/2/$") >= 1, 300, "page 2 requested")
+    finally:
+        first.kill()  # SIGKILL: the crawl child lives on in its own process group
+    orphan = harness.runs()[-1]
+    assert orphan.status == "running" and orphan.pid
+    harness.site.clear_faults()
+    second = DaemonProcess(args, env)
+    try:
+        _wait(lambda: not harness.missing(), 600, "every article stored after the restart")
+        _wait(lambda: harness.runs()[-1].status != "running", 120, "the run to finish")
+    finally:
+        second.signal(signal.SIGTERM)
+        second.finish(120)
+    runs = harness.runs()
+    assert runs[0].status == "killed" and "left running" in (runs[0].message or "")
+    assert not os.path.exists(f"/proc/{orphan.pid}") or _zombie(orphan.pid)
+    harness.assert_every_article_once()
+    assert os.listdir(harness.tmpdir) == []
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ", 1)[1].startswith("Z")
+    except OSError:
+        return True
+
+
+def test_backfill_and_initial_pages(harness: Harness) -> None:
+    """`initial_pages: 1` keeps the first crawl shallow; `fundwatch backfill --pages` walks
+    deeper once through the frontier and stores the rest."""
+    import subprocess
+    import sys
+
+    harness.site.publish(30)
+    harness.write_catalog(harness.site.entry(max_pages=2, initial_pages=1))
+    harness.crawl()
+    assert len(harness.stored()) == 5
+    done = subprocess.run(
+        [sys.executable, "-m", "fundwatch", "backfill", "news", "--pages", "6", "--no-crawl"],
+        cwd=REPO,
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "6 pages deep" in done.stdout, done.stderr
+    assert _recover(harness) == 1
+    harness.assert_every_article_once()
+    assert [(w.state, w.depth_done, w.target_pages) for w in harness.walks()] == [
+        ("complete", 6, None)
+    ]
