@@ -38,6 +38,11 @@ from fundwatch.storage.walks import (
 
 WALK = "fundwatch_walk"
 PAGE = "fundwatch_page"
+# After a first walk, a walk that reaches max_pages while the page still brings unseen links
+# goes on (up to CATCH_UP_FACTOR * max_pages, at most MAX_CATCH_UP pages) until a page with
+# nothing unseen: more was published since the last crawl than max_pages pages hold.
+CATCH_UP_FACTOR = 4
+MAX_CATCH_UP = 200
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class WalkPlan:
     depth: int
     stop_early: bool
     since: datetime | None = None
+    # how deep the walk may go on while each page still brings unseen links (the site
+    # published more since the last walk than `depth` pages hold)
+    catch_up: int = 0
 
     @property
     def conditional(self) -> bool:
@@ -61,11 +69,13 @@ def plan_walk(source: SiteSource, url: str, key: str, walk: ListingWalk | None) 
         return WalkPlan(url, key, listing.initial_pages or listing.max_pages, stop_early=False)
     if walk.target_pages:  # a backfill asked for a deeper walk
         return WalkPlan(url, key, walk.target_pages, stop_early=False, since=walk.since)
+    catch_up = min(listing.max_pages * CATCH_UP_FACTOR, MAX_CATCH_UP)
     if walk.state != COMPLETE:  # the last walk was cut short at walk.page
-        return WalkPlan(url, key, max(listing.max_pages, walk.page), stop_early=False)
+        depth = max(listing.max_pages, walk.page)
+        return WalkPlan(url, key, depth, stop_early=False, catch_up=max(depth, catch_up))
     if (walk.depth_done or 0) < listing.max_pages:  # max_pages was raised
-        return WalkPlan(url, key, listing.max_pages, stop_early=False)
-    return WalkPlan(url, key, listing.max_pages, stop_early=True)
+        return WalkPlan(url, key, listing.max_pages, stop_early=False, catch_up=catch_up)
+    return WalkPlan(url, key, listing.max_pages, stop_early=True, catch_up=catch_up)
 
 
 class SiteSpider(CatalogSpider):
@@ -140,7 +150,8 @@ class SiteSpider(CatalogSpider):
             yield self.article_request(item.url, item.url_key)
         next_page = self.source.listing.next_page
         href = None
-        if next_page and page < plan.depth and (new or not plan.stop_early):
+        limit = max(plan.depth, plan.catch_up) if new else plan.depth
+        if next_page and page < limit and (new or not plan.stop_early):
             text = self.decoded(response)
             href = select(text, next_page).get() if text is not None else None
         if plan.since is not None and not new and self._older_than_since(links, plan.since):
