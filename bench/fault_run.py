@@ -30,9 +30,8 @@ sys.path.insert(0, str(REPO))
 
 from fundwatch.scheduler.runner import CrawlRunner  # noqa: E402
 from fundwatch.storage import create_db_engine, session_factory  # noqa: E402
-
-from tests.frontier.harness import Harness  # noqa: E402
-from tests.support.news_site import NewsSite  # noqa: E402
+from harness.fault_world import Harness  # noqa: E402
+from harness.news_site import NewsSite  # noqa: E402
 
 FAULTS = ("none", "listing_5xx", "article_5xx", "kill_child", "deadline", "writer_down")
 

@@ -12,7 +12,6 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from fundwatch.configuration import load_catalog
 from fundwatch.scheduler.daemon import Daemon
 from fundwatch.scheduler.jobs import due_at
 from fundwatch.scheduler.logs import event, log_crawl

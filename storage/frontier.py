@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fundwatch.storage.models import FrontierEntry
-from fundwatch.storage.timeutil import utcnow
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.models import FrontierEntry
+from fundwatch.storage.timeutil import utcnow
 
 PENDING = "pending"
 GIVEN_UP = "given_up"

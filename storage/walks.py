@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fundwatch.storage.models import Article, ListingWalk
-from fundwatch.storage.timeutil import as_utc, utcnow
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from fundwatch.storage.models import Article, ListingWalk
+from fundwatch.storage.timeutil import as_utc, utcnow
 
 WALKING = "walking"
 COMPLETE = "complete"

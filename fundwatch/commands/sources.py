@@ -51,19 +51,24 @@ HEADERS = (
 def run(args: argparse.Namespace) -> int:
     from fundwatch.configuration.sources import load_catalog_leniently
     from fundwatch.context import AppContext
+    from fundwatch.storage.engine import NoDatabase
     from fundwatch.storage.frontier import counts_by_source
     from fundwatch.storage.runs import latest_runs, source_states
 
-    app = AppContext()
+    app = AppContext(existing=True)
     catalog, problems = load_catalog_leniently(app.settings.seeds)
     if args.enable:
         return enable(app, catalog, args.enable)
     if args.requeue:
         return requeue(app, catalog, args.requeue)
-    with app.sessions() as session:
-        runs = latest_runs(session)
-        states = source_states(session)
-        frontier = counts_by_source(session)
+    try:
+        with app.sessions() as session:
+            runs = latest_runs(session)
+            states = source_states(session)
+            frontier = counts_by_source(session)
+    except NoDatabase as exc:  # configured but never crawled: the catalog is still worth seeing
+        print(f"fundwatch: {exc}", file=sys.stderr)
+        runs, states, frontier = {}, {}, {}
     rows = []
     for source in catalog:
         last = runs.get(source.name)

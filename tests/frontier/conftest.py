@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontier.harness import Harness
-from tests.support.news_site import NewsSite
+from harness.fault_world import Harness
+from harness.news_site import NewsSite
 
 
 @pytest.fixture

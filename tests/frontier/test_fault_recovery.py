@@ -10,12 +10,12 @@ import signal
 import time
 
 import pytest
+from sqlalchemy import select
+
 from fundwatch.scheduler.runner import CrawlRunner
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import UrlState
-from sqlalchemy import select
-
-from tests.frontier.harness import REPO, Harness
+from harness.fault_world import REPO, Harness
 
 # each test runs several real crawls (Scrapy and a writer process start each time)
 pytestmark = pytest.mark.timeout(900)

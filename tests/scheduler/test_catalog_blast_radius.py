@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from fundwatch.scheduler.daemon import Daemon
-from fundwatch.scheduler.lock import DaemonLock
 
 from fundwatch.configuration import Settings
 from fundwatch.configuration.sources import load_catalog_leniently
+from fundwatch.scheduler.daemon import Daemon
+from fundwatch.scheduler.lock import DaemonLock
 from tests.scheduler.scheduler_helpers import (
     fake_command,
     feed_entry,

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FrontierEntry, ListingWalk
 from sqlalchemy import func, select
 
-from tests.support.news_site import NewsSite
+from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FrontierEntry, ListingWalk
+from harness.news_site import NewsSite
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 # quick crawls: no politeness delay, one Scrapy retry, frontier retries due at the next run
 CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
