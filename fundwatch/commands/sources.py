@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 0,
                 0,
                 None,
-                problem.message[:160],
+                problem.message.removeprefix(f"{problem.file}: ")[:160],
             )
         )
     print(render(HEADERS, rows, args.format))
