@@ -9,7 +9,7 @@ the time is up, publishing stops and at most two clean crawls run. Prints, per f
 counts under the fault of the round it was published in): published / stored / lost /
 duplicated, and the alerts per funding round.
 
-    python bench/fault_run.py [--minutes 4] [--database-url URL] [--seed 1]
+    python bench/fault_run.py [--minutes 4] [--database-url URL] [--seed 1] [--max-pages 10]
 """
 
 from __future__ import annotations
@@ -85,6 +85,13 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=4.0)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--max-pages",
+        type=int,
+        default=10,
+        help="the source's listing.max_pages (5 articles a page); articles pushed deeper "
+        "than the walk reaches between two crawls are out of reach",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="fundwatch-fault-run-") as folder, NewsSite() as site:
@@ -92,7 +99,7 @@ def main() -> int:
         url = args.database_url or f"sqlite:///{root / 'fundwatch.db'}"
         harness = Harness(site, root, url)
         harness.write_alerts()
-        harness.write_catalog(site.entry(max_pages=3))
+        harness.write_catalog(site.entry(max_pages=args.max_pages))
         engine = create_db_engine(url)
         command = [*harness.crawl_command("{source}"), "--run-id", "{run_id}"]
         runner = CrawlRunner(session_factory(engine), command=command, env=harness.env(), cwd=REPO)
