@@ -1,14 +1,14 @@
 """crawl frontier, listing walks, honest run results
 
 Revision ID: 0011_frontier
-Revises: 0001
+Revises: 0002_event_ranges
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_frontier"
-down_revision = "0001"
+down_revision = "0002_event_ranges"
 branch_labels = None
 depends_on = None
 
