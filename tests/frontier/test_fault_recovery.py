@@ -150,7 +150,12 @@ def test_deadline_mid_walk(harness: Harness) -> None:
     harness.write_catalog(harness.site.entry())
     harness.site.slow(r"^/news/page/2/$", 600)
     engine = create_db_engine(harness.database_url)
-    command = [*harness.crawl_command("{source}"), "--run-id", "{run_id}"]
+    # the download timeout outlasts the deadline: the deadline, not Scrapy, ends the wait
+    command = [
+        *harness.crawl_command("{source}", DOWNLOAD_TIMEOUT=900),
+        "--run-id",
+        "{run_id}",
+    ]
     runner = CrawlRunner(session_factory(engine), command=command, env=harness.env(), cwd=REPO)
     runner._kill_grace = 3.0
     outcome = runner.run("news", deadline=90.0)  # page 2 is reached well before, and hangs
