@@ -34,3 +34,5 @@ class ArticleItem:
     published_at: datetime | None = None
     fetched_at: datetime | None = None
     detection: dict[str, Any] = field(default_factory=dict)
+    # the crawl-frontier key of the URL that was requested (before redirects)
+    frontier_key: str | None = None

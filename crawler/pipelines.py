@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 
 from fundwatch.crawler import store_worker
 from fundwatch.crawler.dates import parse_published
@@ -50,6 +50,15 @@ class _Component:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"fundwatch/{name}", value)
 
+    def not_stored(self, item: ArticleItem, reason: str, *, attempt: bool = True) -> None:
+        """A fetched article that is not stored: it stays in the crawl frontier (one failed
+        attempt when the article itself is at fault, none when the writer is)."""
+        spider = self.crawler.spider
+        if attempt and hasattr(spider, "article_failed"):
+            spider.article_failed(item.frontier_key, reason, "not_stored")
+        elif hasattr(spider, "note"):
+            spider.note("not_stored", reason)
+
 
 class NormalizePipeline(_Component):
     """Canonical URL, NFKC text with tidy whitespace, boilerplate lines out, dates in UTC."""
@@ -59,6 +68,7 @@ class NormalizePipeline(_Component):
             item.url = canonicalize_url(item.url)
         except ValueError as exc:
             self.count("errors")
+            self.not_stored(item, f"{item.url}: unusable article URL: {exc}")
             raise DropItem(f"{item.source}: unusable article URL: {exc}") from None
         item.title = normalize_inline(item.title)
         body = normalize_block(item.body)
@@ -80,6 +90,7 @@ class NormalizePipeline(_Component):
             log.info("%s: unrecognized publication time %r on %s", item.source, published, item.url)
         if not item.title and not item.body:
             self.count("errors")
+            self.not_stored(item, f"{item.url}: no title and no text after cleaning")
             raise DropItem(f"{item.source}: {item.url}: no title and no text after cleaning")
         return item
 
@@ -109,6 +120,10 @@ class StoreError(Exception):
     """The writer could not store an article (the message says why)."""
 
 
+class WriterUnavailable(StoreError):
+    """The writer process could not start or died: no article can be stored by this crawl."""
+
+
 class StorePipeline(_Component):
     """Hand the article to storage.ingest_article, one transaction per article.
 
@@ -119,7 +134,7 @@ class StorePipeline(_Component):
     and each is still stored in a transaction of its own.
     """
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
         settings = resources().settings
         mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
         self.writer: Executor
@@ -131,11 +146,31 @@ class StorePipeline(_Component):
                 initargs=(settings, detects_in_writer(self.crawler)),
             )
         else:
-            store_worker.init_worker(settings)
-            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
+            self.writer = ThreadPoolExecutor(
+                max_workers=1,
+                thread_name_prefix="fundwatch-store",
+                initializer=store_worker.init_worker,
+                initargs=(settings,),
+            )
         self.detect = detects_in_writer(self.crawler)
-        self.queued: list[tuple[ArticleRecord, asyncio.Future[Any]]] = []
+        self.queued: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]] = []
         self.in_flight = 0
+        self.broken: str | None = None
+        await self._check_writer()
+
+    async def _check_writer(self) -> None:
+        """Start the writer now and wait until it answers: a writer that cannot start (bad
+        alert channels file, database down) closes the spider before anything is fetched."""
+        timeout = self.crawler.settings.getfloat("FUNDWATCH_STORE_START_TIMEOUT", 120)
+        try:
+            answer = asyncio.wrap_future(self.writer.submit(store_worker.ready))
+            await asyncio.wait_for(answer, timeout)
+        except Exception as exc:  # BrokenProcessPool, TimeoutError, the initializer's error
+            self.broken = f"the article writer could not start: {_describe(exc)}"
+            log.error("%s", self.broken)
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value("fundwatch/store_unavailable", self.broken)
+            raise CloseSpider("store_unavailable") from None
 
     def _send(self) -> None:
         """Submit queued records to the writer, in batches, while fewer than BATCHES_IN_FLIGHT
@@ -143,36 +178,59 @@ class StorePipeline(_Component):
         while self.queued and self.in_flight < BATCHES_IN_FLIGHT:
             batch = self.queued[:BATCH_LIMIT]
             del self.queued[:BATCH_LIMIT]
-            records = [record for record, _ in batch]
+            records = [record for record, _, _ in batch]
+            keys = [key for _, key, _ in batch]
             try:
+                if self.broken:
+                    raise WriterUnavailable(self.broken)
                 submitted = self.writer.submit(
-                    store_worker.store_batch, records, detect=self.detect
+                    store_worker.store_batch, records, detect=self.detect, frontier_keys=keys
                 )
             except Exception as exc:  # e.g. the writer process died: fail these articles
-                for _, waiter in batch:
+                self._writer_lost(exc)
+                for _, _, waiter in batch:
                     if not waiter.done():
-                        waiter.set_exception(StoreError(f"writer unavailable: {exc}"))
+                        waiter.set_exception(WriterUnavailable(f"writer unavailable: {exc}"))
                 continue
             self.in_flight += 1
             wrapped = asyncio.wrap_future(submitted)
             wrapped.add_done_callback(partial(self._stored, batch))
 
     def _stored(
-        self, batch: list[tuple[ArticleRecord, asyncio.Future[Any]]], done: asyncio.Future[Any]
+        self,
+        batch: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]],
+        done: asyncio.Future[Any],
     ) -> None:
         self.in_flight -= 1
+        lost: BaseException | None = None
         try:
             results = done.result()
         except BaseException as exc:  # the whole call failed (e.g. the writer process died)
+            lost = exc
             results = [f"{type(exc).__name__}: {exc}"] * len(batch)
-        for (_, waiter), result in zip(batch, results, strict=True):
+        if lost is not None:
+            self._writer_lost(lost)
+        for (_, _, waiter), result in zip(batch, results, strict=True):
             if waiter.done():  # the item's task was cancelled
                 continue
-            if isinstance(result, str):
+            if lost is not None:
+                waiter.set_exception(WriterUnavailable(str(result)))
+            elif isinstance(result, str):
                 waiter.set_exception(StoreError(result))
             else:
                 waiter.set_result(result)
         self._send()
+
+    def _writer_lost(self, exc: BaseException) -> None:
+        """The writer died mid-crawl: stop fetching (nothing more could be stored); what was
+        fetched and not stored stays pending in the frontier."""
+        if self.broken is None:
+            self.broken = f"the article writer stopped: {_describe(exc)}"
+            log.error("%s", self.broken)
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value("fundwatch/store_unavailable", self.broken)
+            if self.crawler.engine is not None and self.crawler.spider is not None:
+                self.crawler.engine.close_spider(self.crawler.spider, "store_unavailable")
 
     def close_spider(self) -> None:
         self.writer.shutdown(wait=True)
@@ -194,13 +252,18 @@ class StorePipeline(_Component):
             detection=item.detection,
         )
         waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.queued.append((record, waiter))
+        self.queued.append((record, item.frontier_key, waiter))
         self._send()
         try:
             stored = await waiter
         except Exception as exc:  # one bad article must not end the crawl
             self.count("errors")
             log.error("%s: could not store %s: %s", item.source, item.url, exc)
+            self.not_stored(
+                item,
+                f"{item.url}: could not store: {exc}",
+                attempt=not isinstance(exc, WriterUnavailable),
+            )
             raise DropItem(f"{item.source}: could not store {item.url}: {exc}") from exc
         if stored.verdict is not None:  # detected by the writer
             if stored.verdict.language_from_text:
@@ -215,3 +278,8 @@ class StorePipeline(_Component):
         elif result.status in DUPLICATE_STATUSES:
             self.count("duplicates")
         return item
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from fundwatch.configuration import Catalog, Settings, load_catalog, load_settings
+from fundwatch.configuration import Catalog, Settings, load_settings
+from fundwatch.configuration.sources import load_catalog_leniently
 from fundwatch.storage import create_db_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,18 @@ class CrawlResources:
 
     @cached_property
     def catalog(self) -> Catalog:
-        return load_catalog(self.settings.seeds)
+        """The valid entries: an invalid entry elsewhere in the catalog does not stop a crawl
+        (`fundwatch check` and the daemon report it)."""
+        catalog, problems = load_catalog_leniently(self.settings.seeds)
+        for problem in problems:
+            log.warning("catalog entry skipped: %s", problem.message)
+        self._cache["catalog_problems"] = problems
+        return catalog
+
+    @property
+    def catalog_problems(self) -> list[Any]:
+        _ = self.catalog
+        return list(self._cache.get("catalog_problems", []))
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -12,11 +12,17 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from fundwatch.crawler.resources import resources
+from fundwatch.storage.frontier import pending_count
 from fundwatch.storage.runs import disable_source, finish_run, start_run
 
 log = logging.getLogger(__name__)
 
-_CLOSE_STATUS = {"finished": "ok", "closespider_timeout": "timeout", "shutdown": "killed"}
+_CLOSE_STATUS = {
+    "finished": "ok",
+    "closespider_timeout": "timeout",
+    "shutdown": "killed",
+    "store_unavailable": "error",
+}
 
 
 @dataclass(frozen=True)
@@ -31,12 +37,17 @@ class RunSummary:
     errors: int
     message: str | None
     disable: bool = False
+    failed_pages: int = 0
+    not_stored: int = 0
+    reasons: tuple[str, ...] = ()
 
     def line(self) -> str:
         text = (
             f"{self.source}: {self.status} (run {self.run_id}) pages={self.pages} new={self.new} "
             f"duplicates={self.duplicates} flagged={self.flagged} errors={self.errors}"
         )
+        if self.failed_pages or self.not_stored:
+            text += f" failed_pages={self.failed_pages} not_stored={self.not_stored}"
         return text + (f" — {self.message}" if self.message else "")
 
 
@@ -46,7 +57,15 @@ def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
 
     status = _CLOSE_STATUS.get(reason, "error")
     message = None if status == "ok" else f"crawl ended: {reason}"
-    if stats.get("fundwatch/unhealthy"):
+    failed_pages, not_stored = value("failed_pages"), value("not_stored")
+    reasons = tuple(str(r) for r in stats.get("fundwatch/reasons") or ())
+    if stats.get("fundwatch/store_unavailable"):
+        status = "error"
+        message = (
+            f"{stats['fundwatch/store_unavailable']}; the crawl stopped, and what it found "
+            "stays pending in the crawl frontier"
+        )
+    elif stats.get("fundwatch/unhealthy"):
         status, message = "unhealthy", str(stats["fundwatch/unhealthy"])
     elif value("entry_ok") == 0 and status == "ok" and stats.get("fundwatch/entry_gone"):
         status = "unhealthy"
@@ -59,6 +78,12 @@ def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
     elif value("entry_ok") == 0 and status == "ok":
         status = "error"
         message = str(stats.get("fundwatch/entry_error") or "no start URL could be fetched")
+    elif status == "ok" and (failed_pages or not_stored):
+        status = "partial"
+        message = (
+            f"{failed_pages} page(s) failed, {not_stored} fetched article(s) not stored; "
+            f"they stay pending in the crawl frontier. First: {reasons[0] if reasons else '?'}"
+        )
     return RunSummary(
         source=spider.name,
         run_id=getattr(spider, "run_id", None),
@@ -70,6 +95,9 @@ def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
         errors=value("errors") + int(stats.get("spider_exceptions/count", 0) or 0),
         message=message,
         disable=status == "unhealthy" and bool(stats.get("fundwatch/entry_gone")),
+        failed_pages=failed_pages,
+        not_stored=not_stored,
+        reasons=reasons,
     )
 
 
@@ -95,6 +123,7 @@ class CrawlRunExtension:
         self.crawler.stats.set_value("fundwatch/status", summary.status)
         try:
             with resources().sessions.begin() as session:
+                pending = pending_count(session, spider.name)
                 finish_run(
                     session,
                     summary.run_id,  # type: ignore[arg-type]
@@ -105,6 +134,10 @@ class CrawlRunExtension:
                     flagged=summary.flagged,
                     errors=summary.errors,
                     message=summary.message,
+                    failed_pages=summary.failed_pages,
+                    not_stored=summary.not_stored,
+                    pending=pending,
+                    reasons=list(summary.reasons),
                 )
                 if summary.disable:
                     disable_source(session, spider.name, summary.message or "gone")

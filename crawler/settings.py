@@ -68,6 +68,15 @@ FUNDWATCH_STORE_WORKER = "process"
 # the crawl process is the busier of the two.
 FUNDWATCH_DETECT_IN_WRITER = True
 
+# Crawl frontier (storage.frontier): an article URL whose fetch, extraction or storage failed
+# stays pending and is retried by the next runs of its source (first retry: the next run, then
+# after BASE, 2*BASE, 4*BASE ... seconds, at most 12 h), and is given up after MAX_ATTEMPTS
+# failures (`fundwatch sources --requeue NAME` makes it pending again).
+FUNDWATCH_FRONTIER_MAX_ATTEMPTS = 6
+FUNDWATCH_FRONTIER_RETRY_BASE = 300
+# Seconds to wait for the article writer to start before the crawl gives up (nothing fetched).
+FUNDWATCH_STORE_START_TIMEOUT = 120
+
 DOWNLOADER_MIDDLEWARES = {
     "fundwatch.crawler.middlewares.guard.AddressGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -19,6 +19,8 @@ from fundwatch.configuration import Settings
 from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
+from fundwatch.storage.canonical import url_key
+from fundwatch.storage.frontier import forget
 from fundwatch.storage.ingest import IngestResult, ingest_article
 
 if TYPE_CHECKING:
@@ -58,10 +60,21 @@ def init_worker(settings: Settings, detect: bool = False) -> None:
         _detector()
 
 
-def store(record: ArticleRecord) -> IngestResult:
+def ready() -> bool:
+    """Answered once init_worker() succeeded (StorePipeline waits for it before fetching)."""
+    assert _SESSIONS is not None, "init_worker() was not called"
+    return True
+
+
+def store(record: ArticleRecord, frontier_key: str | None = None) -> IngestResult:
+    """Store one article; in the same transaction it leaves the crawl frontier (under the URL
+    that was requested and the one it was stored under), so a crash can neither lose it nor
+    leave it pending after it was stored."""
     assert _SESSIONS is not None, "init_worker() was not called"
     with _SESSIONS.begin() as session:
-        return ingest_article(session, record, alert_channels=_CHANNELS)
+        result = ingest_article(session, record, alert_channels=_CHANNELS)
+        forget(session, {frontier_key or "", url_key(record.url)})
+        return result
 
 
 def _detector() -> Any:
@@ -74,18 +87,24 @@ def _detector() -> Any:
     return _DETECTOR
 
 
-def store_batch(records: Sequence[ArticleRecord], *, detect: bool = False) -> list[Stored | str]:
+def store_batch(
+    records: Sequence[ArticleRecord],
+    *,
+    detect: bool = False,
+    frontier_keys: Sequence[str | None] | None = None,
+) -> list[Stored | str]:
     """Store each record in its own transaction (with detect=True, after setting its language
     and detection verdict, see crawler.verdict); an article that fails gives its error message
     (exceptions from the database driver may not survive pickling) and the next one is stored."""
     results: list[Stored | str] = []
-    for record in records:
+    keys = list(frontier_keys or [None] * len(records))
+    for record, key in zip(records, keys, strict=True):
         try:
             verdict = None
             if detect:
                 verdict = judge(_detector(), record.title, record.body, record.language)
                 record = replace(record, language=verdict.language, detection=verdict.detection)
-            results.append(Stored(store(record), verdict))
+            results.append(Stored(store(record, key), verdict))
         except Exception as exc:
             results.append(f"{type(exc).__name__}: {exc}")
     return results

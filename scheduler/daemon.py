@@ -29,8 +29,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fundwatch.configuration import Catalog, Settings, load_catalog
+from fundwatch.configuration import Catalog, Settings
 from fundwatch.configuration.errors import CatalogError
+from fundwatch.configuration.sources import EntryProblem, load_catalog_leniently
 from fundwatch.scheduler.backoff import failure_delay
 from fundwatch.scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
 from fundwatch.scheduler.health import DATABASE_RETRY, DatabaseHealth
@@ -120,16 +121,20 @@ class Daemon:
         self._relay: Any | None = None
         self._relay_thread: RelayThread | None = None
         self._clock = ClockWatch()
+        self._reported_problems: frozenset[str] = frozenset()
+        self.problems: list[EntryProblem] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Take the lock (raises DaemonAlreadyRunning), schedule the catalog, start the relay."""
         self.lock.acquire()
-        closed = close_orphaned_runs(self.sessions, kill_grace=self.runner_kill_grace)
+        closed = close_orphaned_runs(
+            self.sessions, kill_grace=self.runner_kill_grace, orphan_grace=self.runner_kill_grace
+        )
         if closed:
             event("orphans_closed", "closed runs left running by a stopped daemon", runs=closed)
-        self.catalog = load_catalog(self.settings.seeds)
+        self.catalog = self._load_catalog()
         self.scheduler.start(paused=True)
         self.scheduler.add_job(
             self._heartbeat,
@@ -231,7 +236,7 @@ class Daemon:
         """Re-read the catalog; add, remove and reschedule jobs. A broken catalog is reported
         and the running schedule kept."""
         try:
-            catalog = load_catalog(self.settings.seeds)
+            catalog = self._load_catalog()
         except CatalogError as exc:
             event(
                 "reload_failed",
@@ -241,6 +246,24 @@ class Daemon:
             return
         previous, self.catalog = self.catalog, catalog
         self._apply_catalog(catalog, previous=previous)
+
+    def _load_catalog(self) -> Catalog:
+        """The valid entries of the catalog; invalid ones are reported (one operator alert per
+        new set of problems) and not scheduled, and every valid source keeps running."""
+        catalog, problems = load_catalog_leniently(self.settings.seeds)
+        self.problems = problems
+        messages = frozenset(problem.message for problem in problems)
+        if messages and messages != self._reported_problems:
+            names = sorted({problem.name or str(problem.file) for problem in problems})
+            event(
+                "operator_alert",
+                f"{len(problems)} catalog problem(s); not scheduled: {', '.join(names)}; "
+                f"every other source keeps running:\n" + "\n".join(sorted(messages)),
+                level=logging.ERROR,
+                invalid=names,
+            )
+        self._reported_problems = messages
+        return catalog
 
     def _wanted(self, catalog: Catalog) -> dict[str, AnySource]:
         with self.sessions() as session:
@@ -269,16 +292,27 @@ class Daemon:
         )
         for plan in plans:
             source = wanted[plan.name]
-            self.scheduler.add_job(
-                self._run_source,
-                trigger_for(source),
-                args=(source.name,),
-                id=JOB_PREFIX + source.name,
-                name=source.name,
-                next_run_time=plan.at,
-                misfire_grace_time=misfire_grace(source, around=now),
-                replace_existing=True,
-            )
+            try:
+                self.scheduler.add_job(
+                    self._run_source,
+                    trigger_for(source),
+                    args=(source.name,),
+                    id=JOB_PREFIX + source.name,
+                    name=source.name,
+                    next_run_time=plan.at,
+                    misfire_grace_time=misfire_grace(source, around=now),
+                    replace_existing=True,
+                )
+            except (OverflowError, ValueError) as exc:  # a cadence the scheduler cannot use
+                with contextlib.suppress(JobLookupError):
+                    self.scheduler.remove_job(JOB_PREFIX + source.name)
+                event(
+                    "operator_alert",
+                    f"{source.name}: cannot schedule {source.cadence_label}: {exc}; "
+                    "the source is not crawled until its entry is fixed",
+                    level=logging.ERROR,
+                    source=source.name,
+                )
         self._write_next_runs(keep=set(wanted))
         event(
             "scheduled",
@@ -304,6 +338,8 @@ class Daemon:
 
     def _run_source(self, name: str) -> None:
         if self._stopping.is_set() or self.catalog is None or name not in self.catalog:
+            return
+        if not self._still_locked():
             return
         source = self.catalog.get(name)
         try:
@@ -377,15 +413,30 @@ class Daemon:
 
     def _heartbeat(self) -> None:
         """Every 10 s: keep the PostgreSQL lock, and catch wall-clock steps."""
+        if self._still_locked():
+            self._check_clock()
+
+    def _still_locked(self) -> bool:
+        """Check the lock (before every crawl, and every heartbeat); a daemon that lost it
+        stops scheduling at once, before another crawl starts."""
         try:
             self.lock.check()
         except DaemonLockLost as exc:
-            event("lock_lost", f"stopping: {exc}", level=logging.ERROR)
-            self.request_stop()
-            return
+            self._lock_lost(exc)
+            return False
         except Exception as exc:
             self._health.trouble(exc)
-        self._check_clock()
+        return True
+
+    def _lock_lost(self, exc: BaseException) -> None:
+        first = not self._stopping.is_set()
+        self._stopping.set()  # no crawl starts from now on
+        if self.scheduler.running:
+            with contextlib.suppress(Exception):
+                self.scheduler.pause()
+        if first:
+            event("lock_lost", f"stopping: {exc}", level=logging.ERROR)
+        self.request_stop()
 
     def _check_clock(self) -> None:
         """After the wall clock steps back, interval jobs would wait the step out: pull any

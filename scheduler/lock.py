@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import socket
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -44,6 +45,7 @@ class DaemonLock:
         self._file: IO[str] | None = None
         self._engine: Engine | None = None
         self._connection: Connection | None = None
+        self._checking = threading.Lock()  # crawl threads and the heartbeat check at once
 
     @property
     def description(self) -> str:
@@ -163,11 +165,29 @@ class DaemonLock:
         """
         if self._dialect == "sqlite":
             return self._file is not None
+        with self._checking:
+            return self._check_postgres()
+
+    def _check_postgres(self) -> bool:
         if self._connection is not None:
             try:
-                self._connection.execute(text("SELECT 1")).scalar()
+                # a connection that reconnected behind our back is a new session without the
+                # lock: ask the server whether this session holds it, and take it if free
+                held = self._connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        "AND pid = pg_backend_pid() AND classid = :hi AND objid = :lo "
+                        "AND objsubid = 1"
+                    ),
+                    {
+                        "hi": (PG_DAEMON_LOCK_KEY >> 32) & 0xFFFFFFFF,
+                        "lo": PG_DAEMON_LOCK_KEY & 0xFFFFFFFF,
+                    },
+                ).scalar()
                 self._connection.commit()
-                return True
+                if held:
+                    return True
+                self._drop_connection()
             except Exception:
                 self._drop_connection()
         try:

@@ -12,7 +12,6 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from fundwatch.configuration import load_catalog
 from fundwatch.scheduler.daemon import Daemon
 from fundwatch.scheduler.jobs import due_at
 from fundwatch.scheduler.logs import event, log_crawl
@@ -26,7 +25,7 @@ def run_once(daemon: Daemon, *, every_source: bool = False) -> int:
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         close_orphaned_runs(daemon.sessions, kill_grace=daemon.runner_kill_grace)
-        catalog = load_catalog(daemon.settings.seeds)
+        catalog = daemon._load_catalog()
         now = datetime.now(UTC)
         with daemon.sessions() as session:
             states = source_states(session)

@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,7 +60,8 @@ class CrawlOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        """The crawl ran (`partial`: some pages failed; the frontier retries them)."""
+        return self.status in ("ok", "partial")
 
     def figures(self) -> dict[str, object]:
         return {
@@ -92,13 +94,12 @@ def kill_process_group(pid: int, grace: float) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _tail(path: Path) -> str:
+def _tail(handle: IO[bytes]) -> str:
     try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - STDERR_TAIL_BYTES))
-            data = handle.read().decode("utf-8", "replace")
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - STDERR_TAIL_BYTES))
+        data = handle.read().decode("utf-8", "replace")
     except OSError:
         return ""
     lines = [line for line in data.splitlines() if line.strip()]
@@ -147,7 +148,9 @@ class CrawlRunner:
             run_id = start_run(session, source).id
         exit_code: int | None = None
         timed_out = False
-        with tempfile.NamedTemporaryFile(prefix=f"fundwatch-{source}-", suffix=".log") as log:
+        # an unnamed file (O_TMPFILE): nothing is left in $TMPDIR even after a kill -9 of the
+        # daemon; the tail of the child's stderr is read back through the handle
+        with tempfile.TemporaryFile(prefix=f"fundwatch-{source}-", suffix=".log") as log:
             try:
                 process = subprocess.Popen(
                     self.command_for(source, run_id),
@@ -198,7 +201,7 @@ class CrawlRunner:
             else:
                 status, message = "error", f"the crawl process exited with status {exit_code}"
             if status == "error" or status == "killed":
-                tail = _tail(Path(log.name))
+                tail = _tail(log)
                 message = f"{message}: {tail}" if tail else message
             return self._close(
                 run_id,
@@ -277,7 +280,25 @@ def _process_cmdline(pid: int) -> list[str]:
     return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
 
 
-def close_orphaned_runs(sessions: sessionmaker[Session], *, kill_grace: float) -> list[int]:
+def _exits_within(pid: int, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return True
+
+
+def close_orphaned_runs(
+    sessions: sessionmaker[Session], *, kill_grace: float, orphan_grace: float = 0.0
+) -> list[int]:
     """Close the runs a dead daemon left `running` (call with the daemon lock held).
 
     A child of the dead daemon that is still alive (its command line carries `--run-id N`) is
@@ -288,7 +309,10 @@ def close_orphaned_runs(sessions: sessionmaker[Session], *, kill_grace: float) -
         orphans = list(session.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
         targets = [(run.id, run.pid) for run in orphans]
     for run_id, pid in targets:
-        if pid and str(run_id) in _process_cmdline(pid) and "--run-id" in _process_cmdline(pid):
+        ours = pid and str(run_id) in _process_cmdline(pid) and "--run-id" in _process_cmdline(pid)
+        # let it finish within the grace period (it records its own run), else stop it: what
+        # it found is in the crawl frontier, and the next run fetches it
+        if ours and not _exits_within(pid, orphan_grace):
             kill_process_group(pid, kill_grace)
     closed = []
     for run_id, _pid in targets:

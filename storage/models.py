@@ -131,6 +131,12 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
     pid: Mapped[int | None] = mapped_column(Integer)
+    # what kept the run from being `ok`: listing/feed pages that failed, fetched articles not
+    # stored, URLs still pending in the frontier at the end, and the first few reasons
+    failed_pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    not_stored: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class UrlState(Base):
@@ -146,6 +152,54 @@ class UrlState(Base):
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_fetched_at: Mapped[datetime | None] = mapped_column()
     retry_after_until: Mapped[datetime | None] = mapped_column()
+
+
+class FrontierEntry(Base):
+    """An article URL found on a listing, feed or sitemap and not stored yet (crawl frontier).
+
+    Recorded `pending` before it is fetched; deleted in the transaction that stores the article
+    (new or duplicate); `given_up` after too many failed attempts, with the last reason.
+    """
+
+    __tablename__ = "crawl_frontier"
+    __table_args__ = (Index("ix_crawl_frontier_due", "source", "state", "next_attempt_at"),)
+
+    url_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(100))
+    found_on: Mapped[str | None] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # feed and sitemap entries: what the entry itself says (title, summary, time), so the
+    # entry can be stored from the frontier without the feed
+    hint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ListingWalk(Base):
+    """Progress of the walk down one listing (a site's start URL, a feed or a sitemap).
+
+    `state` is `walking` from the first request until the walk ends cleanly (`complete`); a
+    crawl cut short leaves it `walking` at `page`, and the next crawl walks at least that deep
+    without stopping early. `depth_done` is the deepest complete walk; a larger `max_pages`
+    (or a backfill's `target_pages`) makes the next crawl walk that deep once.
+    """
+
+    __tablename__ = "listing_walks"
+
+    url_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="walking")
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    depth_done: Mapped[int] = mapped_column(Integer, default=0)
+    target_pages: Mapped[int | None] = mapped_column(Integer)
+    since: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class SourceState(Base):

@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session
 from fundwatch.storage.models import CrawlRun, SourceState
 from fundwatch.storage.timeutil import utcnow
 
-FINISHED_STATUSES = ("ok", "error", "timeout", "killed", "unhealthy")
+FINISHED_STATUSES = ("ok", "partial", "error", "timeout", "killed", "unhealthy")
+# a run that ran but left pages failed or articles unstored (they stay in the frontier): the
+# source is healthy (no backoff), the reason is kept
+RAN_STATUSES = ("ok", "partial")
 
 
 def start_run(session: Session, source: str, pid: int | None = None) -> CrawlRun:
@@ -31,6 +34,10 @@ def finish_run(
     flagged: int = 0,
     errors: int = 0,
     message: str | None = None,
+    failed_pages: int = 0,
+    not_stored: int = 0,
+    pending: int = 0,
+    reasons: list[str] | None = None,
 ) -> CrawlRun:
     run = session.get(CrawlRun, run_id)
     if run is None:
@@ -39,7 +46,11 @@ def finish_run(
     run.status = status
     run.pages, run.new, run.duplicates = pages, new, duplicates
     run.flagged, run.errors, run.message = flagged, errors, message
-    record_outcome(session, run.source, ok=status == "ok", error=message, at=run.finished_at)
+    run.failed_pages, run.not_stored, run.pending = failed_pages, not_stored, pending
+    run.reasons = list(reasons or [])
+    record_outcome(
+        session, run.source, ok=status in RAN_STATUSES, error=message, at=run.finished_at
+    )
     return run
 
 
@@ -58,11 +69,11 @@ def record_outcome(
     state = source_state(session, name)
     at = at or utcnow()
     state.last_run_at = at
-    if ok:
-        state.status = "ok"
+    if ok:  # with an error: partial (pages failed; the frontier retries them)
+        state.status = "ok" if error is None else "partial"
         state.consecutive_failures = 0
         state.last_success_at = at
-        state.last_error = None
+        state.last_error = error
     else:
         state.consecutive_failures += 1
         state.status = "failing"
@@ -119,7 +130,9 @@ def close_run(
     run.status = status
     run.message = message
     if record:
-        record_outcome(session, run.source, ok=status == "ok", error=message, at=run.finished_at)
+        record_outcome(
+            session, run.source, ok=status in RAN_STATUSES, error=message, at=run.finished_at
+        )
     return run
 
 

@@ -1,10 +1,12 @@
 """Conditional GET for listing pages and feeds, with validators kept in the url_state table.
 
 A request with meta `fundwatch_conditional` gets If-None-Match / If-Modified-Since from the
-last crawl. New validators are written when the crawl finishes normally, so a crawl that is
-killed half-way re-reads its listings next time instead of trusting a 304 for pages whose
-articles it never fetched. A `Retry-After` (429/503) is remembered: until then the URL is
-skipped.
+last crawl (unless it also has `fundwatch_no_validators`: a walk that must go deeper). New
+validators are written when the crawl finishes normally, and only for the entry URLs whose
+walk completed (`spider.keeps_validators(url)`: every link of the listing, feed or sitemap is
+recorded in the crawl frontier), so a crawl that is killed or fails half-way re-reads its
+listings next time instead of trusting a 304 for pages it never finished. A `Retry-After`
+(429/503) is remembered: until then the URL is skipped.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from fundwatch.storage.timeutil import as_utc, utcnow
 log = logging.getLogger(__name__)
 
 META = "fundwatch_conditional"
+NO_VALIDATORS = "fundwatch_no_validators"
 MAX_RETRY_AFTER = timedelta(days=1)
 
 
@@ -73,6 +76,8 @@ class ConditionalGetMiddleware:
                 f"{request.url}: the server asked us to wait until "
                 f"{as_utc(state.retry_after_until):%Y-%m-%d %H:%M:%S} UTC (Retry-After)"
             )
+        if request.meta.get(NO_VALIDATORS):
+            return
         if state.etag:
             request.headers.setdefault(b"If-None-Match", state.etag.encode("latin-1"))
         if state.last_modified:
@@ -98,9 +103,11 @@ class ConditionalGetMiddleware:
         if not self.pending:
             return
         source = spider.name
-        keep_validators = reason == "finished"
+        finished = reason == "finished"
+        keeps = getattr(spider, "keeps_validators", lambda _url: True)
         with resources().sessions.begin() as session:
             for url, values in self.pending.items():
+                keep_validators = finished and keeps(url)
                 key = self._key(url)
                 state = session.get(UrlState, key)
                 if state is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from scrapy import Request, Spider
@@ -21,6 +22,7 @@ from fundwatch.crawler.resources import CrawlResources, resources
 from fundwatch.crawler.templates import template_for
 from fundwatch.storage.articles import stored_url_keys
 from fundwatch.storage.canonical import canonicalize_url, url_key
+from fundwatch.storage.frontier import Found, due_entries, known_keys, record_failure, record_found
 from fundwatch.storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 # meta keys
 CONDITIONAL = "fundwatch_conditional"  # fetch with If-None-Match / If-Modified-Since
 ENTRY = "fundwatch_entry"  # a start URL: the source is reachable if one of them answers
+FRONTIER_KEY = "fundwatch_frontier_key"  # the crawl-frontier key of an article request
+MAX_REASONS = 5  # first reasons kept in crawl_runs.reasons
 _HANDLE_STATUS = [304]
 # An entry URL (feed, sitemap, listing) answering these is not retried (not in
 # RETRY_HTTP_CODES): 404/403 make the run `unhealthy`; 410 also disables the source.
@@ -45,6 +49,8 @@ def _decodes(body: bytes, encoding: str) -> bool:
 
 def failure_text(failure: Failure) -> str:
     """The failure's message, or its exception type when it has none (a cancelled download)."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
     return failure.getErrorMessage() or getattr(failure.type, "__name__", "error")
 
 
@@ -64,6 +70,8 @@ class CatalogSpider(Spider):
         self.run_id = int(run_id) if run_id not in (None, "") else None
         self._scheduled: set[str] = set()
         self._requested_articles = 0
+        self._complete_keys: set[str] = set()  # entry URLs whose validators may be saved
+        self._budget_logged = False
 
     @property
     def resources(self) -> CrawlResources:
@@ -86,6 +94,36 @@ class CatalogSpider(Spider):
         self.count("errors")
         log.warning("%s: could not fetch %s: %s", self.name, url, failure_text(failure))
 
+    def note(self, counter: str, reason: str) -> None:
+        """Count a failure that keeps the run from being `ok` (`failed_pages`, `not_stored`)
+        and keep its reason if it is among the first few."""
+        self.count(counter)
+        key = stat_key("reasons")
+        reasons = list(self.crawler.stats.get_value(key) or [])
+        if len(reasons) < MAX_REASONS:
+            reasons.append(reason[:300])
+            self.crawler.stats.set_value(key, reasons)
+
+    @property
+    def store_unavailable(self) -> str | None:
+        """Why the article writer could not start (StorePipeline), if it could not."""
+        value = self.crawler.stats.get_value(stat_key("store_unavailable"))
+        return str(value) if value else None
+
+    def keeps_validators(self, url: str) -> bool:
+        """May the ETag / Last-Modified of this entry URL be saved (its walk completed)?"""
+        try:
+            return url_key(canonicalize_url(url)) in self._complete_keys
+        except ValueError:
+            return False
+
+    def mark_complete(self, *urls: str) -> None:
+        for url in urls:
+            try:
+                self._complete_keys.add(url_key(canonicalize_url(url)))
+            except ValueError:
+                continue
+
     def entry_request(self, url: str, callback: Any, **meta: Any) -> Request:
         return Request(
             url,
@@ -100,12 +138,102 @@ class CatalogSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         self.crawler.stats.set_value(stat_key("entry_error"), f"{url}: {failure_text(failure)}")
+        self.note("failed_pages", f"{url}: {failure_text(failure)}")
+        self.entry_failed(url, failure_text(failure))
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in GONE_STATUSES:
                 self.crawler.stats.set_value(stat_key("entry_gone"), f"{url} answered {status}")
             elif status in MISSING_STATUSES:
                 self.crawler.stats.set_value(stat_key("entry_missing"), f"{url} answered {status}")
+
+    def entry_failed(self, url: str, reason: str) -> None:
+        """An entry URL (listing page 1, feed, sitemap) could not be fetched."""
+
+    # -- crawl frontier -----------------------------------------------------------------------
+    def found(
+        self, urls: Iterable[str], hints: dict[str, dict[str, Any]] | None = None
+    ) -> list[Found]:
+        """The usable URLs among `urls` as frontier entries (canonical, keyed, in order)."""
+        by_key: dict[str, Found] = {}
+        for url in urls:
+            try:
+                canonical = canonicalize_url(url)
+            except ValueError:
+                continue
+            key = url_key(canonical)
+            if key not in by_key:
+                by_key[key] = Found(canonical, key, (hints or {}).get(url))
+        return list(by_key.values())
+
+    def discover(self, found: list[Found], found_on: str) -> tuple[list[Found], list[Found]]:
+        """Record the URLs neither stored, nor in the frontier, nor scheduled as pending; return
+        (those new URLs, the ones of them this run fetches now within max_articles)."""
+        candidates = [item for item in found if item.url_key not in self._scheduled]
+        keys = [item.url_key for item in candidates]
+        with self.resources.sessions() as session:
+            stored = stored_url_keys(session, keys)
+            known = known_keys(session, keys)
+        if stored:
+            self.count("skipped_stored", len(stored))
+        new = [item for item in candidates if item.url_key not in stored | known]
+        if new:
+            with self.resources.sessions.begin() as session:
+                record_found(session, self.source.name, found_on, new)
+            self.count("frontier_added", len(new))
+        fetch = []
+        for item in new:
+            if not self.claim_key(item.url_key):
+                if not self._budget_logged:
+                    self._budget_logged = True
+                    log.info(
+                        "%s: max_articles (%d) reached; the rest stay pending for the next run",
+                        self.name,
+                        self.source.max_articles,
+                    )
+                break
+            fetch.append(item)
+        return new, fetch
+
+    def frontier_requests(self) -> Iterator[Any]:
+        """Requests for the source's pending URLs that are due, before any listing."""
+        with self.resources.sessions() as session:
+            due = due_entries(session, self.source.name, limit=self.source.max_articles)
+        if due:
+            log.info("%s: fetching %d pending URLs from the frontier first", self.name, len(due))
+        for entry in due:
+            if not self.claim_key(entry.url_key):
+                break
+            self.count("frontier_due")
+            yield from self.requests_for(Found(entry.url, entry.url_key, entry.hint))
+
+    def requests_for(self, item: Found) -> Iterator[Any]:
+        """What fetches one frontier URL (feeds and sitemaps also use the entry's hint)."""
+        yield self.article_request(item.url, item.url_key)
+
+    def frontier_limits(self) -> tuple[int, timedelta]:
+        settings = self.crawler.settings
+        return (
+            settings.getint("FUNDWATCH_FRONTIER_MAX_ATTEMPTS", 6),
+            timedelta(seconds=settings.getfloat("FUNDWATCH_FRONTIER_RETRY_BASE", 300)),
+        )
+
+    def article_failed(self, key: str | None, reason: str, counter: str = "failed_pages") -> None:
+        """One failed attempt at a frontier URL: it stays pending (or is given up)."""
+        self.note(counter, reason)
+        if not key:
+            return
+        max_attempts, base = self.frontier_limits()
+        try:
+            with self.resources.sessions.begin() as session:
+                entry = record_failure(session, key, reason, max_attempts=max_attempts, base=base)
+                gave_up = entry is not None and entry.state == "given_up"
+        except Exception:
+            log.exception("%s: could not record the failed attempt at %s", self.name, key)
+            return
+        if gave_up:
+            self.count("given_up")
+            log.error("%s: gave up after %d attempts: %s", self.name, max_attempts, reason)
 
     # -- incremental --------------------------------------------------------------------------
     def unseen(self, urls: Iterable[str]) -> list[str]:
@@ -127,10 +255,13 @@ class CatalogSpider(Spider):
 
     def claim(self, url: str) -> bool:
         """Reserve one article of the run's budget (max_articles) for this URL."""
+        return self.claim_key(url_key(canonicalize_url(url)))
+
+    def claim_key(self, key: str) -> bool:
         if self._requested_articles >= self.source.max_articles:
             return False
         self._requested_articles += 1
-        self._scheduled.add(url_key(canonicalize_url(url)))
+        self._scheduled.add(key)
         return True
 
     # -- articles -----------------------------------------------------------------------------
@@ -217,6 +348,7 @@ class CatalogSpider(Spider):
         """The fetched article of a feed or sitemap entry, completed from the entry (`fallback`):
         its title when the page has none, its timestamp when the page has no date."""
         item = self.make_item(fallback.url, extracted, extracted_by, template)
+        item.frontier_key = fallback.frontier_key
         item.title = item.title or fallback.title
         if extracted_by == "generic":  # the entry's timestamp beats a guessed page date
             item.published = fallback.published or item.published
@@ -224,29 +356,42 @@ class CatalogSpider(Spider):
             item.published = item.published or fallback.published
         return item
 
-    def article_request(self, url: str, **cb_kwargs: Any) -> Request:
+    def article_request(self, url: str, key: str | None = None, **cb_kwargs: Any) -> Request:
         return Request(
             url,
             callback=self.parse_article,
             errback=self.on_article_error,
             cb_kwargs=cb_kwargs,
-            meta={"fundwatch_fallback": cb_kwargs.get("fallback")},
+            meta={"fundwatch_fallback": cb_kwargs.get("fallback"), FRONTIER_KEY: key},
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[ArticleItem]:
         self.on_error(failure)
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        key = request.meta.get(FRONTIER_KEY) if request is not None else None
+        self.article_failed(key, f"{url}: {failure_text(failure)}")
         return iter(())
 
     def parse_article(self, response: Response, **_: Any) -> Iterator[ArticleItem]:
         extracted, how, template = self.extract(response)
+        key = response.meta.get(FRONTIER_KEY)
         if not extracted.title and not extracted.body.strip():
             self.count("errors")
+            name = (template or self.source).name
             log.warning(
                 "%s: no article found on %s (check the article selectors of %s)",
                 self.name,
                 response.url,
-                (template or self.source).name,
+                name,
+            )
+            self.article_failed(
+                key,
+                f"{response.url}: no article found (check the article selectors of {name})",
+                "not_stored",
             )
             note_empty_page(self.crawler.stats, response.url, extracted.warnings)
             return
-        yield self.make_item(response.url, extracted, how, template)
+        item = self.make_item(response.url, extracted, how, template)
+        item.frontier_key = key
+        yield item

@@ -16,14 +16,20 @@ from urllib.parse import urlencode
 
 import feedparser
 from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError as Refused
+from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
 
 from fundwatch.configuration import FeedSource
 from fundwatch.crawler.extraction import Extracted
 from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.spiders.base import CatalogSpider, log
+from fundwatch.crawler.spiders.base import FRONTIER_KEY, CatalogSpider, failure_text, log
 from fundwatch.storage.canonical import canonicalize_url
+from fundwatch.storage.frontier import Found
 
 _HTML_START = (b"<!doctype html", b"<html")
 
@@ -59,6 +65,10 @@ class FeedSpider(CatalogSpider):
     source: ClassVar[FeedSource]
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.store_unavailable:
+            return  # nothing is fetched that could not be stored (the run says why)
+        for request in self.frontier_requests():
+            yield request
         yield self.entry_request(self.source.url, self.parse_feed)
 
     def entry_key_url(self, entry: Any, summary: str) -> str:
@@ -104,38 +114,61 @@ class FeedSpider(CatalogSpider):
                 parsed.get("bozo_exception"),
                 len(parsed.entries),
             )
-        yield from self.entries(parsed.entries)
+        yield from self.entries(parsed.entries, response.url)
+        self.mark_complete(response.url, self.source.url)  # every entry is recorded
 
-    def entries(self, entries: list[Any]) -> Iterator[Any]:
-        fallbacks: dict[str, ArticleItem] = {}
+    def entries(self, entries: list[Any], found_on: str) -> Iterator[Any]:
+        hints: dict[str, dict[str, Any]] = {}
         for entry in entries:
             summary = _plain(entry.get("summary") or "")
             if not summary and entry.get("content"):
                 summary = _plain(entry["content"][0].get("value", ""))
-            key_url = self.entry_key_url(entry, summary)
-            if key_url in fallbacks:
+            if not (entry.get("title") or "").strip() and not summary.strip():
+                self.count("errors")  # nothing to store (a malformed entry): not an article
+                log.warning("%s: a feed entry with no title and no text on %s", self.name, found_on)
                 continue
-            extracted = Extracted(title=entry.get("title") or "", body=summary)
-            item = self.make_item(key_url, extracted, "summary")
-            item.published = _entry_time(entry)
-            item.author = entry.get("author")
-            fallbacks[key_url] = item
-        fresh = self.unseen(fallbacks)
-        for url in fresh:
-            if not self.claim(url):
-                log.info("%s: max_articles (%d) reached", self.name, self.source.max_articles)
-                return
-            fallback = fallbacks[url]
-            link_is_article = not url.startswith(self.source.url + "?")
-            if self.source.fetch_articles and link_is_article:
-                yield Request(
-                    url,
-                    callback=self.parse_entry_article,
-                    errback=self.on_entry_article_error,
-                    cb_kwargs={"fallback": fallback},
-                )
-            else:
-                yield fallback
+            key_url = self.entry_key_url(entry, summary)
+            if key_url in hints:
+                continue
+            published = _entry_time(entry)
+            hints[key_url] = {
+                "title": entry.get("title") or "",
+                "summary": summary,
+                "published": published.isoformat()
+                if isinstance(published, datetime)
+                else published,
+                "author": entry.get("author"),
+            }
+        _new, fetch = self.discover(self.found(hints, hints), found_on)
+        for item in fetch:
+            yield from self.requests_for(item)
+
+    def fallback_of(self, item: Found) -> ArticleItem:
+        hint = item.hint or {}
+        extracted = Extracted(title=hint.get("title") or "", body=hint.get("summary") or "")
+        fallback = self.make_item(item.url, extracted, "summary")
+        published = hint.get("published")
+        try:
+            fallback.published = datetime.fromisoformat(published) if published else None
+        except (TypeError, ValueError):
+            fallback.published = published
+        fallback.author = hint.get("author")
+        fallback.frontier_key = item.url_key
+        return fallback
+
+    def requests_for(self, item: Found) -> Iterator[Any]:
+        fallback = self.fallback_of(item)
+        link_is_article = not item.url.startswith(self.source.url + "?")
+        if self.source.fetch_articles and link_is_article:
+            yield Request(
+                item.url,
+                callback=self.parse_entry_article,
+                errback=self.on_entry_article_error,
+                cb_kwargs={"fallback": fallback},
+                meta={FRONTIER_KEY: item.url_key},
+            )
+        else:
+            yield fallback
 
     def parse_entry_article(self, response: Response, fallback: ArticleItem) -> Iterator[Any]:
         extracted, how, template = self.extract(response)
@@ -148,7 +181,31 @@ class FeedSpider(CatalogSpider):
         yield item
 
     def on_entry_article_error(self, failure: Failure) -> Iterator[Any]:
+        """A transient failure (5xx, timeout, dropped connection) keeps the entry pending for
+        the next run, until its last attempt; otherwise (refused, 4xx) the feed's summary is
+        stored instead."""
         self.on_error(failure)
-        fallback = failure.request.cb_kwargs.get("fallback")  # type: ignore[attr-defined]
-        if fallback is not None:
-            yield fallback
+        request = failure.request  # type: ignore[attr-defined]
+        fallback = request.cb_kwargs.get("fallback")
+        key = request.meta.get(FRONTIER_KEY)
+        if fallback is None:
+            return
+        max_attempts, _ = self.frontier_limits()
+        if transient(failure) and key and self.attempts_of(key) + 1 < max_attempts:
+            self.article_failed(key, f"{request.url}: {failure_text(failure)}")
+            return
+        yield fallback
+
+    def attempts_of(self, key: str) -> int:
+        from fundwatch.storage.models import FrontierEntry
+
+        with self.resources.sessions() as session:
+            entry = session.get(FrontierEntry, key)
+            return entry.attempts if entry is not None else 0
+
+
+def transient(failure: Failure) -> bool:
+    """A failure worth trying again later: a 5xx or 429 answer, a timeout, a lost connection."""
+    if failure.check(HttpError):
+        return failure.value.response.status >= 500 or failure.value.response.status == 429
+    return bool(failure.check(TimeoutError, TCPTimedOutError, Refused, ResponseFailed, TunnelError))

@@ -16,11 +16,19 @@ from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
+from twisted.python.failure import Failure
 
 from fundwatch.configuration import SitemapSource
 from fundwatch.crawler.extraction import Extracted
 from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, log
+from fundwatch.crawler.spiders.base import (
+    CONDITIONAL,
+    FRONTIER_KEY,
+    CatalogSpider,
+    failure_text,
+    log,
+)
+from fundwatch.storage.frontier import Found
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 _PARSER = etree.XMLParser(
@@ -76,8 +84,29 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
 class SitemapSpider(CatalogSpider):
     source: ClassVar[SitemapSource]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sitemap_failures = 0
+
     async def start(self) -> AsyncIterator[Any]:
+        if self.store_unavailable:
+            return  # nothing is fetched that could not be stored (the run says why)
+        for request in self.frontier_requests():
+            yield request
         yield self.entry_request(self.source.url, self.parse_sitemap)
+
+    def keeps_validators(self, url: str) -> bool:
+        """A sitemap index keeps its validators only when every child sitemap was read."""
+        return self._sitemap_failures == 0 and super().keeps_validators(url)
+
+    def on_sitemap_error(self, failure: Failure) -> None:
+        self.on_error(failure)
+        self._sitemap_failures += 1
+        request = getattr(failure, "request", None)
+        self.note("failed_pages", f"{request.url if request else '?'}: {failure_text(failure)}")
+
+    def entry_failed(self, url: str, reason: str) -> None:
+        self._sitemap_failures += 1
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if response.meta.get("fundwatch_entry"):
@@ -100,34 +129,48 @@ class SitemapSpider(CatalogSpider):
                 yield Request(
                     entry.loc,
                     callback=self.parse_sitemap,
-                    errback=self.on_error,
+                    errback=self.on_sitemap_error,
                     meta={CONDITIONAL: True, "handle_httpstatus_list": [304]},
                 )
+            self.mark_complete(response.url)
             return
         if self.source.news_only:
             entries = [entry for entry in entries if entry.is_news]
         if self.source.url_pattern:
             pattern = re.compile(self.source.url_pattern)
             entries = [entry for entry in entries if pattern.search(entry.loc)]
-        by_url = {entry.loc: entry for entry in entries}
-        for url in self.unseen(by_url):
-            if not self.claim(url):
-                log.info("%s: max_articles (%d) reached", self.name, self.source.max_articles)
-                return
-            entry = by_url[url]
-            fallback = self.make_item(url, Extracted(title=entry.news_title or ""), "sitemap")
-            fallback.published = entry.news_published or entry.lastmod
-            yield Request(
-                url,
-                callback=self.parse_entry_article,
-                errback=self.on_error,
-                cb_kwargs={"fallback": fallback},
-            )
+        hints = {
+            entry.loc: {
+                "title": entry.news_title or "",
+                "published": entry.news_published or entry.lastmod,
+            }
+            for entry in entries
+        }
+        _new, fetch = self.discover(self.found(hints, hints), response.url)
+        for item in fetch:
+            yield from self.requests_for(item)
+        self.mark_complete(response.url)
+
+    def requests_for(self, item: Found) -> Iterator[Any]:
+        hint = item.hint or {}
+        fallback = self.make_item(item.url, Extracted(title=hint.get("title") or ""), "sitemap")
+        fallback.published = hint.get("published")
+        fallback.frontier_key = item.url_key
+        yield Request(
+            item.url,
+            callback=self.parse_entry_article,
+            errback=self.on_article_error,
+            cb_kwargs={"fallback": fallback},
+            meta={FRONTIER_KEY: item.url_key},
+        )
 
     def parse_entry_article(self, response: Response, fallback: ArticleItem) -> Iterator[Any]:
         extracted, how, template = self.extract(response)
         if not extracted.title and not extracted.body.strip():
             self.count("errors")
             log.warning("%s: no article found on %s", self.name, response.url)
+            self.article_failed(
+                fallback.frontier_key, f"{response.url}: no article found", "not_stored"
+            )
             return
         yield self.item_over_fallback(fallback, extracted, how, template)

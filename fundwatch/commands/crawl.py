@@ -69,6 +69,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"known sources: {', '.join(catalog.names)}", file=sys.stderr)
         return 2
     unknown = [name for name in names if name not in catalog]
+    invalid = [p for p in resources().catalog_problems if p.name in unknown]
+    if invalid:
+        for problem in invalid:
+            print(f"fundwatch crawl: invalid catalog entry: {problem.message}", file=sys.stderr)
+        return 2
     if unknown:
         print(
             f"fundwatch crawl: unknown source(s) {', '.join(unknown)}; "
@@ -101,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     failed = [
         crawler.spidercls.name
         for crawler in crawlers
-        if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None) not in ("ok",)
+        if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None)
+        not in ("ok", "partial")
     ]
     if failed:
         print(f"fundwatch crawl: failed: {', '.join(failed)}", file=sys.stderr)

@@ -7,6 +7,7 @@ A source is one of three kinds: `site` (listing pages -> article pages, selector
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -65,6 +66,9 @@ class ListingSelectors(_Strict):
     article_url_pattern: str | None = None
     next_page: str | None = None
     max_pages: int = Field(default=5, ge=1, le=1000)
+    # how deep the first crawl of a listing walks (default: max_pages); raising max_pages
+    # later makes the next crawl walk the new depth once
+    initial_pages: int | None = Field(default=None, ge=1, le=1000)
 
     @field_validator("article_links", "next_page")
     @classmethod
@@ -328,9 +332,28 @@ def _describe(path: Path, index: int, entry: Any, error: ValidationError) -> lis
     return problems
 
 
+@dataclass(frozen=True)
+class EntryProblem:
+    """One catalog entry (or a whole file) that is invalid; `name` when the entry has one."""
+
+    name: str | None
+    file: Path
+    message: str
+
+
 def load_catalog(path: Path) -> Catalog:
     """Read and validate every catalog file; raise CatalogError listing every problem."""
-    problems: list[str] = []
+    catalog, problems = load_catalog_leniently(path)
+    if problems:
+        raise CatalogError([problem.message for problem in problems])
+    return catalog
+
+
+def load_catalog_leniently(path: Path) -> tuple[Catalog, list[EntryProblem]]:
+    """The valid entries, and each invalid entry's problems: one bad entry disables only
+    itself (the daemon and crawls run every valid source and report the rest). A missing
+    catalog folder is still an error."""
+    problems: list[EntryProblem] = []
     loaded: list[tuple[Path, SiteSource | FeedSource | SitemapSource]] = []
     seen: dict[str, Path] = {}
     for file in _catalog_files(path):
@@ -340,31 +363,45 @@ def load_catalog(path: Path) -> Catalog:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 1}" if mark is not None else ""
-            problems.append(f"{file}:{where} not valid YAML: {getattr(exc, 'problem', exc)}")
+            problems.append(
+                EntryProblem(
+                    None, file, f"{file}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"
+                )
+            )
             continue
         except UnicodeDecodeError:
-            problems.append(f"{file}: not UTF-8 text")
+            problems.append(EntryProblem(None, file, f"{file}: not UTF-8 text"))
             continue
         except CatalogError as exc:
-            problems.extend(exc.problems)
+            problems.extend(EntryProblem(None, file, text) for text in exc.problems)
             continue
         for index, entry in enumerate(entries):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            name = name if isinstance(name, str) else None
             if not isinstance(entry, dict):
-                problems.append(f"{file}: entry {index + 1}: expected a mapping, got {entry!r}")
+                problems.append(
+                    EntryProblem(
+                        None, file, f"{file}: entry {index + 1}: expected a mapping, got {entry!r}"
+                    )
+                )
                 continue
             try:
                 source = _SOURCE_ADAPTER.validate_python(entry)
             except ValidationError as exc:
-                problems.extend(_describe(file, index, entry, exc))
+                problems.extend(
+                    EntryProblem(name, file, text) for text in _describe(file, index, entry, exc)
+                )
                 continue
             if source.name in seen:
                 problems.append(
-                    f"{file}: entry {index + 1} '{source.name}': field 'name': "
-                    f"duplicate name, already defined in {seen[source.name]}"
+                    EntryProblem(
+                        name,
+                        file,
+                        f"{file}: entry {index + 1} '{source.name}': field 'name': "
+                        f"duplicate name, already defined in {seen[source.name]}",
+                    )
                 )
                 continue
             seen[source.name] = file
             loaded.append((file, source))
-    if problems:
-        raise CatalogError(problems)
-    return Catalog(loaded)
+    return Catalog(loaded), problems

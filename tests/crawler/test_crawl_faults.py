@@ -44,8 +44,11 @@ def test_faults_are_survived_and_recorded(world: FixtureWorld) -> None:
     assert stored == ["10003.html", "10005.html"]  # nothing truncated, nothing from a fault
 
     run = next(run for run in world.runs() if run.source == "fixture_faults")
-    assert run.status == "ok" and run.new == 2
-    assert run.errors >= 7
+    # pages failed: the run is partial, says why, and the failed URLs stay pending
+    assert run.status == "partial" and run.new == 2
+    assert run.errors >= 7 and run.failed_pages >= 5
+    assert run.reasons and any("/_fault/" in reason for reason in run.reasons)
+    assert run.pending >= 4 and "page(s) failed" in (run.message or "")
 
     engine = create_db_engine(world.database_url)
     with session_factory(engine)() as session:

@@ -52,7 +52,7 @@ def test_seed_site_crawl_stores_every_article_and_recrawl_fetches_only_new_ones(
     result = world.crawl("seedsite")
     assert result.returncode == 0, result.stderr[-3000:]
     summary = re.search(
-        r"seedsite: ok \(run (\d+)\) pages=(\d+) new=(\d+) .*errors=(\d+)", result.stdout
+        r"seedsite: partial \(run (\d+)\) pages=(\d+) new=(\d+) .*errors=(\d+)", result.stdout
     )
     assert summary, result.stdout
 
@@ -77,7 +77,8 @@ def test_seed_site_crawl_stores_every_article_and_recrawl_fetches_only_new_ones(
     assert "/sites/seedsite/news/page/2/" in paths  # pagination followed
 
     runs = world.runs()
-    assert [(run.source, run.status) for run in runs] == [("seedsite", "ok")]
+    # the broken article page and the fixture's failing pages: partial, pending in the frontier
+    assert [(run.source, run.status) for run in runs] == [("seedsite", "partial")]
     run = runs[0]
     assert run.id == int(summary[1])
     assert run.new + run.duplicates == 53

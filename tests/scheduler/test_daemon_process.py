@@ -59,11 +59,11 @@ def test_sighup_reloads_the_catalog_without_a_restart(
         wait_for(lambda: len(runs_started(control, "beta")) >= 2, 60, "two runs of beta")
         assert len(runs_started(control, "alpha")) <= alpha_runs + 1  # at most one in flight
 
-        # a broken catalog is reported and the running schedule kept
-        (tmp_path / "seeds" / "sources.yaml").write_text("sources:\n  - name: Bad Name\n")
+        # a broken entry is reported (one operator alert) and disables only itself
+        write_catalog(tmp_path / "seeds", [feed_entry("beta"), {"name": "Bad Name"}])
         daemon.signal(signal.SIGHUP)
-        failed = daemon.wait_event("reload_failed")
-        assert "Bad Name" in failed["msg"] or "name" in failed["msg"]
+        failed = daemon.wait_event("operator_alert")
+        assert "Bad Name" in failed["msg"] and "beta" not in failed["invalid"]
         beta_runs = len(runs_started(control, "beta"))
         wait_for(lambda: len(runs_started(control, "beta")) > beta_runs, 60, "beta still runs")
         assert daemon.process.poll() is None
