@@ -120,11 +120,24 @@ class StorePipeline(_Component):
     """
 
     def open_spider(self) -> None:
+        self._writer: Executor | None = None  # started with the first article (a poll that
+        # finds nothing new starts no writer process at all)
+        self.detect = detects_in_writer(self.crawler)
+        self.queued: list[tuple[ArticleRecord, asyncio.Future[Any]]] = []
+        self.in_flight = 0
+
+    @property
+    def writer(self) -> Executor:
+        if self._writer is None:
+            self._writer = self._start_writer()
+        return self._writer
+
+    def _start_writer(self) -> Executor:
         settings = resources().settings
         mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
-        self.writer: Executor
+        writer: Executor
         if mode == "process":
-            self.writer = ProcessPoolExecutor(
+            writer = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=store_worker.init_worker,
@@ -132,10 +145,8 @@ class StorePipeline(_Component):
             )
         else:
             store_worker.init_worker(settings)
-            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
-        self.detect = detects_in_writer(self.crawler)
-        self.queued: list[tuple[ArticleRecord, asyncio.Future[Any]]] = []
-        self.in_flight = 0
+            writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
+        return writer
 
     def _send(self) -> None:
         """Submit queued records to the writer, in batches, while fewer than BATCHES_IN_FLIGHT
@@ -175,7 +186,8 @@ class StorePipeline(_Component):
         self._send()
 
     def close_spider(self) -> None:
-        self.writer.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         record = ArticleRecord(
