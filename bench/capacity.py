@@ -51,6 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.support.feed_farm import RunningFarm, catalog_entries  # noqa: E402
+from tests.support.redis_server import RedisServer  # noqa: E402
 
 CADENCE_S = 900.0
 PR_SET_CHILD_SUBREAPER = 36
@@ -211,11 +212,16 @@ def run_pool(names: Sequence[str], run: Callable[[str], str], concurrency: int) 
 
 
 def run_process(bench: Bench) -> list[RoundFigures]:
+    from fundwatch.scheduler.daemon import child_environment
     from fundwatch.scheduler.runner import CrawlRunner
     from fundwatch.storage import create_db_engine, session_factory
 
+    from fundwatch.configuration import load_settings
+
     engine = create_db_engine(bench.database_url)
-    runner = CrawlRunner(session_factory(engine), env=bench.env(), cwd=REPO)
+    # the environment the daemon gives its crawl processes (schema checked, robots.txt cache)
+    env = child_environment(load_settings(bench.env()))
+    runner = CrawlRunner(session_factory(engine), env=env, cwd=REPO)
     sample = bench.names[: bench.args.process_sample]
 
     def poll(name: str) -> str:
@@ -234,34 +240,9 @@ def run_process(bench: Bench) -> list[RoundFigures]:
 # -- long-lived workers through Redis ------------------------------------------------------------
 
 
-def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process, f"redis://127.0.0.1:{port}/0"
-        time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("redis-server did not start")
+def start_redis(folder: Path) -> tuple[RedisServer, str]:
+    server = RedisServer(folder).start()
+    return server, server.url
 
 
 def run_worker(bench: Bench) -> list[RoundFigures]:
@@ -322,8 +303,7 @@ def run_worker(bench: Bench) -> list[RoundFigures]:
                 worker.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 worker.kill()
-        redis_process.terminate()
-        redis_process.wait()
+        redis_process.stop()
         engine.dispose()
 
 

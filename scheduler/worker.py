@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+
 from fundwatch.scheduler.executors.orders import (
     DONE_TTL_SECONDS,
     QUEUE_KEY,
@@ -84,8 +85,9 @@ class CrawlWorker:
         from scrapy.utils.reactor import install_reactor
 
         install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-        from fundwatch.crawler.resources import resources
         from twisted.internet import reactor
+
+        from fundwatch.crawler.resources import resources
 
         for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
             logging.root.removeHandler(handler)
@@ -115,15 +117,17 @@ class CrawlWorker:
             log.error("run %s: could not take the lock of %s: %s", order.run_id, order.source, exc)
             self._release(order, None)
             return
-        if lock is None:
+        if lock is None:  # another run of the source is under way somewhere: ask again soon
             log.warning(
-                "run %s: %s is being crawled elsewhere; order dropped", order.run_id, order.source
+                "run %s: %s is being crawled elsewhere; retrying in 1 s", order.run_id, order.source
             )
-            self._release(order, None, keep_lease=True)
+            self.reactor.callLater(1.0, self._requeue, order)
             return
-        with shared.sessions() as session:
-            status = session.get(CrawlRun, order.run_id)
-            status = status.status if status is not None else None
+        with shared.sessions.begin() as session:
+            run = session.get(CrawlRun, order.run_id)
+            status = run.status if run is not None else None
+            if run is not None and status == "running":
+                run.pid = os.getpid()  # which worker runs it (tests, `fundwatch sources`)
         if status != "running" or order.source not in shared.catalog:
             self._release(order, lock, done=status or "gone")
             return
@@ -155,6 +159,13 @@ class CrawlWorker:
             self._release(order, lock, done=stats or "error")
 
         deferred.addBoth(finished)
+
+    def _requeue(self, order: RunOrder) -> None:
+        try:
+            self.redis.lpush(QUEUE_KEY, order.encode())
+        except redis.RedisError as exc:
+            log.warning("run %s: could not requeue: %s", order.run_id, exc)
+        self._release(order, None)
 
     def _fail(self, order: RunOrder, message: str) -> None:
         from fundwatch.crawler.resources import resources

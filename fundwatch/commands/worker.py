@@ -43,7 +43,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="MIB",
         help="replace a process above this RSS, between runs (1024; 0: never)",
     )
-    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)  # one process
+    parser.add_argument(
+        "--lease-seconds",
+        type=float,
+        default=10.0,
+        help="a run whose worker has not renewed its lease for this long is sent again (10)",
+    )
+    parser.add_argument(
+        "--no-supervisor",
+        action="store_true",
+        help="run one worker process in the foreground (no restarts; for tests and systemd)",
+    )
     parser.add_argument("--log-level", default=None, help="Scrapy log level (default WARNING)")
     parser.set_defaults(func=run)
 
@@ -69,7 +79,10 @@ def _serve_one(args: argparse.Namespace) -> int:
     )
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     limits = WorkerLimits(
-        concurrency=args.concurrency, max_runs=args.max_runs, max_memory_mb=args.max_memory
+        concurrency=args.concurrency,
+        max_runs=args.max_runs,
+        max_memory_mb=args.max_memory,
+        lease_seconds=args.lease_seconds,
     )
     return CrawlWorker(args.broker, settings, limits).serve()
 
@@ -78,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1 or args.processes < 1:
         print("fundwatch worker: --concurrency and --processes must be at least 1", file=sys.stderr)
         return 2
-    if args.once:
+    if args.no_supervisor:
         return _serve_one(args)
     from fundwatch.scheduler.worker import RECYCLE_EXIT
 
@@ -87,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         "-m",
         "fundwatch",
         "worker",
-        "--once",
+        "--no-supervisor",
         "--broker",
         args.broker,
         "--concurrency",
@@ -96,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         str(args.max_runs),
         "--max-memory",
         str(args.max_memory),
+        "--lease-seconds",
+        str(args.lease_seconds),
     ]
     if args.log_level:
         command += ["--log-level", args.log_level]

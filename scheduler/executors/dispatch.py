@@ -20,6 +20,9 @@ import time
 from typing import Any
 
 import redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
 from fundwatch.scheduler.executors.orders import (
     QUEUE_KEY,
     RunOrder,
@@ -30,8 +33,6 @@ from fundwatch.scheduler.executors.orders import (
 from fundwatch.scheduler.runner import CrawlOutcome, RunnerClosed
 from fundwatch.storage.models import CrawlRun
 from fundwatch.storage.runs import close_run, start_run
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("scheduler")
 

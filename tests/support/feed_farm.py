@@ -5,6 +5,7 @@
 - `/feed/<i>.xml`: feed i (0 <= i < N), 5 entries, with an ETag; a request whose
   If-None-Match matches gets 304 (the steady state of a feed poll);
 - `/article/<i>/<k>.html`: entry k of feed i, a small article page;
+- `/slowfeed/<i>.xml?delay=S`: feed i, answered after S seconds (a crawl to kill mid-run);
 - `/robots.txt`: allows everything;
 - `/_change?fraction=F&round=R`: publish one new entry on a fraction F of the feeds (chosen by
   i and R), answers the number of feeds changed;
@@ -186,8 +187,10 @@ class FarmHandler(BaseHTTPRequestHandler):
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if path == "/robots.txt":
             self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-        elif path.startswith("/feed/") and path.endswith(".xml"):
-            i = int(path[len("/feed/") : -len(".xml")])
+        elif path.startswith(("/feed/", "/slowfeed/")) and path.endswith(".xml"):
+            if path.startswith("/slowfeed/"):  # answers after ?delay= seconds
+                time.sleep(float(query.get("delay", "5")))
+            i = int(path.rsplit("/", 1)[1][: -len(".xml")])
             if not 0 <= i < farm.feeds:
                 self._send(404, b"no such feed", "text/plain")
                 return
@@ -225,6 +228,9 @@ class FarmHandler(BaseHTTPRequestHandler):
 class FarmServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hangs up (a killed crawl) is not the server's problem
 
     def __init__(self, feeds: int, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), FarmHandler)
