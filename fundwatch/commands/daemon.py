@@ -63,11 +63,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--executor",
         choices=("process", "workers"),
-        default="process",
+        default=None,
         help=(
             "process: one crawl process per run (default; isolates a misbehaving source); "
             "workers: hand runs to `fundwatch worker` processes through --broker "
-            "(docs/capacity.md)"
+            "(docs/capacity.md); default: FUNDWATCH_EXECUTOR, else process"
         ),
     )
     parser.add_argument(
@@ -96,10 +96,8 @@ def run(args: argparse.Namespace) -> int:
         print("fundwatch daemon: --crawl-command must contain {run_id}", file=sys.stderr)
         return 2
     broker = None
-    if args.executor == "workers":
-        import os
-
-        broker = args.broker or os.environ.get("FUNDWATCH_BROKER_URL")
+    if (args.executor or settings.executor) == "workers":
+        broker = args.broker or settings.broker_url
         if not broker:
             print(
                 "fundwatch daemon: --executor workers needs --broker redis://HOST:6379/0 "

@@ -23,7 +23,10 @@ _ENV_KEYS = {
     "log_level": "FUNDWATCH_LOG_LEVEL",
     "max_concurrent_crawls": "FUNDWATCH_MAX_CONCURRENT_CRAWLS",
     "crawl_deadline": "FUNDWATCH_CRAWL_DEADLINE",
+    "executor": "FUNDWATCH_EXECUTOR",
+    "broker_url": "FUNDWATCH_BROKER_URL",
 }
+EXECUTORS = ("process", "workers")
 
 
 def default_concurrent_crawls() -> int:
@@ -40,6 +43,8 @@ class Settings:
     log_level: str = "INFO"
     max_concurrent_crawls: int = field(default_factory=default_concurrent_crawls)
     crawl_deadline: int = 900
+    executor: str = "process"  # or "workers": long-lived `fundwatch worker`s (docs/capacity.md)
+    broker_url: str | None = None
     config_file: Path | None = None
 
     @property
@@ -127,5 +132,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values.get("crawl_deadline", 900),
             origins.get("crawl_deadline", "default"),
         ),
+        executor=_as_choice("executor", values, origins, EXECUTORS),
+        broker_url=str(values["broker_url"]) if values.get("broker_url") else None,
         config_file=config_file,
     )
+
+
+def _as_choice(
+    key: str, values: dict[str, Any], origins: dict[str, str], choices: tuple[str, ...]
+) -> str:
+    value = str(values.get(key, choices[0])).strip().lower()
+    if value not in choices:
+        raise ConfigError(
+            f"{origins.get(key, key)}: {key} must be one of {', '.join(choices)}, got {value!r}"
+        )
+    return value
