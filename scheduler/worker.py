@@ -75,6 +75,7 @@ class CrawlWorker:
         self.stopping = threading.Event()
         self.exit_code = 0
         self.runner: Any = None
+        self._spider_classes: dict[tuple[str, float], Any] = {}
         self.reactor: Any = None
 
     # -- in the reactor thread ------------------------------------------------------------------
@@ -132,19 +133,7 @@ class CrawlWorker:
             self._release(order, lock, done=status or "gone")
             return
         try:
-            spidercls = self.runner.spider_loader.load(order.source)
-            timed = type(
-                spidercls.__name__,
-                (spidercls,),
-                {
-                    "custom_settings": {
-                        **(spidercls.custom_settings or {}),
-                        "CLOSESPIDER_TIMEOUT": order.deadline,
-                    },
-                    "__module__": spidercls.__module__,
-                },
-            )
-            crawler = self.runner.create_crawler(timed)
+            crawler = self.runner.create_crawler(self._spider_class(order))
             deferred = self.runner.crawl(crawler, run_id=order.run_id)
         except Exception as exc:
             log.exception("run %s of %s could not start", order.run_id, order.source)
@@ -159,6 +148,28 @@ class CrawlWorker:
             self._release(order, lock, done=stats or "error")
 
         deferred.addBoth(finished)
+
+    def _spider_class(self, order: RunOrder) -> Any:
+        """The source's spider with the order's deadline as CLOSESPIDER_TIMEOUT (one class per
+        source and deadline, so Scrapy's per-class caches keep working)."""
+        key = (order.source, order.deadline)
+        cached = self._spider_classes.get(key)
+        if cached is not None:
+            return cached
+        spidercls = self.runner.spider_loader.load(order.source)
+        timed = type(
+            spidercls.__name__,
+            (spidercls,),
+            {
+                "custom_settings": {
+                    **(spidercls.custom_settings or {}),
+                    "CLOSESPIDER_TIMEOUT": order.deadline,
+                },
+                "__module__": spidercls.__module__,
+            },
+        )
+        self._spider_classes[key] = timed
+        return timed
 
     def _requeue(self, order: RunOrder) -> None:
         try:

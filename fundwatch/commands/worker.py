@@ -59,11 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _serve_one(args: argparse.Namespace) -> int:
-    from scrapy.settings import Settings
-
     from fundwatch.scheduler.worker import CrawlWorker, WorkerLimits
+    from fundwatch.scheduler.worker_settings import WorkerSettings
 
-    settings = Settings()
+    settings = WorkerSettings()
     settings.setmodule("fundwatch.crawler.settings", priority="project")
     settings.set("LOG_LEVEL", (args.log_level or "WARNING").upper(), priority="cmdline")
     # many crawls share this process: one writer thread each, detection in the pipeline
