@@ -153,17 +153,30 @@ def measure(
     kind: str,
     polls: Callable[[], Counter[str]],
     count: int,
-    extra_cpu: Callable[[], float] = lambda: 0.0,
+    parts: dict[str, Callable[[], float]] | None = None,
 ) -> RoundFigures:
+    """One round; CPU of this process, its reaped descendants and `parts` (named processes
+    measured from /proc), each also reported in ms per poll."""
+    meters = {"runner": time.process_time, "children": children_cpu, **(parts or {})}
     reap_orphans()
-    before = (time.process_time(), children_cpu(), extra_cpu(), time.monotonic())
+    started = time.monotonic()
+    before = {name: meter() for name, meter in meters.items()}
     statuses = polls()
     reap_orphans()
-    after = (time.process_time(), children_cpu(), extra_cpu(), time.monotonic())
-    cpu = sum(b - a for a, b in zip(before[:3], after[:3], strict=True))
-    return RoundFigures(
-        executor, kind, count, cpu, after[3] - before[3], os.getloadavg()[0], statuses
+    spent = {name: meter() - before[name] for name, meter in meters.items()}
+    row = RoundFigures(
+        executor,
+        kind,
+        count,
+        sum(spent.values()),
+        time.monotonic() - started,
+        os.getloadavg()[0],
+        statuses,
     )
+    row.extra["ms_per_poll"] = {
+        name: round(1000 * value / max(count, 1), 1) for name, value in spent.items() if value
+    }
+    return row
 
 
 # -- the poll limit ------------------------------------------------------------------------------
@@ -257,6 +270,7 @@ def run_worker(bench: Bench) -> list[RoundFigures]:
                 "-m",
                 "fundwatch",
                 "worker",
+                "--no-supervisor",  # the measured process is the worker itself
                 "--broker",
                 redis_url,
                 "--concurrency",
@@ -280,16 +294,17 @@ def run_worker(bench: Bench) -> list[RoundFigures]:
         def polls() -> Counter[str]:
             return run_pool(bench.names, poll, bench.args.dispatch_threads)
 
-        def worker_cpu() -> float:
-            pids = [w.pid for w in workers] + [redis_process.pid]
-            return sum(proc_cpu(pid) for pid in pids)
+        parts = {
+            "workers": lambda: sum(proc_cpu(w.pid) for w in workers),
+            "redis": lambda: proc_cpu(redis_process.pid),
+        }
 
         feeds = len(bench.names)
         polls()  # warm: first poll in the workers (imports, caches, connections)
-        rows = [measure(bench, "worker", "steady", polls, feeds, worker_cpu)]
-        rows.append(measure(bench, "worker", "steady", polls, feeds, worker_cpu))
+        rows = [measure(bench, "worker", "steady", polls, feeds, parts)]
+        rows.append(measure(bench, "worker", "steady", polls, feeds, parts))
         bench.change()
-        rows.append(measure(bench, "worker", "changing", polls, feeds, worker_cpu))
+        rows.append(measure(bench, "worker", "changing", polls, feeds, parts))
         rss = [proc_rss_mib(w.pid) for w in workers]
         for row in rows:
             row.extra["worker_rss_mib"] = rss

@@ -61,6 +61,30 @@ class WorkerLimits:
     lease_seconds: float = LEASE_SECONDS
 
 
+def check_callbacks_once() -> None:
+    """Scrapy checks every response's callback for a generator that returns a value (reading
+    its source with inspect and ast), caching the answer by the bound method, which is a new
+    object for every spider: in a worker that is one source parse per poll. Check each
+    function once per process instead (the warning is about the code, not the run)."""
+    from functools import partial
+
+    from scrapy.core import scraper
+    from scrapy.utils.misc import warn_on_generator_with_return_value
+
+    checked: set[Any] = set()
+
+    def check_once(spider: Any, callback: Any) -> None:
+        if isinstance(callback, partial):
+            warn_on_generator_with_return_value(spider, callback)
+            return
+        function = getattr(callback, "__func__", callback)
+        if function not in checked:
+            checked.add(function)
+            warn_on_generator_with_return_value(spider, callback)
+
+    scraper.warn_on_generator_with_return_value = check_once  # type: ignore[assignment]
+
+
 class CrawlWorker:
     def __init__(self, broker: str, scrapy_settings: Any, limits: WorkerLimits) -> None:
         self.broker = broker
@@ -98,6 +122,7 @@ class CrawlWorker:
         if self.scrapy_settings.get("FUNDWATCH_STORE_WORKER") != "process":
             shared.detector  # noqa: B018
         self.reactor = reactor
+        check_callbacks_once()
         self.runner = CrawlerRunner(self.scrapy_settings)
         threading.Thread(target=self._take_orders, name="fundwatch-orders", daemon=True).start()
         threading.Thread(target=self._keep_leases, name="fundwatch-leases", daemon=True).start()
