@@ -1,6 +1,6 @@
 """Capacity: CPU per feed poll and sources one core keeps at a 15-minute cadence, per executor.
 
-One local server (tests/support/feed_farm.py, its own process, not counted) serves --feeds RSS
+One local server (harness/feed_farm.py, its own process, not counted) serves --feeds RSS
 feeds; a catalog names them all. After one warm-up crawl of every feed (`fundwatch crawl
 --all`: articles stored, ETags kept), each executor polls the feeds in rounds:
 
@@ -50,8 +50,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.support.feed_farm import RunningFarm, catalog_entries  # noqa: E402
-from tests.support.redis_server import RedisServer  # noqa: E402
+from harness.feed_farm import RunningFarm, catalog_entries  # noqa: E402
+from harness.redis_server import RedisServer  # noqa: E402
 
 CADENCE_S = 900.0
 PR_SET_CHILD_SUBREAPER = 36
@@ -225,11 +225,10 @@ def run_pool(names: Sequence[str], run: Callable[[str], str], concurrency: int) 
 
 
 def run_process(bench: Bench) -> list[RoundFigures]:
+    from fundwatch.configuration import load_settings
     from fundwatch.scheduler.daemon import child_environment
     from fundwatch.scheduler.runner import CrawlRunner
     from fundwatch.storage import create_db_engine, session_factory
-
-    from fundwatch.configuration import load_settings
 
     engine = create_db_engine(bench.database_url)
     # the environment the daemon gives its crawl processes (schema checked, robots.txt cache)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fundwatch.scheduler.worker_settings import WorkerSettings
 from scrapy.settings import Settings
+
+from fundwatch.scheduler.worker_settings import WorkerSettings
 
 
 def project_settings() -> WorkerSettings:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fundwatch.scheduler.executors.dispatch import RedisDispatcher
-from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.support.feed_farm import ENTRIES_PER_FEED, RunningFarm, catalog_entries
-from tests.support.redis_server import RedisServer
+from fundwatch.scheduler.executors.dispatch import RedisDispatcher
+from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
+from harness.feed_farm import ENTRIES_PER_FEED, RunningFarm, catalog_entries
+from harness.redis_server import RedisServer
 
 pytestmark = pytest.mark.postgres
 

@@ -1,6 +1,6 @@
 """A farm of many RSS feeds on one local HTTP server, for capacity benchmarks and worker tests.
 
-`python tests/support/feed_farm.py --feeds N` prints `PORT <n>` and serves, on 127.0.0.1:
+`python harness/feed_farm.py --feeds N` prints `PORT <n>` and serves, on 127.0.0.1:
 
 - `/feed/<i>.xml`: feed i (0 <= i < N), 5 entries, with an ETag; a request whose
   If-None-Match matches gets 304 (the steady state of a feed poll);
@@ -317,5 +317,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()
