@@ -135,28 +135,18 @@ class StorePipeline(_Component):
     """
 
     async def open_spider(self) -> None:
-        settings = resources().settings
-        mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
-        self.writer: Executor
-        if mode == "process":
-            self.writer = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=store_worker.init_worker,
-                initargs=(settings, detects_in_writer(self.crawler)),
-            )
-        else:
-            self.writer = ThreadPoolExecutor(
-                max_workers=1,
-                thread_name_prefix="fundwatch-store",
-                initializer=store_worker.init_worker,
-                initargs=(settings,),
-            )
+        self._writer: Executor | None = None
         self.detect = detects_in_writer(self.crawler)
         self.queued: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]] = []
         self.in_flight = 0
         self.broken: str | None = None
         await self._check_writer()
+
+    @property
+    def writer(self) -> Executor:
+        if self._writer is None:
+            self._writer = self._start_writer()
+        return self._writer
 
     async def _check_writer(self) -> None:
         """Start the writer now and wait until it answers: a writer that cannot start (bad
@@ -171,6 +161,22 @@ class StorePipeline(_Component):
             assert self.crawler.stats is not None
             self.crawler.stats.set_value("fundwatch/store_unavailable", self.broken)
             raise CloseSpider("store_unavailable") from None
+
+    def _start_writer(self) -> Executor:
+        settings = resources().settings
+        mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
+        writer: Executor
+        if mode == "process":
+            writer = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=store_worker.init_worker,
+                initargs=(settings, detects_in_writer(self.crawler)),
+            )
+        else:
+            store_worker.init_worker(settings)
+            writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fundwatch-store")
+        return writer
 
     def _send(self) -> None:
         """Submit queued records to the writer, in batches, while fewer than BATCHES_IN_FLIGHT
@@ -233,7 +239,8 @@ class StorePipeline(_Component):
                 self.crawler.engine.close_spider(self.crawler.spider, "store_unavailable")
 
     def close_spider(self) -> None:
-        self.writer.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         record = ArticleRecord(

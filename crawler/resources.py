@@ -7,9 +7,13 @@ Built once per process (a `fundwatch crawl --all` runs several spiders in one pr
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +23,24 @@ from fundwatch.configuration.sources import load_catalog_leniently
 from fundwatch.storage import create_db_engine, session_factory
 
 log = logging.getLogger(__name__)
+
+# Set by the daemon for its crawl processes: it checked (and migrated) the schema at start, so
+# a crawl neither imports Alembic nor asks the database for its revision again.
+SCHEMA_CHECKED_ENV = "FUNDWATCH_SCHEMA_CHECKED"
+
+
+def schema_check_wanted() -> bool:
+    return os.environ.get(SCHEMA_CHECKED_ENV) != "1"
+
+
+# robots.txt files shared by the crawl processes of one daemon (crawler.middlewares.robots)
+ROBOTS_CACHE_ENV = "FUNDWATCH_ROBOTSTXT_CACHE_DIR"
+
+
+def cache_dir_for(database_url: str) -> Path:
+    """The robots.txt folder the daemon gives its crawl processes: one per database."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"fundwatch-robots-{os.getuid()}-{digest}"
 
 
 @dataclass
@@ -43,7 +65,9 @@ class CrawlResources:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
-        return session_factory(create_db_engine(self.settings.database_url))
+        return session_factory(
+            create_db_engine(self.settings.database_url, migrate=schema_check_wanted())
+        )
 
     @cached_property
     def detector(self) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration import Settings
+from fundwatch.crawler.resources import schema_check_wanted
 from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.articles import ArticleRecord
@@ -52,9 +53,13 @@ def init_worker(settings: Settings, detect: bool = False) -> None:
     """Open the database; with detect=True also load the detector now (while the crawl process
     starts fetching) rather than on the first article."""
     global _SESSIONS, _CHANNELS, _SETTINGS, _DETECTOR
+    if _SESSIONS is not None and settings == _SETTINGS:
+        return  # a writer thread of another crawl in this process (a worker) opened it
     _SETTINGS = settings
     _DETECTOR = None  # loaded from these settings' vocabulary when first needed
-    _SESSIONS = session_factory(create_db_engine(settings.database_url))
+    _SESSIONS = session_factory(
+        create_db_engine(settings.database_url, migrate=schema_check_wanted())
+    )
     _CHANNELS = load_alert_channels(settings)
     if detect:
         _detector()

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fundwatch.configuration import Catalog, Settings
 from fundwatch.configuration.errors import CatalogError
 from fundwatch.configuration.sources import EntryProblem, load_catalog_leniently
+from fundwatch.crawler.resources import ROBOTS_CACHE_ENV, SCHEMA_CHECKED_ENV, cache_dir_for
 from fundwatch.scheduler.backoff import failure_delay
 from fundwatch.scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
 from fundwatch.scheduler.health import DATABASE_RETRY, DatabaseHealth
@@ -71,6 +72,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["FUNDWATCH_DATABASE_URL"] = settings.database_url
     env["FUNDWATCH_SEEDS"] = str(settings.seeds)
+    env[SCHEMA_CHECKED_ENV] = "1"  # checked once, here; not in every crawl process
+    env.setdefault(ROBOTS_CACHE_ENV, str(cache_dir_for(settings.database_url)))
     if settings.alerts is not None:
         env["FUNDWATCH_ALERTS"] = str(settings.alerts)
     return env
@@ -88,18 +91,25 @@ class Daemon:
         kill_grace: float = 10.0,
         relay_interval: float = 0.2,
         cwd: Path | None = None,
+        broker: str | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or create_db_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
         self.lock = DaemonLock(self.engine)
-        self.runner = CrawlRunner(
-            self.sessions,
-            command=crawl_command,
-            env=child_environment(settings),
-            cwd=cwd,
-            kill_grace=kill_grace,
-        )
+        self.runner: Any
+        if broker:  # long-lived workers (scheduler.worker) take the runs through Redis
+            from fundwatch.scheduler.executors.dispatch import RedisDispatcher
+
+            self.runner = RedisDispatcher(self.sessions, broker=broker, kill_grace=kill_grace)
+        else:
+            self.runner = CrawlRunner(
+                self.sessions,
+                command=crawl_command,
+                env=child_environment(settings),
+                cwd=cwd,
+                kill_grace=kill_grace,
+            )
         self.stagger = timedelta(seconds=stagger)
         self.shutdown_grace = shutdown_grace
         self.relay_interval = relay_interval

@@ -7,16 +7,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:  # Alembic (and Mako) are imported only when the schema is checked
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +157,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def _scripts_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -170,10 +171,14 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_scripts_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -205,6 +210,8 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> str | None:
     """Apply migrations up to `revision` (serialized across processes); return the new revision."""
+    from alembic import command
+
     with _migration_lock(engine):
         with engine.begin() as connection:
             config = _alembic_config(engine)
@@ -219,6 +226,8 @@ def ensure_schema(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head:
         return
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(_scripts_config())
     known = {rev.revision for rev in scripts.walk_revisions()}
     if current is not None and current not in known:

@@ -13,13 +13,23 @@ instead, so that a struggling server is not crawled harder than it asked:
   "disallow"; set "allow" for Scrapy's behaviour). The refused requests name the reason, so
   the crawl run records it, and the next scheduled crawl asks again.
 
+A parsed robots.txt (2xx or 4xx answer) is cached between runs for
+FUNDWATCH_ROBOTSTXT_CACHE_SECONDS (1 h; RFC 9309 §2.4 allows up to 24 h): in memory for the
+crawls of one worker process, and in FUNDWATCH_ROBOTSTXT_CACHE_DIR for one-process-per-crawl
+runs; so a feed poll is one request, not two. An unreachable robots.txt is never cached.
+
 It uses two private hooks of Scrapy's middleware (`_parse_robots`, `_robots_error`, Scrapy
 2.13–2.19); tests/crawler/test_crawl_robots.py fails if they change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import tempfile
+import time
+from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -34,6 +44,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.error import ConnectError, DNSLookupError
 
+from fundwatch.crawler.resources import ROBOTS_CACHE_ENV
+
 # Raised before any HTTP answer: the host is down or unknown, robots.txt is only the first request.
 HOST_UNREACHABLE = (
     ConnectError,
@@ -45,6 +57,63 @@ HOST_UNREACHABLE = (
 log = logging.getLogger(__name__)
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+_MEMORY: dict[str, tuple[float, bytes]] = {}  # netloc -> (fetched at, body), this process
+
+
+class RobotsCache:
+    """robots.txt bodies by scheme://netloc, in this process and in a folder of files."""
+
+    def __init__(self, folder: Path | None, max_age: float) -> None:
+        self.folder = folder
+        self.max_age = max_age
+
+    def _path(self, origin: str) -> Path | None:
+        if self.folder is None:
+            return None
+        return self.folder / hashlib.sha256(origin.encode()).hexdigest()[:32]
+
+    def get(self, origin: str) -> bytes | None:
+        if self.max_age <= 0:
+            return None
+        now = time.time()
+        cached = _MEMORY.get(origin)
+        if cached is not None and now - cached[0] < self.max_age:
+            return cached[1]
+        path = self._path(origin)
+        try:
+            if path is not None and now - path.stat().st_mtime < self.max_age:
+                body = path.read_bytes()
+                _MEMORY[origin] = (path.stat().st_mtime, body)
+                return body
+        except OSError:
+            pass
+        return None
+
+    def put(self, origin: str, body: bytes) -> None:
+        if self.max_age <= 0:
+            return
+        _MEMORY[origin] = (time.time(), body)
+        path = self._path(origin)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(body)
+            partial.replace(path)
+        except OSError as exc:
+            log.debug("robots.txt cache not written: %s", exc)
+
+
+def cache_dir_for(database_url: str) -> Path:
+    """The robots.txt folder the daemon gives its crawl processes: one per database."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"fundwatch-robots-{os.getuid()}-{digest}"
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 class RobotsPolicyMiddleware(RobotsTxtMiddleware):
@@ -59,6 +128,21 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             )
         self._disallow_unreachable = policy == "disallow"
         self._unreachable: dict[str, str] = {}
+        folder = settings.get("FUNDWATCH_ROBOTSTXT_CACHE_DIR") or os.environ.get(ROBOTS_CACHE_ENV)
+        self._cache = RobotsCache(
+            Path(folder) if folder else None,
+            settings.getfloat("FUNDWATCH_ROBOTSTXT_CACHE_SECONDS", 3600.0),
+        )
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        parts = urlparse_cached(request)
+        if parts.netloc not in self._parsers:
+            body = self._cache.get(f"{parts.scheme}://{parts.netloc}")
+            if body is not None:
+                self._stats.inc_value("fundwatch/robots_cached")
+                parser = build_from_crawler(self._parserimpl, self.crawler, body)
+                self._parsers[parts.netloc] = parser
+        return await super().robot_parser(request)
 
     def _deny(self, netloc: str, why: str, *, robots: bool = True) -> None:
         self._unreachable[netloc] = (
@@ -77,6 +161,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             body = DISALLOW_ALL
         elif 400 <= status < 500:
             body = b""  # unavailable: no rules
+            self._cache.put(_origin(response.url), body)
         else:
             body = response.body
             if len(body) > self._max_bytes:
@@ -88,6 +173,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
                     len(response.body),
                     len(body),
                 )
+            if 200 <= status < 300:
+                self._cache.put(_origin(response.url), body)
         await super()._parse_robots(response.replace(body=body), netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:

@@ -9,6 +9,7 @@ a source failed as a whole (unreachable, unhealthy feed), 2 for a usage or confi
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 
@@ -90,8 +91,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"fundwatch crawl: {problem}", file=sys.stderr)
         return 2
 
-    import logging
-
     from scrapy.crawler import CrawlerProcess
 
     for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
@@ -109,10 +108,24 @@ def run(args: argparse.Namespace) -> int:
         if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None)
         not in ("ok", "partial")
     ]
+    code = 0
     if failed:
         print(f"fundwatch crawl: failed: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
+        code = 1
+    if args.run_id is not None:
+        exit_now(code)
+    return code
+
+
+def exit_now(code: int) -> None:
+    """A scheduled crawl ends here: its run is recorded and its writer is shut down, so the
+    interpreter's teardown of ~1,400 modules (~0.35 s of CPU) is skipped."""
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _preflight(names: list[str], run_id: int | None) -> str | None:

@@ -60,6 +60,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(for tests and benchmarks; {source} and {run_id} are filled in)"
         ),
     )
+    parser.add_argument(
+        "--executor",
+        choices=("process", "workers"),
+        default=None,
+        help=(
+            "process: one crawl process per run (default; isolates a misbehaving source); "
+            "workers: hand runs to `fundwatch worker` processes through --broker "
+            "(docs/capacity.md); default: FUNDWATCH_EXECUTOR, else process"
+        ),
+    )
+    parser.add_argument(
+        "--broker",
+        default=None,
+        metavar="URL",
+        help="Redis URL for --executor workers (default: FUNDWATCH_BROKER_URL)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -79,6 +95,16 @@ def run(args: argparse.Namespace) -> int:
     if command is not None and not any("{run_id}" in part for part in command):
         print("fundwatch daemon: --crawl-command must contain {run_id}", file=sys.stderr)
         return 2
+    broker = None
+    if (args.executor or settings.executor) == "workers":
+        broker = args.broker or settings.broker_url
+        if not broker:
+            print(
+                "fundwatch daemon: --executor workers needs --broker redis://HOST:6379/0 "
+                "(or FUNDWATCH_BROKER_URL)",
+                file=sys.stderr,
+            )
+            return 2
     daemon = Daemon(
         settings,
         crawl_command=command or DEFAULT_CRAWL_COMMAND,
@@ -86,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
         shutdown_grace=args.shutdown_grace,
         kill_grace=args.kill_grace,
         relay_interval=args.relay_interval,
+        broker=broker,
     )
     try:
         if args.once:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,16 @@ _ENV_KEYS = {
     "log_level": "FUNDWATCH_LOG_LEVEL",
     "max_concurrent_crawls": "FUNDWATCH_MAX_CONCURRENT_CRAWLS",
     "crawl_deadline": "FUNDWATCH_CRAWL_DEADLINE",
+    "executor": "FUNDWATCH_EXECUTOR",
+    "broker_url": "FUNDWATCH_BROKER_URL",
 }
+EXECUTORS = ("process", "workers")
+
+
+def default_concurrent_crawls() -> int:
+    """One crawl per core plus one: a crawl process waits on the network part of its time
+    (3 on 2 cores measured +25 % polls per minute over 2, bench/capacity.py)."""
+    return (os.cpu_count() or 1) + 1
 
 
 @dataclass(frozen=True)
@@ -32,8 +41,10 @@ class Settings:
     seeds: Path = DEFAULT_SEEDS
     alerts: Path | None = None
     log_level: str = "INFO"
-    max_concurrent_crawls: int = 2
+    max_concurrent_crawls: int = field(default_factory=default_concurrent_crawls)
     crawl_deadline: int = 900
+    executor: str = "process"  # or "workers": long-lived `fundwatch worker`s (docs/capacity.md)
+    broker_url: str | None = None
     config_file: Path | None = None
 
     @property
@@ -113,7 +124,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=str(values.get("log_level", "INFO")).upper(),
         max_concurrent_crawls=_as_int(
             "max_concurrent_crawls",
-            values.get("max_concurrent_crawls", 2),
+            values.get("max_concurrent_crawls", default_concurrent_crawls()),
             origins.get("max_concurrent_crawls", "default"),
         ),
         crawl_deadline=_as_int(
@@ -121,5 +132,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values.get("crawl_deadline", 900),
             origins.get("crawl_deadline", "default"),
         ),
+        executor=_as_choice("executor", values, origins, EXECUTORS),
+        broker_url=str(values["broker_url"]) if values.get("broker_url") else None,
         config_file=config_file,
     )
+
+
+def _as_choice(
+    key: str, values: dict[str, Any], origins: dict[str, str], choices: tuple[str, ...]
+) -> str:
+    value = str(values.get(key, choices[0])).strip().lower()
+    if value not in choices:
+        raise ConfigError(
+            f"{origins.get(key, key)}: {key} must be one of {', '.join(choices)}, got {value!r}"
+        )
+    return value

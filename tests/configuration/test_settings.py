@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ def test_defaults_without_environment(tmp_path: Path, monkeypatch: pytest.Monkey
     settings = load_settings({})
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.seeds == DEFAULT_SEEDS
-    assert settings.max_concurrent_crawls == 2
+    assert settings.max_concurrent_crawls == (os.cpu_count() or 1) + 1
 
 
 def test_environment_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,7 +63,7 @@ def test_the_schema_check_catches_a_broken_file(tmp_path: Path, compose: dict) -
 
 def test_services_and_their_order(compose: dict) -> None:
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "daemon", "web", "mailpit"}
+    assert set(services) == {"db", "migrate", "daemon", "web", "mailpit", "redis", "worker"}
     daemon = services["daemon"]["depends_on"]
     assert daemon["db"]["condition"] == "service_healthy"
     assert daemon["migrate"]["condition"] == "service_completed_successfully"
@@ -91,7 +91,7 @@ def test_database_has_a_healthcheck_and_a_named_volume(compose: dict) -> None:
 def test_fundwatch_services_point_at_the_database(compose: dict) -> None:
     services = compose["services"]
     db_env = services["db"]["environment"]
-    for name in ("migrate", "daemon", "web"):
+    for name in ("migrate", "daemon", "web", "worker"):
         env = services[name]["environment"]
         url = make_url(interpolate(env["FUNDWATCH_DATABASE_URL"]))
         assert url.drivername == "postgresql+psycopg"
@@ -107,7 +107,7 @@ def test_fundwatch_services_point_at_the_database(compose: dict) -> None:
 
 def test_fundwatch_variables_are_real_settings(compose: dict) -> None:
     known = set(_ENV_KEYS.values()) | SECRET_VARIABLES | WEB_VARIABLES
-    for name in ("migrate", "daemon", "web"):
+    for name in ("migrate", "daemon", "web", "worker"):
         env = compose["services"][name]["environment"]
         fundwatch_vars = {key for key in env if key.startswith("FUNDWATCH_")}
         assert fundwatch_vars <= known, fundwatch_vars - known
@@ -142,3 +142,23 @@ def test_dashboard_service(compose: dict) -> None:
     assert f"127.0.0.1:{port}/healthz" in " ".join(web["healthcheck"]["test"])
     assert {TOKEN_VARIABLE, READ_TOKEN_VARIABLE} <= set(web["environment"])
     assert interpolate(web["environment"][TOKEN_VARIABLE]) == "", "no token unless configured"
+
+
+def test_scale_profile_adds_a_broker_and_workers(compose: dict) -> None:
+    services = compose["services"]
+    assert services["redis"]["profiles"] == services["worker"]["profiles"] == ["scale"]
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    worker = services["worker"]
+    assert worker["command"][0] == "worker"
+    assert worker["image"] == services["daemon"]["image"]
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["deploy"]["replicas"] >= 2
+    env = worker["environment"]
+    assert interpolate(env["FUNDWATCH_BROKER_URL"]) == "redis://redis:6379/0"
+    # the daemon keeps one crawl process per run unless told otherwise
+    assert interpolate(services["daemon"]["environment"]["FUNDWATCH_EXECUTOR"]) == "process"
+    workers = {"FUNDWATCH_EXECUTOR": "workers"}
+    assert (
+        interpolate(services["daemon"]["environment"]["FUNDWATCH_EXECUTOR"], workers) == "workers"
+    )
