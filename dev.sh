@@ -48,21 +48,24 @@ setup() {
 }
 
 # The browser tests (tests/web) drive Debian's chromium through chromium-driver and need a CJK
-# font to render Chinese; install them when missing and we may (root with apt-get).
+# font to render Chinese, the worker tests a redis-server binary; install them when missing and
+# we may (root with apt-get).
 need_browser() {
     local missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+    # the multi-worker tests start a private redis-server (harness/redis_server.py)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     if ! fc-list 2>/dev/null | grep -qi "CJK"; then
         missing+=(fonts-noto-cjk)
     fi
     [ ${#missing[@]} -eq 0 ] && return
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "dev.sh: installing ${missing[*]} for the browser tests" >&2
+        echo "dev.sh: installing ${missing[*]} for the browser and worker tests" >&2
         apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "dev.sh: the browser tests need ${missing[*]} (apt-get install ${missing[*]});" \
-            "they are skipped without them" >&2
+        echo "dev.sh: the browser and worker tests need ${missing[*]}" \
+            "(apt-get install ${missing[*]})" >&2
     fi
 }
 
