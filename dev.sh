@@ -50,7 +50,7 @@ setup() {
 # The browser tests (tests/web) drive Debian's chromium through chromium-driver and need a CJK
 # font to render Chinese, the worker tests a redis-server binary; install them when missing and
 # we may (root with apt-get).
-need_browser() {
+need_test_packages() {
     local missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
@@ -81,7 +81,7 @@ case "$task" in
         ;;
     test)
         setup
-        need_browser
+        need_test_packages
         bash scripts/services.sh || true
         "$VENV/bin/ruff" check .
         exec "$VENV/bin/python" -m pytest "$@"
