@@ -18,7 +18,6 @@ from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import resources
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
-from fundwatch.crawler.verdict import judge
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.canonical import canonicalize_url
 
@@ -27,15 +26,6 @@ log = logging.getLogger(__name__)
 DUPLICATE_STATUSES = frozenset({"seen_url", "exact_duplicate", "near_duplicate"})
 BATCH_LIMIT = 64  # records per call to the writer
 BATCHES_IN_FLIGHT = 2  # the writer starts the next batch while a result travels back
-
-
-def detects_in_writer(crawler: Crawler) -> bool:
-    """Detection runs in the writer process (StorePipeline) instead of DetectPipeline when the
-    writer is a child process and FUNDWATCH_DETECT_IN_WRITER is on (crawler/settings.py)."""
-    settings = crawler.settings
-    return settings.getbool("FUNDWATCH_DETECT_IN_WRITER", False) and (
-        settings.get("FUNDWATCH_STORE_WORKER", "process") == "process"
-    )
 
 
 class _Component:
@@ -95,27 +85,6 @@ class NormalizePipeline(_Component):
         return item
 
 
-class DetectPipeline(_Component):
-    """Set the article's language from its own text (the source's language stays the default
-    when the text is unclear), run the funding detector on title and body, and store its
-    verdict (with one key per investor name) with the article. Passes the item on untouched
-    when the writer process does this (see detects_in_writer)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        self.skip = detects_in_writer(crawler)
-
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        if self.skip:
-            return item
-        verdict = judge(resources().detector, item.title, item.body, item.language)
-        if verdict.language_from_text:
-            self.count("language_from_text")
-        item.language = verdict.language
-        item.detection = verdict.detection
-        return item
-
-
 class StoreError(Exception):
     """The writer could not store an article (the message says why)."""
 
@@ -125,7 +94,8 @@ class WriterUnavailable(StoreError):
 
 
 class StorePipeline(_Component):
-    """Hand the article to storage.ingest_article, one transaction per article.
+    """The writer: detect (language and funding verdict, crawler.verdict) and store each article
+    with storage.ingest_article, one transaction per article.
 
     The writes run in one child process per spider (FUNDWATCH_STORE_WORKER = "process", the
     default: fingerprinting and SQL run on another core while this process fetches and
@@ -136,7 +106,6 @@ class StorePipeline(_Component):
 
     async def open_spider(self) -> None:
         self._writer: Executor | None = None
-        self.detect = detects_in_writer(self.crawler)
         self.queued: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]] = []
         self.in_flight = 0
         self.broken: str | None = None
@@ -171,7 +140,7 @@ class StorePipeline(_Component):
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=store_worker.init_worker,
-                initargs=(settings, detects_in_writer(self.crawler)),
+                initargs=(settings, True),  # load the detector while the crawl starts
             )
         else:
             store_worker.init_worker(settings)
@@ -190,7 +159,7 @@ class StorePipeline(_Component):
                 if self.broken:
                     raise WriterUnavailable(self.broken)
                 submitted = self.writer.submit(
-                    store_worker.store_batch, records, detect=self.detect, frontier_keys=keys
+                    store_worker.store_batch, records, frontier_keys=keys
                 )
             except Exception as exc:  # e.g. the writer process died: fail these articles
                 self._writer_lost(exc)
@@ -272,11 +241,10 @@ class StorePipeline(_Component):
                 attempt=not isinstance(exc, WriterUnavailable),
             )
             raise DropItem(f"{item.source}: could not store {item.url}: {exc}") from exc
-        if stored.verdict is not None:  # detected by the writer
-            if stored.verdict.language_from_text:
-                self.count("language_from_text")
-            item.language = stored.verdict.language
-            item.detection = stored.verdict.detection
+        if stored.verdict.language_from_text:
+            self.count("language_from_text")
+        item.language = stored.verdict.language
+        item.detection = stored.verdict.detection
         result = stored.result
         if result.status == "new":
             self.count("new")

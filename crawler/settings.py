@@ -68,13 +68,11 @@ FUNDWATCH_BLOCK_PRIVATE_ADDRESSES = True
 # Extra hosts allowed even when they resolve to a private address.
 FUNDWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
-# Where StorePipeline writes articles: "process" (a child process: fingerprinting and SQL run
-# on another core; bench/crawl.py measured 368 vs 252 pages/s for "thread" on 2 cores) or
-# "thread" (a writer thread in the crawl process).
+# Where StorePipeline detects and writes articles: "process" (a child process: detection,
+# fingerprinting and SQL run on another core; bench/crawl.py measured 368 vs 252 pages/s for
+# "thread" on 2 cores) or "thread" (a writer thread in the crawl process; the long-lived
+# workers use it).
 FUNDWATCH_STORE_WORKER = "process"
-# With the "process" writer, language and funding detection run there too (crawler.verdict):
-# the crawl process is the busier of the two.
-FUNDWATCH_DETECT_IN_WRITER = True
 
 # Crawl frontier (storage.frontier): an article URL whose fetch, extraction or storage failed
 # stays pending and is retried by the next runs of its source (first retry: the next run, then
@@ -102,7 +100,6 @@ ITEM_PIPELINES = {
     "fundwatch.crawler.pipelines.NormalizePipeline": 100,
     "fundwatch.crawler.outlets.OutletPipeline": 120,
     "fundwatch.crawler.health.TemplateHealthPipeline": 150,
-    "fundwatch.crawler.pipelines.DetectPipeline": 200,
     "fundwatch.crawler.pipelines.StorePipeline": 300,
 }
 EXTENSIONS = {

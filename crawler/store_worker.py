@@ -39,7 +39,7 @@ class Stored:
     writer ran detection."""
 
     result: IngestResult
-    verdict: Verdict | None = None
+    verdict: Verdict
 
 
 def load_alert_channels(settings: Settings) -> Sequence[ChannelConfig]:
@@ -95,20 +95,17 @@ def _detector() -> Any:
 def store_batch(
     records: Sequence[ArticleRecord],
     *,
-    detect: bool = False,
     frontier_keys: Sequence[str | None] | None = None,
 ) -> list[Stored | str]:
-    """Store each record in its own transaction (with detect=True, after setting its language
-    and detection verdict, see crawler.verdict); an article that fails gives its error message
-    (exceptions from the database driver may not survive pickling) and the next one is stored."""
+    """Detect (language and funding verdict, see crawler.verdict) and store each record in its
+    own transaction; an article that fails gives its error message (exceptions from the
+    database driver may not survive pickling) and the next one is stored."""
     results: list[Stored | str] = []
     keys = list(frontier_keys or [None] * len(records))
     for record, key in zip(records, keys, strict=True):
         try:
-            verdict = None
-            if detect:
-                verdict = judge(_detector(), record.title, record.body, record.language)
-                record = replace(record, language=verdict.language, detection=verdict.detection)
+            verdict = judge(_detector(), record.title, record.body, record.language)
+            record = replace(record, language=verdict.language, detection=verdict.detection)
             results.append(Stored(store(record, key), verdict))
         except Exception as exc:
             results.append(f"{type(exc).__name__}: {exc}")

@@ -1,8 +1,7 @@
 """An article's language from its text and the funding detector's verdict on it.
 
-Run by DetectPipeline in the crawl process, or by the writer process (crawler.store_worker)
-when FUNDWATCH_DETECT_IN_WRITER is on and articles are stored by a child process: detection is
-CPU work, and there it runs on the writer's core instead of the crawl process's.
+Run by the writer (crawler.store_worker), just before the article is stored: detection is CPU
+work, and with the default child-process writer it runs on another core than the crawl.
 """
 
 from __future__ import annotations

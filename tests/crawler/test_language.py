@@ -1,12 +1,12 @@
-"""The pipeline stores each article's language as its text shows, not the source's setting."""
+"""The writer stores each article's language as its text shows, not the source's setting
+(crawler.verdict.judge, run by the writer just before it stores the article)."""
 
 from __future__ import annotations
 
 import pytest
-from scrapy.utils.test import get_crawler
 
-from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.pipelines import DetectPipeline
+from fundwatch.crawler.verdict import judge
+from fundwatch.detection import DEFAULT_VOCAB_DIR, Detector, load_detector
 
 ENGLISH = (
     "Clipforge, an AI video editing startup based in Leeds, has raised $12 million in a seed "
@@ -24,10 +24,8 @@ SIMPLIFIED = (
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> DetectPipeline:
-    crawler = get_crawler()
-    assert crawler.stats is not None
-    return DetectPipeline(crawler)
+def detector() -> Detector:
+    return load_detector(DEFAULT_VOCAB_DIR)
 
 
 @pytest.mark.parametrize(
@@ -40,25 +38,18 @@ def pipeline() -> DetectPipeline:
     ],
 )
 def test_article_language_comes_from_its_text(
-    pipeline: DetectPipeline, source_language: str, title: str, body: str, expected: str
+    detector: Detector, source_language: str, title: str, body: str, expected: str
 ) -> None:
-    item = ArticleItem(
-        url="https://news.example/a/1", source="news", title=title, body=body,
-        language=source_language,
-    )  # fmt: skip
-    out = pipeline.process_item(item)
-    assert out.language == expected
+    verdict = judge(detector, title, body, source_language)
+    assert verdict.language == expected
+    assert verdict.language_from_text == (expected != source_language)
 
 
-def test_english_story_on_a_chinese_source_is_read_as_english(pipeline: DetectPipeline) -> None:
-    item = ArticleItem(
-        url="https://news.example/a/2",
-        source="news",
-        title="Clipforge raises $12 million for AI video editing",
-        body=ENGLISH,
-        language="zh-Hans",
+def test_english_story_on_a_chinese_source_is_read_as_english(detector: Detector) -> None:
+    out = judge(
+        detector, "Clipforge raises $12 million for AI video editing", ENGLISH, "zh-Hans"
     )
-    out = pipeline.process_item(item)
+    assert out.language == "en"
     assert out.detection["flag"] is True
     assert out.detection["lead_investors"] == ["Birch Lane Ventures"]  # not "Tuesday"
     assert out.detection["lead_investor_keys"] == ["birchlaneventures"]

@@ -51,7 +51,7 @@ def test_the_writer_sets_language_and_verdict_when_it_detects(sqlite_url: str) -
         ),
         language="zh-Hans",  # the source's setting; the text is English
     )
-    (stored,) = store_worker.store_batch([story], detect=True)
+    (stored,) = store_worker.store_batch([story])
 
     assert isinstance(stored, store_worker.Stored)
     assert stored.result.status == "new"
