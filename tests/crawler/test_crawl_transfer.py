@@ -4,6 +4,7 @@ the run, nothing partial is stored, and the pages that can be fetched are."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from tests.support.crawl_world import FixtureWorld
@@ -17,8 +18,9 @@ def test_transfer_faults_end_at_their_limits_and_are_recorded(world: FixtureWorl
 
     # F-8: a drip of one byte every 0.25 s (10 s in all) is cut at the 2 s total deadline,
     # although no single read ever waits 2 s; F-9: headers, then a hanging body
-    assert "drip?n=40&interval=0.25&article=1 took longer than 2.0 seconds" in log
-    assert "delay-body?s=60&article=2 took longer than 2.0 seconds" in log
+    # (article URLs are requested in canonical form: query parameters sorted)
+    assert re.search(r"/_fault/drip\?\S*interval=0\.25\S* took longer than 2\.0 seconds", log)
+    assert re.search(r"/_fault/delay-body\?\S*s=60\S* took longer than 2\.0 seconds", log)
     assert hits["/_fault/drip"] == 3 and hits["/_fault/delay-body"] == 3  # retried twice
     # F-11: broken chunked encoding is data loss: retried, never stored
     assert hits["/_fault/chunked-broken"] == 3
@@ -27,7 +29,7 @@ def test_transfer_faults_end_at_their_limits_and_are_recorded(world: FixtureWorl
     assert "larger than download max size (10485760)" in log
     # F-14: gzip and brotli bombs (under 1 MB, 200 MB inflated) dropped while inflating
     for encoding in ("gzip", "br"):
-        assert f"encoding={encoding}&article=" in log
+        assert re.search(rf"/_fault/bomb\?\S*encoding={encoding}", log)
     assert log.count("exceeded DOWNLOAD_MAXSIZE (10485760 B) during decompression") >= 2
     # F-15: a chain of 25 stops at REDIRECT_MAX_TIMES (10); a loop is an error too
     assert hits["/_fault/chain"] == 3 + 11
@@ -43,6 +45,7 @@ def test_transfer_faults_end_at_their_limits_and_are_recorded(world: FixtureWorl
     }
     assert stored["short-chain.html"].title == "Behind three redirects"
     run = next(run for run in world.runs() if run.source == "fixture_transfer")
-    assert run.status == "ok" and run.new == 3
+    # the failed pages make the run partial (they wait in the frontier for the next run)
+    assert run.status == "partial" and run.new == 3
     # drip, delay-body, chunked, 200 MB, two bombs, the long chain, the loop
     assert run.errors == 8
