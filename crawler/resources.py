@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -38,9 +37,11 @@ ROBOTS_CACHE_ENV = "FUNDWATCH_ROBOTSTXT_CACHE_DIR"
 
 
 def cache_dir_for(database_url: str) -> Path:
-    """The robots.txt folder the daemon gives its crawl processes: one per database."""
+    """The robots.txt folder the daemon gives its crawl processes, one per database: a cache
+    kept between runs, so under $XDG_CACHE_HOME (~/.cache), not in the temporary folder."""
     digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"fundwatch-robots-{os.getuid()}-{digest}"
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "fundwatch" / f"robots-{digest}"
 
 
 @dataclass

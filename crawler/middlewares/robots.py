@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -103,12 +102,6 @@ class RobotsCache:
             partial.replace(path)
         except OSError as exc:
             log.debug("robots.txt cache not written: %s", exc)
-
-
-def cache_dir_for(database_url: str) -> Path:
-    """The robots.txt folder the daemon gives its crawl processes: one per database."""
-    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"fundwatch-robots-{os.getuid()}-{digest}"
 
 
 def _origin(url: str) -> str:
