@@ -61,12 +61,18 @@ def test_robots_txt_policy(world: FixtureWorld, robots_servers: dict[str, Runnin
     assert "could not be fetched" in (runs["fixture_robots_wait"].message or "")
 
     # garbage: no rules, everything allowed
-    assert runs["fixture_robots_garbage"].status == "ok"
-    assert runs["fixture_robots_garbage"].new == 3
+    garbage_run = runs["fixture_robots_garbage"]
+    assert garbage_run.status == "ok"
+    # the big server serves the same pages; the two sources crawl concurrently, so which one
+    # stores a page first (new) and which finds it stored (duplicate) varies
+    assert garbage_run.new + garbage_run.duplicates == 3
     # 10 MB: the rule at the top holds, the one after 600 KiB is beyond the parsing limit
     big = fetched("fixture_robots_big")
     assert "/sites/robots/a1.html" in big and "/sites/robots/late-rule/a2.html" in big
     assert "/sites/robots/early-rule/a3.html" not in big
     big_run = runs["fixture_robots_big"]  # same pages as the garbage server's: duplicates
-    assert big_run.status == "ok" and big_run.new + big_run.duplicates == 2
+    # early-rule/a3 is forbidden here: a failed page (partial) unless the garbage source
+    # stored it first, when this source never asks for it
+    assert big_run.status in ("ok", "partial") and big_run.new + big_run.duplicates == 2
+    assert garbage_run.new + big_run.new == 3, "three distinct pages, each stored once"
     assert "bytes: only the first" in result.stderr  # and the rest is ignored
