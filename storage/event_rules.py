@@ -527,17 +527,7 @@ def start_event(facts: Facts, now: datetime) -> EventDraft:
 
 EVENT_COLUMNS = (
     "company_key",
-    "company",
-    "round",
-    "amount",
-    "currency",
-    "amount_usd",
-    "amount_approximate",
-    "amount_low",
-    "amount_high",
-    "valuation_usd",
-    "investors",
-    "lead_investors",
+    *FACT_FIELDS,
     "investor_keys",
     "sources",
     "article_count",

@@ -9,7 +9,7 @@ from typing import Any
 
 from fundwatch.alerts.chat_text import ChatMessage
 from fundwatch.alerts.delivery import Delivery
-from fundwatch.alerts.http_post import Answer, encode_json
+from fundwatch.alerts.http_post import Answer, encode_json, http_status_delivery
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,34 @@ def code_delivery(
     if permanent and code in permanent:
         return Delivery("failed", http_status, f"{detail}: {permanent[code]}")
     return Delivery("retry", http_status, detail)
+
+
+def errcode_delivery(
+    answer: Answer,
+    platform: str,
+    *,
+    rate_limited: frozenset[int],
+    rate_window: float,
+    gone: frozenset[int],
+    permanent: dict[int, str],
+) -> Delivery:
+    """Read an `{"errcode": N, "errmsg": "..."}` answer (DingTalk, WeCom): 0 is sent, other
+    codes go through code_delivery; an answer without errcode is judged by its HTTP status."""
+    data = answer.json if isinstance(answer.json, dict) else {}
+    code = data.get("errcode")
+    if isinstance(code, int):
+        if code == 0:
+            return Delivery("sent", answer.status)
+        return code_delivery(
+            platform,
+            code,
+            str(data.get("errmsg") or ""),
+            rate_limited=rate_limited,
+            rate_window=rate_window,
+            gone=gone,
+            permanent=permanent,
+            http_status=answer.status,
+        )
+    return http_status_delivery(answer, platform) or Delivery(
+        "retry", answer.status, f"{platform} answered without errcode: {answer.text[:100]}"
+    )

@@ -15,10 +15,10 @@ import hmac
 import time
 import urllib.parse
 
-from fundwatch.alerts.chat_platform import Platform, Request, code_delivery
+from fundwatch.alerts.chat_platform import Platform, Request, errcode_delivery
 from fundwatch.alerts.chat_text import ChatMessage, markdown_lines, neutral
 from fundwatch.alerts.delivery import Delivery
-from fundwatch.alerts.http_post import Answer, http_status_delivery
+from fundwatch.alerts.http_post import Answer
 from fundwatch.configuration.chat_channels import DingTalkChannel
 
 MAX_BODY_BYTES = 18_000  # DingTalk rejects bodies of about 20 000 bytes; keep a margin
@@ -60,23 +60,13 @@ def build(channel: DingTalkChannel, message: ChatMessage) -> Request:
 
 
 def interpret(answer: Answer) -> Delivery:
-    data = answer.json if isinstance(answer.json, dict) else {}
-    code = data.get("errcode")
-    if isinstance(code, int):
-        if code == 0:
-            return Delivery("sent", answer.status)
-        return code_delivery(
-            "DingTalk",
-            code,
-            str(data.get("errmsg") or ""),
-            rate_limited=RATE_LIMITED,
-            rate_window=THROTTLE_SECONDS,
-            gone=GONE,
-            permanent=PERMANENT,
-            http_status=answer.status,
-        )
-    return http_status_delivery(answer, "DingTalk") or Delivery(
-        "retry", answer.status, f"DingTalk answered without errcode: {answer.text[:100]}"
+    return errcode_delivery(
+        answer,
+        "DingTalk",
+        rate_limited=RATE_LIMITED,
+        rate_window=THROTTLE_SECONDS,
+        gone=GONE,
+        permanent=PERMANENT,
     )
 
 

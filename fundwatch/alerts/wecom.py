@@ -7,10 +7,10 @@ bytes of UTF-8. The webhook URL's `key` is the credential.
 
 from __future__ import annotations
 
-from fundwatch.alerts.chat_platform import Platform, Request, code_delivery
+from fundwatch.alerts.chat_platform import Platform, Request, errcode_delivery
 from fundwatch.alerts.chat_text import ChatMessage, markdown_lines
 from fundwatch.alerts.delivery import Delivery
-from fundwatch.alerts.http_post import Answer, http_status_delivery
+from fundwatch.alerts.http_post import Answer
 from fundwatch.configuration.chat_channels import WeComChannel
 
 MAX_CONTENT_BYTES = 4096
@@ -35,23 +35,13 @@ def fits(request: Request) -> bool:
 
 
 def interpret(answer: Answer) -> Delivery:
-    data = answer.json if isinstance(answer.json, dict) else {}
-    code = data.get("errcode")
-    if isinstance(code, int):
-        if code == 0:
-            return Delivery("sent", answer.status)
-        return code_delivery(
-            "WeCom",
-            code,
-            str(data.get("errmsg") or ""),
-            rate_limited=RATE_LIMITED,
-            rate_window=60.0,
-            gone=GONE,
-            permanent=PERMANENT,
-            http_status=answer.status,
-        )
-    return http_status_delivery(answer, "WeCom") or Delivery(
-        "retry", answer.status, f"WeCom answered without errcode: {answer.text[:100]}"
+    return errcode_delivery(
+        answer,
+        "WeCom",
+        rate_limited=RATE_LIMITED,
+        rate_window=60.0,
+        gone=GONE,
+        permanent=PERMANENT,
     )
 
 
