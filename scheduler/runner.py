@@ -58,6 +58,23 @@ class CrawlOutcome:
     exit_code: int | None
     message: str | None
 
+    @classmethod
+    def of_run(cls, run: CrawlRun, *, duration_s: float, exit_code: int | None) -> CrawlOutcome:
+        """The outcome as the crawl_runs row records it."""
+        return cls(
+            source=run.source,
+            run_id=run.id,
+            status=run.status,
+            pages=run.pages,
+            new=run.new,
+            duplicates=run.duplicates,
+            flagged=run.flagged,
+            errors=run.errors,
+            duration_s=duration_s,
+            exit_code=exit_code,
+            message=run.message,
+        )
+
     @property
     def ok(self) -> bool:
         """The crawl ran (`partial`: some pages failed; the frontier retries them)."""
@@ -256,18 +273,8 @@ class CrawlRunner:
                 # counted as a failure): keep its figures, but say why it was stopped
                 run.status, run.message = "timeout", message
                 source_state(session, source).last_error = message
-            outcome = CrawlOutcome(
-                source=source,
-                run_id=run_id,
-                status=run.status,
-                pages=run.pages,
-                new=run.new,
-                duplicates=run.duplicates,
-                flagged=run.flagged,
-                errors=run.errors,
-                duration_s=time.monotonic() - started,
-                exit_code=exit_code,
-                message=run.message,
+            outcome = CrawlOutcome.of_run(
+                run, duration_s=time.monotonic() - started, exit_code=exit_code
             )
         return outcome
 

@@ -168,19 +168,7 @@ class RedisDispatcher:
                 run = close_run(
                     session, run_id, status=status, message=message or status, record=not shutdown
                 )
-            return CrawlOutcome(
-                source=source,
-                run_id=run_id,
-                status=run.status,
-                pages=run.pages,
-                new=run.new,
-                duplicates=run.duplicates,
-                flagged=run.flagged,
-                errors=run.errors,
-                duration_s=time.monotonic() - started,
-                exit_code=None,
-                message=run.message,
-            )
+            return CrawlOutcome.of_run(run, duration_s=time.monotonic() - started, exit_code=None)
 
     def kill_all(self) -> list[int]:
         """At shutdown: stop waiting; the runs still out are closed `killed` (workers that
