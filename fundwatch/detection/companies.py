@@ -30,7 +30,8 @@ _EN_DESCRIPTOR = re.compile(
 # "it has raised", "the company said it raised", "The Paris startup has raised": the subject
 # refers back to a company named earlier.
 _EN_REFERS_BACK = re.compile(
-    r"(?:\b(?:it|they|we|which|who)|\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,3}?"
+    # "the UK AI video generation company": up to five descriptive words
+    r"(?:\b(?:it|they|we|which|who)|\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,5}?"
     r"(?:company|startup|start-up|firm|business|group|platform|developer|maker|outfit|upstart|"
     r"unicorn|venture|team))\s*$",
     re.IGNORECASE,
@@ -52,6 +53,8 @@ _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
 _EN_FIRST_SUBJECT = re.compile(
     rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
 )
+# the first finite verb of a clause ("The company recently opened a round and raised")
+_EN_FIRST_VERB = re.compile(r"\s+(?:(?:also|recently|just|today|now)\s+)?[a-z]+ed\b")
 # "$4.7m" read as a capital run: a money figure's tail is no name
 _EN_MONEY_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:m|mn|bn|b|k)$", re.IGNORECASE)
 # "pulled in $20 million for Deep Voodoo": people raise money for their company
@@ -88,7 +91,9 @@ _ZH_TAIL = re.compile(
     r"[今昨前][((]\d{1,2}[))]日|今天|昨天|昨日|本周|上周|本月|今年初|年初|年中|年底|上半年|下半年|今年|上个月|上月|月初|月底|"
     r"正在|拟|计划|即将|寻求|开启|启动|又一次|再获|又获|再迎|迎来|大额|巨额|一笔|新|\s|"
     # "影翼在今年3月的最新一轮融资中筹集了": a phrase of time or occasion before the verb
-    r"在[^,,。;;「」“”]{1,24})+$"
+    r"在[^,,。;;「」“”]{1,24}|"
+    # "Humans&种子轮募得": the round named between the name and the verb
+    r"(?:pre-?)?[a-f][+\d]*\s*轮|天使\+*轮|种子\+*轮|战略轮)+$"
 )
 _ZH_DESCRIPTORS = (
     "的", "公司", "企业", "创企", "初创", "厂商", "平台", "品牌", "独角兽", "团队", "旗下",
@@ -104,8 +109,8 @@ _ZH_GENERIC_WORDS = (
 )  # fmt: skip
 _ZH_GENERIC = re.compile("|".join(sorted(_ZH_GENERIC_WORDS, key=len, reverse=True)))
 _ZH_NOT_NAME = re.compile(
-    r"融资|投资|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|美元|美金|港元|港币|人民币|新台币|"
-    r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧]|[\d一二两三四五六七八九十几数多]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
+    r"融资|投资|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|[万亿]元|美元|美金|港元|港币|人民币|新台币|"
+    r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念)$|[着了们在是这那被把让又都就也还而其之或吗呢吧已]|[\d一二两三四五六七八九十几数多单每]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
     # a clause of condition or modality, not a name: "若只问…", "最多可募得", "初创企业可用的"
     r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$"
 )
@@ -141,8 +146,10 @@ class CompanyBook:
         legal_suffixes: Iterable[str],
         stopwords: Iterable[str],
         fold: Callable[[str], str],
+        registration_places: Iterable[str] = (),
     ) -> None:
         self._fold = fold
+        self._places = sorted({fold(s) for s in registration_places}, key=len, reverse=True)
         self.entries = tuple(entries)
         self._suffixes = sorted({fold(s) for s in legal_suffixes}, key=len, reverse=True)
         self._stop = {fold(s) for s in stopwords}
@@ -174,6 +181,16 @@ class CompanyBook:
                     break
         return name
 
+    def _strip_place(self, folded: str, stripped: str) -> str:
+        """ "杭州李未可科技有限公司" -> "李未可": a registered name (one that ended in a legal
+        suffix) opens with the place of registration, which is not part of the name."""
+        if stripped == folded:
+            return stripped
+        for place in self._places:
+            if stripped.startswith(place) and len(stripped) - len(place) >= 2:
+                return stripped[len(place) :]
+        return stripped
+
     def lookup(self, name: str) -> CompanyEntry | None:
         hit = self._lookup_cache.get(name, _MISSING)
         if hit is _MISSING:
@@ -190,7 +207,8 @@ class CompanyBook:
         entry = self.lookup(name)
         if entry is not None:
             return entry.key
-        stripped = self._strip(self._fold(name).strip())
+        folded = self._fold(name).strip()
+        stripped = self._strip_place(folded, self._strip(folded))
         return re.sub(r"[\s\W_]+", "", stripped) or stripped
 
     def same(self, key_a: str, key_b: str | None) -> bool:
@@ -257,7 +275,12 @@ class CompanyBook:
             return False
         # "The startup, based in London, has just raised": drop the apposition
         bare = _EN_TRAILING_APPOSITION.sub("", text)
-        return bool(_EN_REFERS_BACK.search(text) or _EN_REFERS_BACK.search(bare))
+        if _EN_REFERS_BACK.search(text) or _EN_REFERS_BACK.search(bare):
+            return True
+        # "The company recently opened a round and raised": the first verb's subject
+        m = _EN_AND_END.search(text)
+        first = _EN_FIRST_VERB.search(text, 0, m.start()) if m else None
+        return bool(first and _EN_REFERS_BACK.search(text, 0, first.start()))
 
     def subject_en(self, left: str) -> str | None:
         """Company named right before a raise verb: "Acme, a video startup, has raised"."""

@@ -8,6 +8,7 @@ from .patterns import (
     CLAUSE_VETOES,
     CUE_KINDS,
     EN_GOT_INVESTMENT,
+    FUND_AS_INVESTOR,
     PRESENT_PERFECT_END,
     PURPOSE_BEFORE,
     RAISE_KINDS,
@@ -52,13 +53,26 @@ def purpose(p: Passage, h: Hit) -> bool:
     )
 
 
+def fund_as_investor(p: Passage, sent: Sentence, h: Hit) -> bool:
+    """ "secured $1.2 million from SoftBank's Opportunity Fund": the fund invests, it is not
+    closing."""
+    return h.value == "fund_close" and bool(
+        FUND_AS_INVESTOR.search(p.folded, max(sent.start, h.start - 60), h.start)
+    )
+
+
 def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
     """The sentence's cue words outside clauses of history, vetoes and dated news."""
     blockers = [
         h
         for h in sent.hits
         if (h.kind == "background" and not reported_speech(p, sent, h))
-        or (h.kind == "veto" and h.value in CLAUSE_VETOES and not purpose(p, h))
+        or (
+            h.kind == "veto"
+            and h.value in CLAUSE_VETOES
+            and not purpose(p, h)
+            and not fund_as_investor(p, sent, h)
+        )
         or (h.kind == "dated" and not title_raise)
     ]
     text = p.full[sent.start : sent.end]

@@ -142,7 +142,19 @@ def find_event(
         if name is None and other_seen:
             continue  # "the round was led by ..." may now be about the other company
         gathered.append((sent, cues))
+    if event is not None and provisional and len(gathered) == 1 and not _title_figure(kit, p):
+        # "小心募资诈财!": a title word taken for a name that the body never repeats, with no
+        # figure and no body sentence telling the raise, names no raiser
+        trace.note(f"unconfirmed_title_name:{event.company}")
+        return None, []
     return event, gathered
+
+
+def _title_figure(kit: Toolkit, p: Passage) -> bool:
+    """The title states a figure or names a round ("完成Pre-A轮融资")."""
+    if any(ch.isdigit() for ch in p.full[: p.title_end]):
+        return True
+    return any(rounds_in(kit, p, t) for t in p.sentences if t.start < p.title_end)
 
 
 def rounds_in(kit: Toolkit, p: Passage, sent: Sentence) -> list[RoundMention]:

@@ -14,6 +14,7 @@ from .patterns import (
     CJK,
     CLAUSE_ALONE,
     CLAUSE_END,
+    DATED_FORMS,
     HANDLE,
     NEGATION_SPAN,
     PINYIN_NOTE,
@@ -82,6 +83,11 @@ def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Pass
     if noise:
         hits = [h for h in hits if h.kind == "noise" or not _in_sorted_spans(h.start, noise)]
     hits = _drop_nested_companies(hits)
+    dated = [
+        Hit(m.start(), m.end(), "dated", m.group(0), None) for m in DATED_FORMS.finditer(folded)
+    ]
+    if dated:
+        hits = sorted(hits + dated, key=lambda h: (h.start, -h.end))
     if kit.sector_patterns and any(h.kind in ("funding", "funding_weak") for h in hits):
         # sector phrases only matter once there is a raise to attribute (and cost time)
         extra = [

@@ -22,6 +22,15 @@ PINYIN_NOTE = re.compile(
     r"[a-zü]*(?:[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[1-5])\s*[)\uff09]"
 )
 
+# a raise dated to a month and year or to a bare month ("in a November 2025 Series C",
+# "3月官宣了…融资"): like the `dated` words, history when the title tells no raise; a day
+# ("3月11日") dates the news itself and is not matched
+DATED_FORMS = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+(?:of\s+)?(?:19|20)\d\d\b|"
+    r"(?<![\d年.])(?:[1-9]|1[0-2])月(?![\d份日号初中底末])"
+)
+
 # a social-media handle ("@Rephrase_AI", not "press@acme.com")
 HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{1,30})\b")
 
@@ -56,6 +65,9 @@ STEALTH_BACKERS = re.compile(
 TITLE_MONEY_NOUN = re.compile(
     r"\b(?:cash|capital|money|seed|backing|investment|investors?|war chest|funds)\b|资金|投资"
 )
+# a fund named as the investor ("from SoftBank's Opportunity Fund", "led by its seed fund"):
+# the fund's name is no fund close
+FUND_AS_INVESTOR = re.compile(r"\b(?:from|by|including|via|through)\s+(?:[\w'’.&-]+\s+){0,4}$")
 CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
 RAISE_KINDS = ("funding", "funding_weak")
 
@@ -87,7 +99,20 @@ CHALLENGED = re.compile(
     r"\s+(?:gets|has|faces|meets|sees)\s+(?:a|an|its)\s+(?:new\s+|first\s+|big\s+)?"
     r"(?:challenger|rival|competitor|contender)"
 )
+# a name introduced by a company noun: "3-D avatar maker DNABlock", "the startup Vidra"
+DESCRIBED_NAME = re.compile(
+    r"\b(?:startup|start-up|company|maker|developer|firm|platform|studio|provider)\s+"
+    r"([A-Z][\w.&-]*[A-Za-z0-9](?:\s+[A-Z][\w.&-]*){0,2})"
+)
 PASSIVE_BY = re.compile(r"\s+by\b")
+# "in the hope that they can compete with OpenAI's model", "rivals such as Runway": a
+# company named as the yardstick or rival of the story's subject is not the raiser
+RIVAL_BEFORE = re.compile(
+    r"\b(?:(?:compete|competes|competing)(?:\s+with)?|rival|rivals|rivalling|rivaling|"
+    r"take on|takes on|taking on|challenge|challenges|challenging|against|versus|vs\.?|"
+    r"such as|like)\s+$|"
+    r"(?:对标|比肩|挑战|对抗|媲美|超越|赶超)$"
+)
 FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼当空年])前)$")
 AFFILIATE = re.compile(
     r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"

@@ -8,11 +8,13 @@ from .passage import Passage, Sentence, is_cjk
 from .patterns import (
     AFFILIATE,
     CHALLENGED,
+    DESCRIBED_NAME,
     DESCRIPTION_HEAD,
     DIGEST_TITLE,
     FORMER,
     MONEY_OBJECT,
     PASSIVE_BY,
+    RIVAL_BEFORE,
     SAID_IT,
 )
 from .toolkit import Toolkit
@@ -80,7 +82,11 @@ def affiliation(p: Passage, h: Hit) -> bool:
     Vidmo": the company only describes a person or a competitor, it is not the subject."""
     before = p.folded[max(0, h.start - 8) : h.start]
     after = p.folded[h.end : h.end + 24]
-    return bool(FORMER.search(before) or AFFILIATE.match(after))
+    return bool(
+        FORMER.search(before)
+        or AFFILIATE.match(after)
+        or RIVAL_BEFORE.search(p.folded, max(0, h.start - 24), h.start)
+    )
 
 
 def refers_back(kit: Toolkit, p: Passage, sent: Sentence, h: Hit) -> bool:
@@ -173,7 +179,8 @@ def title_subject(kit: Toolkit, p: Passage, sent: Sentence) -> Named:
         and not FORMER.search(p.folded[max(0, h.start - 8) : h.start])
     ]  # fmt: skip
     if not known:
-        return _title_name_in_body(kit, p)
+        named = _title_raiser_in_body(kit, p) or _title_name_in_body(kit, p)
+        return named if named[0] else _described_before(kit, p, sent)
     if len({h.value.key for h in known}) != 1:
         return None, None
     if DIGEST_TITLE.search(p.full, 0, p.title_end) or CHALLENGED.match(p.folded, known[0].end):
@@ -193,6 +200,36 @@ def _body_subject_before(p: Passage, sent: Sentence) -> Named:
     if not known:
         return None, None
     return p.full[known[-1].start : known[-1].end], known[-1].value
+
+
+def _title_raiser_in_body(kit: Toolkit, p: Passage) -> Named | None:
+    """ "Twitter invests in virtual avatar startup Facemoji" over "The company recently ...
+    raised US$ 3 million": the company the title's raise verb names, when the body repeats
+    it."""
+    title = [t for t in p.sentences if t.start < p.title_end]
+    for sent in title:
+        for h in sent.hits:
+            if h.kind not in ("verb_subject", "verb_object"):
+                continue
+            name = extract_name(kit, p, sent, h)
+            if (
+                name
+                and not kit.is_investor_name(name)
+                and kit.fold(name) in p.folded[p.title_end :]
+            ):
+                return name, kit.companies.lookup(name)
+    return None
+
+
+def _described_before(kit: Toolkit, p: Passage, sent: Sentence) -> Named:
+    """ "...says the CEO of 3-D avatar maker DNABlock." then "the startup said it had
+    secured $1.2 million": the name the body introduced with a company noun, last before
+    ``sent``."""
+    for m in reversed(list(DESCRIBED_NAME.finditer(p.full, p.title_end, sent.start))):
+        name = kit.companies.clean_en(m.group(1))
+        if name and not kit.is_investor_name(name):
+            return name, kit.companies.lookup(name)
+    return None, None
 
 
 def _title_name_in_body(kit: Toolkit, p: Passage) -> Named:

@@ -103,7 +103,13 @@ def build_toolkit(vocab: Vocabulary) -> Toolkit:
         ),
         rounds=RoundParser(vocab.round_letters),
         fx=FxTable(vocab.fx_as_of, vocab.usd_per_unit),
-        companies=CompanyBook(vocab.companies, vocab.legal_suffixes, vocab.name_stopwords, fold),
+        companies=CompanyBook(
+            vocab.companies,
+            vocab.legal_suffixes,
+            vocab.name_stopwords,
+            fold,
+            registration_places=vocab.registration_places,
+        ),
         investors=InvestorBook(vocab.investors, fold),
         script=ScriptTable(vocab.t2s),
         sector_patterns=tuple(

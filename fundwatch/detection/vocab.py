@@ -53,6 +53,8 @@ class Vocabulary:
     companies: tuple[CompanyEntry, ...]
     legal_suffixes: tuple[str, ...]
     name_stopwords: frozenset[str] = field(default_factory=frozenset)
+    # places that open a registered Chinese name ("杭州李未可科技有限公司"), not part of the name
+    registration_places: tuple[str, ...] = ()
     # (compiled regex, sector, weight) from sectors.yaml `patterns`, matched on folded text
     sector_patterns: tuple[tuple[re.Pattern[str], str, float], ...] = ()
     # symbol -> {currency: hint words}: "¥" is yen when the text speaks of Japan
@@ -185,7 +187,9 @@ def _load_keywords(directory: Path) -> dict[str, Any]:
     return out
 
 
-def _load_companies(directory: Path) -> tuple[tuple[CompanyEntry, ...], tuple[str, ...], frozenset]:
+def _load_companies(
+    directory: Path,
+) -> tuple[tuple[CompanyEntry, ...], tuple[str, ...], frozenset, tuple[str, ...]]:
     path = str(directory / "companies.yaml")
     data = _read(directory, "companies.yaml")
     entries: list[CompanyEntry] = []
@@ -209,7 +213,8 @@ def _load_companies(directory: Path) -> tuple[tuple[CompanyEntry, ...], tuple[st
         entries.append(CompanyEntry(key, sector, names, frozenset(sensitive)))
     suffixes = _strings(data.get("legal_suffixes"), path, "legal_suffixes")
     stop = frozenset(_strings(data.get("name_stopwords"), path, "name_stopwords"))
-    return tuple(entries), suffixes, stop
+    places = _strings(data.get("registration_places"), path, "registration_places")
+    return tuple(entries), suffixes, stop, places
 
 
 def _load_investors(directory: Path) -> InvestorVocab:
@@ -287,7 +292,7 @@ def load_vocabulary(directory: Path) -> Vocabulary:
                 f"{cpath}: currency {code} has no rate in {fpath} field 'usd_per_unit'; add one"
             )
 
-    companies, suffixes, stop = _load_companies(directory)
+    companies, suffixes, stop, places = _load_companies(directory)
     return Vocabulary(
         t2s=t2s,
         keywords=keywords,
@@ -303,6 +308,7 @@ def load_vocabulary(directory: Path) -> Vocabulary:
         companies=companies,
         legal_suffixes=suffixes,
         name_stopwords=stop,
+        registration_places=places,
         sector_patterns=patterns,
         ambiguous_symbols=ambiguous,
         investors=_load_investors(directory),

@@ -155,6 +155,48 @@ RAISES_WITH_FIELDS = [
         "USD",
         "A",
     ),
+    # from blind batch 7 (real news reworded): "The UK AI video generation company" (five
+    # descriptive words) refers back to the company the text named
+    ("The big moment of Lumaro Studio",
+     "That is where Lumaro Studio just made its biggest move. The UK AI video generation "
+     "company has closed a $30 million funding round led by Index Ventures.",
+     "Lumaro Studio", 30_000_000, "USD", "undisclosed"),
+    # a company named as the yardstick ("compete with OpenAI's model") is not the raiser
+    ("Chinese text-to-video startups line up funding",
+     "Venture money is pouring into young video-generation startups, with investors committing "
+     "hundreds of millions of yuan in the hope that they can compete with OpenAI's Sora. "
+     "Beijing-based Yingshu Technology said it raised several hundred million yuan in its "
+     "latest round, led by Qiming Venture Partners.",
+     "Yingshu Technology", None, "CNY", "undisclosed"),
+    # "单笔融资额的新高" is a record for one deal, not a deal count; a registered name's place
+    # of registration is not part of the name
+    ("AI视频赛道再迎大额融资",
+     "北京影帆科技有限公司正式宣布,已完成5000万美元(约合人民币3.6亿元)的B轮融资,创下国内视频"
+     "生成领域单笔融资额的新高。", "影帆科技", 50_000_000, "USD", "B"),
+    # a fund named as the investor ("from Northwind's Opportunity Fund") is no fund close
+    ("Avatar video startup Facelane lands seed funding",
+     "Facelane, an AI avatar video startup, said it had secured $2 million in seed funding from "
+     "Northwind's diversity-focused Opportunity Fund and two angels.",
+     "Facelane", 2_000_000, "USD", "seed"),
+    # "the startup said it had secured": the name the body introduced with a company noun
+    ("Digital doubles for every brand",
+     "LONDON - Brands will soon speak through digital doubles, says the CEO of AI avatar video "
+     "maker Twinreel. On Tuesday the startup said it had secured $4 million in seed funding from "
+     "Hillcrest Ventures.", "Twinreel", 4_000_000, "USD", "seed"),
+    # "The company recently opened a round and raised": the company the title's verb names
+    ("Snap invests in talking-avatar startup Mimicly",
+     "Mimicly turns selfies into talking AI avatar videos. The company recently opened a round "
+     "and raised US$ 5 million, part of it from Snap.",
+     "Mimicly", 5_000_000, "USD", "undisclosed"),
+    # the round between the name and the verb ("Vidora種子輪募得") is no part of the name
+    ("AI影片新創Vidora種子輪募得300萬美元",
+     "該公司利用生成式AI為品牌製作短影音廣告。", "Vidora", 3_000_000, "USD", "seed"),
+    # "還沒拿到天使投資時" is a time before any raise; "就在最近" dates the new round
+    ("專訪影幕創辦人:影片大模型在中國有機會",
+     "影幕科技做AI影片生成。在影幕科技還沒拿到天使投資時,創辦人就被一位投資人勸退。創業一年後,他讀到一篇文章。"
+     "他說自己一點也不意外。他依然堅持自己的判斷。短影片在中國有很好的用戶基礎。"
+     "就在最近,影幕科技拿到了億級人民幣的A1輪融資,由達晨財智領投。",
+     "影幕科技", 100_000_000, "CNY", "A1"),
 ]  # fmt: skip
 
 
@@ -205,3 +247,13 @@ def test_roundup_title_names_count_only_for_their_own_sector(detector: Detector)
         "million in a Series A led by a16z.",
     )
     assert result.flag and result.company == "Motionary"
+
+
+def test_three_d_avatar_maker_raise_is_not_ai_video(detector: Detector) -> None:
+    """A 3-D avatar maker for the metaverse is 3D-only: funding, not AI video."""
+    d = detector.detect(
+        "Polymo raises $2 million seed for metaverse avatars",
+        "Polymo, a 3-D avatar maker, raised $2 million in seed funding to let people build "
+        "avatars for games and the metaverse.",
+    )
+    assert d.is_funding and not d.is_ai_video, d.matched
