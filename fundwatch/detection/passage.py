@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from .matcher import Hit
 from .normalize import display
 from .patterns import (
+    BARE_MONTH_END,
     CJK,
     CLAUSE_ALONE,
     CLAUSE_END,
-    DATED_FORMS,
+    DATED_MONTH_ZH,
+    DATED_YEAR,
     HANDLE,
+    MONTH_BEFORE_YEAR,
     NEGATION_SPAN,
     PINYIN_NOTE,
     SENTENCE_END,
@@ -83,9 +86,7 @@ def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Pass
     if noise:
         hits = [h for h in hits if h.kind == "noise" or not _in_sorted_spans(h.start, noise)]
     hits = _drop_nested_companies(hits)
-    dated = [
-        Hit(m.start(), m.end(), "dated", m.group(0), None) for m in DATED_FORMS.finditer(folded)
-    ]
+    dated = [Hit(a, b, "dated", folded[a:b], None) for a, b in dated_forms(folded)]
     if dated:
         hits = sorted(hits + dated, key=lambda h: (h.start, -h.end))
     if kit.sector_patterns and any(h.kind in ("funding", "funding_weak") for h in hits):
@@ -106,6 +107,31 @@ def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Pass
         sentences=_sentences(full, hits),
         negated=_negated(full, hits),
     )
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+
+def dated_forms(folded: str) -> list[tuple[int, int]]:
+    """Spans of "november 2025" and of a bare month ("3月", not "3月11日") in folded text;
+    plain substring scans first, the regexes only where they can match."""
+    spans = []
+    if any(name in folded for name in _MONTH_NAMES):
+        for y in DATED_YEAR.finditer(folded):
+            m = MONTH_BEFORE_YEAR.search(folded, max(0, y.start() - 16), y.start())
+            if m:
+                spans.append((m.start(), y.end()))
+    for month in BARE_MONTH_END.finditer(folded):
+        at = month.start()
+        m = DATED_MONTH_ZH.match(folded, max(0, at - 2), at + 1) or DATED_MONTH_ZH.match(
+            folded, max(0, at - 1), at + 1
+        )
+        if m:
+            spans.append((m.start(), m.end()))
+    return sorted(spans)
 
 
 def plain_handles(text: str) -> str:

@@ -24,12 +24,16 @@ PINYIN_NOTE = re.compile(
 
 # a raise dated to a month and year or to a bare month ("in a November 2025 Series C",
 # "3月官宣了…融资"): like the `dated` words, history when the title tells no raise; a day
-# ("3月11日") dates the news itself and is not matched
-DATED_FORMS = re.compile(
+# ("3月11日") dates the news itself and is not matched. Years are rare, so the month is looked
+# for only right before a year (a month-name alternation tried at every position is slow).
+DATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+MONTH_BEFORE_YEAR = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+(?:of\s+)?(?:19|20)\d\d\b|"
-    r"(?<![\d年.])(?:[1-9]|1[0-2])月(?![\d份日号初中底末])"
+    r"december)\s+(?:of\s+)?$"
 )
+DATED_MONTH_ZH = re.compile(r"(?<![\d年.])(?:1[0-2]|[1-9])月")
+# a 月 that no day or 份 follows: where a bare month may end
+BARE_MONTH_END = re.compile(r"月(?![\d份日号初中底末])")
 
 # a social-media handle ("@Rephrase_AI", not "press@acme.com")
 HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{1,30})\b")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from fundwatch.detection import Detector
-from fundwatch.detection.patterns import DATED_FORMS
+from fundwatch.detection.passage import dated_forms
 from tests.detection.form_checks import check_not_raise
 
 # (title, text)
@@ -182,5 +182,5 @@ def test_title_word_the_body_never_repeats_names_no_raiser(detector: Detector) -
 )
 def test_month_dates_mark_a_raise_as_history(text: str, dated: str | None) -> None:
     """A month with a year, or a bare month, dates a raise like the `dated` words do."""
-    m = DATED_FORMS.search(text.lower())
-    assert (m.group(0) if m else None) == dated
+    spans = dated_forms(text.lower())
+    assert [text.lower()[a:b] for a, b in spans] == ([dated] if dated else [])
