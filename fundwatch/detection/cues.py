@@ -22,8 +22,11 @@ from .toolkit import Toolkit
 
 def title_tells_raise(p: Passage) -> bool:
     """A weak cue tells a raise only with a figure or an investor: "HeyGen secures $5.6
-    million" and "影途获腾讯投资" do, "Veed adds AI avatars" does not."""
+    million" and "影途获腾讯投资" do, "Veed adds AI avatars" does not; a title that counts
+    deals or tells a sector's funding trend tells no single raise."""
     end = p.title_end
+    if any(h.kind == "count_deals" for h in p.hits if h.end <= end):
+        return False  # "Media Startups Draw Less Backing", "融资热潮涌现 59起投资事件": totals
     title_figure = (
         any(ch.isdigit() for ch in p.full[:end])
         or ZH_GOT_INVESTMENT.search(p.folded, 0, end) is not None

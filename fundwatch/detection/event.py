@@ -13,6 +13,7 @@ from .cues import has_raise_cue, strong_cues, valid_cues
 from .matcher import Hit
 from .money import Money
 from .passage import Passage, Sentence, Trace
+from .patterns import RAISE_KINDS
 from .rounds import RoundMention
 from .subject import (
     find_company,
@@ -65,6 +66,27 @@ def _not_one_raise(sent: Sentence) -> bool:
     return any(h.kind in ("aggregate", "count_deals", "veto") for h in sent.hits)
 
 
+ENUMERATION_ITEMS = 3
+
+
+def enumerated_raises(p: Passage, idx: int) -> bool:
+    """ "12月,A宣布完成数亿元融资;11月,B完成5亿元融资;C完成天使轮融资": sentences joined by
+    semicolons that tell three raises or more give examples of a trend."""
+    sents = p.sentences
+
+    def joined(i: int) -> bool:  # sentence i and i + 1 are parts of one semicolon list
+        return ";" in p.folded[sents[i].end : sents[i + 1].start + 1][:3]
+
+    first = idx
+    while first > 0 and joined(first - 1):
+        first -= 1
+    last = idx
+    while last + 1 < len(sents) and joined(last):
+        last += 1
+    items = sum(1 for s in sents[first : last + 1] if any(h.kind in RAISE_KINDS for h in s.hits))
+    return items >= ENUMERATION_ITEMS
+
+
 def find_event(
     kit: Toolkit, p: Passage, trace: Trace, title_raise: bool
 ) -> tuple[Event | None, Gathered]:
@@ -93,6 +115,9 @@ def find_event(
             if event is not None and not other_seen and valuation_only(sent):
                 gathered.append((sent, []))  # "The round values the company at $600m."
             continue
+        if event is None and not title_raise and enumerated_raises(p, idx):
+            trace.note("enumeration")
+            continue  # raises listed as examples of a trend
         name, entry = find_company(kit, p, sent, cues)
         if roundup_title(p, sent):
             name, entry = None, None  # "Funding roundup: Figure, Luma and more"

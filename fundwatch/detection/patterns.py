@@ -103,10 +103,11 @@ CHALLENGED = re.compile(
     r"\s+(?:gets|has|faces|meets|sees)\s+(?:a|an|its)\s+(?:new\s+|first\s+|big\s+)?"
     r"(?:challenger|rival|competitor|contender)"
 )
-# a name introduced by a company noun: "3-D avatar maker DNABlock", "the startup Vidra"
+# a name introduced by a company noun: "3-D avatar maker DNABlock", "the startup Vidra",
+# "a company called Runway"
 DESCRIBED_NAME = re.compile(
     r"\b(?:startup|start-up|company|maker|developer|firm|platform|studio|provider)\s+"
-    r"([A-Z][\w.&-]*[A-Za-z0-9](?:\s+[A-Z][\w.&-]*){0,2})"
+    r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][\w.&-]*[A-Za-z0-9](?:\s+[A-Z][\w.&-]*){0,2})"
 )
 PASSIVE_BY = re.compile(r"\s+by\b")
 # "in the hope that they can compete with OpenAI's model", "rivals such as Runway": a

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .amounts import eligible_money, resolve_symbol
 from .event import Event, Gathered, rounds_in, strength
 from .investors import find_investors
+from .matcher import Hit
 from .money import Money
 from .passage import Passage, Trace, is_zh
 from .patterns import VALUED_COMPANY_AFTER
@@ -164,7 +166,7 @@ def no_raise_record(p: Passage, trace: Trace) -> Detection:
     stock = [h for h in p.hits if h.kind == "veto" and h.value == "stock"]
     note_sector(trace, p.hits)
     is_video = video >= 2 and video >= other
-    if len(stock) >= 2:
+    if stock_story(p, stock):
         is_video = False  # a share-price story is about a listed company
         for h in stock:
             trace.note(f"veto:stock:{h.term}")
@@ -175,3 +177,15 @@ def no_raise_record(p: Passage, trace: Trace) -> Detection:
         score=round(0.2 * confidence(video, other), 3),
         matched=list(trace.items),
     )
+
+
+def stock_story(p: Passage, stock: list[Hit]) -> bool:
+    """Share-price words in the title, or in two sentences or more: a story about a listed
+    company's shares. One sentence of them ("概念股掀起涨停潮") is a remark in a sector
+    story."""
+    if len(stock) < 2:
+        return False
+    if any(h.end <= p.title_end for h in stock):
+        return True
+    starts = [s.start for s in p.sentences]
+    return len({bisect.bisect_right(starts, h.start) for h in stock}) >= 2

@@ -54,6 +54,8 @@ def titled_otherwise(
     title_cue = any(h.kind == "funding" for h in title_hits)
     title_sents = [t for t in p.sentences if t.start < p.title_end]
     ranking = [(h.start, h.end) for h in title_vetoes if h.value == "ranking"]
+    # "AI Funding Explosion: 2025's Biggest Rounds": the cue inside a trend phrase names no raise
+    ranking += [(h.start, h.end) for h in title_hits if h.kind == "count_deals"]
     valid_title_cue = any(
         untold_history(p, t, h)
         for t in title_sents

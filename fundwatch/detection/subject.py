@@ -180,7 +180,12 @@ def title_subject(kit: Toolkit, p: Passage, sent: Sentence) -> Named:
     ]  # fmt: skip
     if not known:
         named = _title_raiser_in_body(kit, p) or _title_name_in_body(kit, p)
-        return named if named[0] else _described_before(kit, p, sent)
+        if named[0]:
+            return named
+        named = _described_before(kit, p, sent)
+        # "Runway builds AI tools. The company just secured $141M": the known company the
+        # body named last
+        return named if named[0] else _body_subject_before(p, sent)
     if len({h.value.key for h in known}) != 1:
         return None, None
     if DIGEST_TITLE.search(p.full, 0, p.title_end) or CHALLENGED.match(p.folded, known[0].end):
