@@ -1,4 +1,5 @@
-"""Forms found by blind batch 8 (real news reworded): one invented case per fix, no corpus text.
+"""Raises named through "the company", trend and list pieces, condition words: one invented case
+per form (first seen in real news; no corpus text).
 
 "The company" after a body that named the raiser, AI-run VTubers and "AI humans", trend titles
 ("draw less backing", "融资热潮", "biggest rounds"), film funds, raises listed between
