@@ -139,8 +139,32 @@ def _page_titles(selector: Selector) -> list[tuple[str, str]]:
     return found
 
 
+_CRUMBS = "contains(translate(@class, 'CRUMB', 'crumb'), 'crumb')"
+
+
 def _headlines(selector: Selector) -> list[str]:
-    return [" ".join(_element_text(h.root).split()) for h in selector.xpath("//h1")]
+    """The page's h1 texts, without an h1 that sits in (or is styled as) a breadcrumb trail:
+    such an h1 is a navigation or SEO line, not the headline shown above the article."""
+    found = selector.xpath(f"//h1[not({_CRUMBS}) and not(ancestor::*[{_CRUMBS}])]")
+    return [" ".join(_element_text(h.root).split()) for h in found]
+
+
+def _displayed_headlines(selector: Selector, have_h1: bool) -> list[str]:
+    """Headlines shown as parts of a heading: the last part of an h1/h2 built as kicker +
+    headline (<h2><span>Kicker</span><span>Headline</span></h2>), then, on a page without a
+    usable h1, the h2 texts."""
+    found: list[str] = []
+    for heading in selector.xpath("//body//h1 | //body//h2"):
+        root = heading.root
+        parts = [
+            child for child in root if isinstance(child.tag, str) and child.text_content().strip()
+        ]
+        if len(parts) < 2 or (root.text or "").strip() or (parts[-1].tail or "").strip():
+            continue
+        found.append(" ".join(_element_text(parts[-1]).split()))
+    if not have_h1:
+        found += [" ".join(_element_text(h.root).split()) for h in selector.xpath("//body//h2")]
+    return [text for text in found if text]
 
 
 def page_title(selector: Selector, url: str, selected: str | None = None) -> tuple[str, str]:
@@ -148,7 +172,9 @@ def page_title(selector: Selector, url: str, selected: str | None = None) -> tup
     names = structured.site_names(selector)
     if selected:
         return strip_site_name(selected, names, url), "selector"
-    return choose_title(_page_titles(selector), _headlines(selector), names, url)
+    headlines = _headlines(selector)
+    displayed = _displayed_headlines(selector, any(h.strip() for h in headlines))
+    return choose_title(_page_titles(selector), headlines, names, url, displayed)
 
 
 def page_published(selector: Selector) -> tuple[str | None, str]:

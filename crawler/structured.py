@@ -163,8 +163,8 @@ def best_published(selector: Selector) -> Found | None:
 def headline(selector: Selector) -> Found | None:
     for node in article_objects(selector):
         value = _text(node.get("headline")) or _text(node.get("name"))
-        if value:
-            return Found(value, "json-ld headline")
+        if value:  # CMSs write "&#8216;" or "&quot;" into JSON strings
+            return Found(html.unescape(value), "json-ld headline")
     return None
 
 

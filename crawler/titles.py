@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 # separators between a headline and the site name, spaced ones first
@@ -61,11 +63,96 @@ def strip_site_name(title: str, names: Iterable[str], url: str = "") -> str:
         if _is_site(title[last.end() :], names, host_words) and last.start() > 0:
             title = title[: last.start()].strip()
             continue
-        if _is_site(title[: first.start()], names, host_words) and first.end() < len(title):
+        # a leading separator with nothing before it is part of the title ("- Quote", the
+        # Scandinavian quotation dash), not an empty site name
+        if (
+            first.start() > 0
+            and _is_site(title[: first.start()], names, host_words)
+            and first.end() < len(title)
+        ):
             title = title[first.end() :].strip()
             continue
         break
     return title
+
+
+# How much each source's word counts when candidates disagree. og:title and the JSON-LD headline
+# are the publisher's own declarations and the h1 is the headline readers see; twitter:title is
+# mostly a copy of og:title and <title> the search-engine form, so they count less.
+_WEIGHTS = {"meta og:title": 1.0, "json-ld headline": 1.0, "meta twitter:title": 0.5}
+_OTHER_WEIGHT = 0.25
+_H1_WEIGHT = 1.0
+# a short label after another candidate's full text: "…-Politics", " | World News", " - updates"
+_LABEL_TAIL = re.compile(r"\s*[|\-–—:/·ㅣ｜]\s*\S[^|\-–—:/·ㅣ｜]{0,18}")
+_KICKER_ENDS = (":", "：")
+_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
+
+
+@dataclass
+class _Candidate:
+    text: str
+    rule: str
+    weight: float
+    vote: str = ""  # fold() of the title this candidate speaks for
+
+
+def _is_kicker_of(text: str, head: str) -> bool:
+    """text is "Kicker: head": the head after a label ending in a colon (a headline the
+    publisher states with its kicker, not the head with site noise around it)."""
+    lead = text[: len(text) - len(head)]
+    return bool(lead.strip()) and text.endswith(head) and lead.rstrip().endswith(_KICKER_ENDS)
+
+
+def _speaks_for(text: str, other: str) -> bool:
+    """text is other followed by a short label ("…-정치", "… | World News")."""
+    return (
+        len(fold(other)) >= 4
+        and text.startswith(other)
+        and _LABEL_TAIL.fullmatch(text[len(other) :]) is not None
+    )
+
+
+def _page_headline(heads: list[str], candidates: list[_Candidate]) -> str | None:
+    """The h1 that is the article's headline: one a candidate agrees with or holds, else the
+    first (a page may have a logo or a teaser in another h1)."""
+    keys = [fold(c.text) for c in candidates]
+    for head in heads:
+        if fold(head) in keys:
+            return head
+    for head in heads:
+        folded = fold(head)
+        if any(folded in key and len(folded) >= 0.6 * len(key) for key in keys):
+            return head
+    return heads[0] if heads else None
+
+
+def _surface(members: list[str]) -> str:
+    """The published form among texts that agree once folded: the first (metadata before the
+    h1, whose spacing is rebuilt from markup), except that where they differ only in quote
+    style (’ or '), the style most of them use."""
+    plain = members[0].translate(_QUOTES)
+    variants = Counter(text for text in members if text.translate(_QUOTES) == plain)
+    return max(variants, key=lambda text: (variants[text], -members.index(text)))
+
+
+def _cast_votes(found: list[_Candidate], head: str | None, kicker_shown: bool) -> None:
+    """Which headline each candidate speaks for: the h1 when it holds the h1 with only site or
+    section noise around it (not a "Kicker: h1" the page does not show apart), another
+    candidate when it is that candidate plus a short label, else itself."""
+    texts = [c.text for c in found] + ([head] if head else [])
+    folded_head = fold(head) if head else ""
+    for c in found:
+        c.vote = fold(c.text)
+        if (
+            head
+            and c.vote != folded_head
+            and folded_head in c.vote
+            and len(folded_head) >= 0.6 * len(c.vote)
+            and (kicker_shown or not _is_kicker_of(c.text, head))
+        ):
+            c.vote = folded_head
+            continue
+        c.vote = next((fold(t) for t in texts if t != c.text and _speaks_for(c.text, t)), c.vote)
 
 
 def choose_title(
@@ -73,30 +160,44 @@ def choose_title(
     headlines: Iterable[str],
     names: Iterable[str],
     url: str = "",
+    displayed: Iterable[str] = (),
 ) -> tuple[str, str]:
-    """(title, rule) from candidate (text, rule) pairs, best first, and the page's h1 texts.
+    """(title, rule) from candidate (text, rule) pairs, best first, the page's h1 texts and the
+    headline parts of headings shown as kicker + headline.
 
-    A candidate that contains an h1 gives the h1 text (the site name around it dropped); else
-    the first candidate with its site name stripped.
+    Every candidate, its site name stripped, votes for a headline (see _cast_votes), and so
+    does the page's headline (a shown headline part the metadata states, else the h1 that
+    agrees); the headline with most weight wins (ties: the page's, then the best candidate's),
+    in the form the candidates state it (see _surface).
     """
     names = list(names)
-    pairs = [(tidy(text), rule) for text, rule in candidates if text and text.strip()]
+    found = [
+        _Candidate(stripped, rule, _WEIGHTS.get(rule, _OTHER_WEIGHT))
+        for text, rule in candidates
+        if text and text.strip()
+        for stripped in [strip_site_name(text, names, url)]
+        if fold(stripped)
+    ]
+    keys = {fold(c.text) for c in found}
+    shown = [text for text in map(tidy, displayed) if len(fold(text)) >= 4 and fold(text) in keys]
     heads = [tidy(h) for h in headlines if h and len(fold(h)) >= 4]
-    for text, rule in pairs:
-        stripped = strip_site_name(text, names, url)
-        for head in heads:
-            if fold(head) == fold(stripped):
-                return stripped, f"{rule} (= h1)"
-        for head in heads:
-            if (
-                fold(head)
-                and fold(head) in fold(text)
-                and len(fold(head)) >= 0.6 * len(fold(stripped))
-            ):
-                return head, f"h1 (inside {rule})"
-    if pairs:
-        text, rule = pairs[0]
-        return strip_site_name(text, names, url), rule
-    if heads:
-        return heads[0], "h1"
-    return "", "none"
+    head = shown[0] if shown else _page_headline(heads, found)
+    if head is None and not found:
+        return "", "none"
+    _cast_votes(found, head, kicker_shown=bool(shown))
+    votes: Counter[str] = Counter()
+    for c in found:
+        votes[c.vote] += c.weight
+    if head:
+        votes[fold(head)] += _H1_WEIGHT
+    best = max(votes.values())
+    order = ([fold(head)] if head else []) + [c.vote for c in found]
+    winner = next(key for key in order if votes[key] == best)
+    with_head = bool(head) and fold(head or "") == winner
+    members = [c.text for c in found if fold(c.text) == winner]
+    if not members:
+        return head or "", "h1"
+    rule = next(c.rule for c in found if fold(c.text) == winner)
+    agree = sum(c.vote == winner for c in found)
+    text = _surface(members + ([head] if head and with_head else []))
+    return text, f"{rule} (= h1)" if with_head else f"{rule} ({agree} of {len(found)} agree)"
