@@ -83,7 +83,8 @@ _WEIGHTS = {"meta og:title": 1.0, "json-ld headline": 1.0, "meta twitter:title":
 _OTHER_WEIGHT = 0.25
 _H1_WEIGHT = 1.0
 # a short label after another candidate's full text: "…-Politics", " | World News", " - updates"
-_LABEL_TAIL = re.compile(r"\s*[|\-–—:/·ㅣ｜]\s*\S[^|\-–—:/·ㅣ｜]{0,18}")
+# (not after a colon: "Headline: what it means" is a headline with its subtitle)
+_LABEL_TAIL = re.compile(r"\s*[|\-–—/·ㅣ｜]\s*\S[^|\-–—/·ㅣ｜]{0,18}")
 _KICKER_ENDS = (":", "：")
 _QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 

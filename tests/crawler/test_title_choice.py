@@ -123,6 +123,11 @@ def test_a_section_label_after_another_candidate_is_dropped() -> None:
     assert title_of(html) == "시의회 예산안 통과"
 
 
+def test_a_subtitle_after_a_colon_is_not_a_label() -> None:
+    html = page(og="Harbour reopens: what it means for ferries", headline="Harbour reopens")
+    assert title_of(html) == "Harbour reopens: what it means for ferries"
+
+
 def test_metadata_spacing_beats_an_h1_rebuilt_from_spans() -> None:
     html = page(
         og="Two arrested: stolen jewellery recovered - Metro Desk",
