@@ -13,6 +13,8 @@ Executors:
   the floor any crawler pays for the same polls;
 - process: today's executor, scheduler.runner.CrawlRunner (one `fundwatch crawl SOURCE
   --run-id N` process per poll), on a sample (--process-sample) of the feeds;
+- fork: the fork executor, scheduler.executors.forking.ForkRunner (one child per poll, forked
+  from a server that imported everything once), on a sample (--fork-sample) of the feeds;
 - worker: long-lived `fundwatch worker` processes fed through Redis (a private redis-server)
   by the daemon's dispatcher (scheduler.executors.dispatch).
 
@@ -23,7 +25,8 @@ private Redis. Machine load (1-minute load average) is printed beside each figur
 is shared, so wall times vary; CPU seconds much less.
 
     python bench/capacity.py [--feeds 200] [--process-sample 20] [--fraction 0.05]
-        [--executors limit,process,worker] [--workers 1] [--concurrency 3]
+        [--executors limit,process,fork,worker] [--fork-sample 60] [--workers 1]
+        [--concurrency 3]
         [--database-url URL]
 """
 
@@ -249,6 +252,43 @@ def run_process(bench: Bench) -> list[RoundFigures]:
     return rows
 
 
+# -- the fork executor: crawl children forked from a pre-imported server ---------------------------
+
+
+def run_fork(bench: Bench) -> list[RoundFigures]:
+    from fundwatch.configuration import load_settings
+    from fundwatch.scheduler.daemon import child_environment
+    from fundwatch.scheduler.executors.forking import ForkRunner
+    from fundwatch.storage import create_db_engine, session_factory
+
+    engine = create_db_engine(bench.database_url)
+    env = child_environment(load_settings(bench.env()))
+    runner = ForkRunner(session_factory(engine), env=env, cwd=REPO)
+    sample = bench.names[: bench.args.fork_sample]
+    try:
+        server = runner.start_server()  # its start (the imports) is paid once, not per poll
+
+        def poll(name: str) -> str:
+            return runner.run(name, deadline=300).status
+
+        def polls() -> Counter[str]:
+            return run_pool(sample, poll, bench.args.concurrency)
+
+        # the server's own CPU and, once reaped, its children's (cutime/cstime)
+        parts = {"forkserver": lambda: proc_cpu(server)}
+        rows = [measure(bench, "fork", "steady", polls, len(sample), parts)]
+        rows.append(measure(bench, "fork", "steady", polls, len(sample), parts))
+        bench.change()
+        rows.append(measure(bench, "fork", "changing", polls, len(sample), parts))
+        rss = proc_rss_mib(server)
+        for row in rows:
+            row.extra["server_rss_mib"] = rss
+        return rows
+    finally:
+        runner.close()
+        engine.dispose()
+
+
 # -- long-lived workers through Redis ------------------------------------------------------------
 
 
@@ -369,7 +409,8 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--process-sample", type=int, default=20)
     parser.add_argument("--fraction", type=float, default=0.05)
-    parser.add_argument("--executors", default="limit,process,worker")
+    parser.add_argument("--executors", default="limit,process,fork,worker")
+    parser.add_argument("--fork-sample", type=int, default=60)
     parser.add_argument("--concurrency", type=int, default=2, help="process executor threads")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--worker-concurrency", type=int, default=16)
@@ -394,7 +435,12 @@ def main() -> int:
         print(f"database: {database_url.split('@')[-1]}; feeds: {args.feeds}", flush=True)
         print("warm-up (crawl --all):", json.dumps(warm_up(bench)), flush=True)
         for executor in executors:
-            runner = {"limit": run_limit, "process": run_process, "worker": run_worker}[executor]
+            runner = {
+                "limit": run_limit,
+                "process": run_process,
+                "fork": run_fork,
+                "worker": run_worker,
+            }[executor]
             for row in runner(bench):
                 print(row.row(), flush=True)
                 rows.append(row)

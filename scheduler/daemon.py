@@ -92,16 +92,26 @@ class Daemon:
         relay_interval: float = 0.2,
         cwd: Path | None = None,
         broker: str | None = None,
+        executor: str | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or create_db_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
         self.lock = DaemonLock(self.engine)
         self.runner: Any
-        if broker:  # long-lived workers (scheduler.worker) take the runs through Redis
+        executor = executor or ("workers" if broker else "process")
+        if executor == "workers":  # long-lived workers (scheduler.worker) take runs via Redis
             from fundwatch.scheduler.executors.dispatch import RedisDispatcher
 
+            if not broker:
+                raise ValueError("the workers executor needs a broker URL")
             self.runner = RedisDispatcher(self.sessions, broker=broker, kill_grace=kill_grace)
+        elif executor == "fork":  # crawl children forked from a pre-imported server
+            from fundwatch.scheduler.executors.forking import ForkRunner
+
+            self.runner = ForkRunner(
+                self.sessions, env=child_environment(settings), cwd=cwd, kill_grace=kill_grace
+            )
         else:
             self.runner = CrawlRunner(
                 self.sessions,
@@ -219,6 +229,7 @@ class Daemon:
         killed = self.runner.kill_all()
         if killed:
             event("crawls_killed", "killed crawls still running at shutdown", runs=killed)
+        self.runner.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self._relay_thread is not None:

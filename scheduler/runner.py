@@ -23,7 +23,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -123,6 +123,14 @@ def _tail(handle: IO[bytes]) -> str:
     return " | ".join(lines[-3:])[-600:]
 
 
+class Child(Protocol):
+    """What the runner needs of a crawl's process: `subprocess.Popen`, or a forked child."""
+
+    pid: int
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
 class RunnerClosed(Exception):
     """The daemon is shutting down: no new crawl is started."""
 
@@ -145,7 +153,7 @@ class CrawlRunner:
         self._cwd = cwd
         self._kill_grace = kill_grace
         self._lock = threading.Lock()
-        self._active: dict[int, subprocess.Popen[bytes]] = {}
+        self._active: dict[int, Child] = {}
         self._shutdown_killed: set[int] = set()
         self._closed = False
 
@@ -169,15 +177,7 @@ class CrawlRunner:
         # daemon; the tail of the child's stderr is read back through the handle
         with tempfile.TemporaryFile(prefix=f"fundwatch-{source}-", suffix=".log") as log:
             try:
-                process = subprocess.Popen(
-                    self.command_for(source, run_id),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=log,
-                    env=self._env,
-                    cwd=self._cwd,
-                    start_new_session=True,  # its own process group: killed as a whole
-                )
+                process = self._start_child(source, run_id, log)
             except OSError as exc:
                 return self._close(
                     run_id, source, started, None, "error", f"cannot start the crawl: {exc}"
@@ -230,6 +230,21 @@ class CrawlRunner:
                 count_failure=not shutdown_killed,
                 timed_out=timed_out,
             )
+
+    def _start_child(self, source: str, run_id: int, log: IO[bytes]) -> Child:
+        """The crawl's process, leader of a process group of its own (killed as a whole)."""
+        return subprocess.Popen(
+            self.command_for(source, run_id),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=self._env,
+            cwd=self._cwd,
+            start_new_session=True,
+        )
+
+    def close(self) -> None:
+        """Nothing to release: each crawl process ends with its run."""
 
     def kill_all(self) -> list[int]:
         """Kill every running crawl (at shutdown, after the grace period); return run ids."""
@@ -287,6 +302,20 @@ def _process_cmdline(pid: int) -> list[str]:
     return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
 
 
+def _is_crawl_of(pid: int, run_id: int) -> bool:
+    """Is `pid` the crawl of run `run_id`: a `fundwatch crawl ... --run-id N` process, or a
+    child of the fork executor (which names itself fw-run-N)?"""
+    from fundwatch.scheduler.executors.forkserver import child_name
+
+    cmdline = _process_cmdline(pid)
+    if "--run-id" in cmdline and str(run_id) in cmdline:
+        return True
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip() == child_name(run_id)
+    except OSError:
+        return False
+
+
 def _exits_within(pid: int, seconds: float) -> bool:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -316,7 +345,7 @@ def close_orphaned_runs(
         orphans = list(session.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
         targets = [(run.id, run.pid) for run in orphans]
     for run_id, pid in targets:
-        ours = pid and str(run_id) in _process_cmdline(pid) and "--run-id" in _process_cmdline(pid)
+        ours = pid and _is_crawl_of(pid, run_id)
         # let it finish within the grace period (it records its own run), else stop it: what
         # it found is in the crawl frontier, and the next run fetches it
         if ours and not _exits_within(pid, orphan_grace):

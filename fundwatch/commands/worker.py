@@ -58,13 +58,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _serve_one(args: argparse.Namespace) -> int:
-    from fundwatch.scheduler.worker import CrawlWorker, WorkerLimits
+def worker_scrapy_settings(log_level: str | None):  # type: ignore[no-untyped-def]
+    """The Scrapy settings of a long-lived process that runs many crawls (also used by
+    bench/engines.py for the Celery worker it measures)."""
     from fundwatch.scheduler.worker_settings import WorkerSettings
 
     settings = WorkerSettings()
     settings.setmodule("fundwatch.crawler.settings", priority="project")
-    settings.set("LOG_LEVEL", (args.log_level or "WARNING").upper(), priority="cmdline")
+    settings.set("LOG_LEVEL", (log_level or "WARNING").upper(), priority="cmdline")
     # many crawls share this process: one writer thread each, detection in the pipeline
     settings.set("FUNDWATCH_STORE_WORKER", "thread", priority="cmdline")
     # per-crawler chatter that costs CPU on every short run; the worker watches its own memory
@@ -77,6 +78,13 @@ def _serve_one(args: argparse.Namespace) -> int:
         }
     )
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    return settings
+
+
+def _serve_one(args: argparse.Namespace) -> int:
+    from fundwatch.scheduler.worker import CrawlWorker, WorkerLimits
+
+    settings = worker_scrapy_settings(args.log_level)
     limits = WorkerLimits(
         concurrency=args.concurrency,
         max_runs=args.max_runs,

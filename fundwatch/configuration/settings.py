@@ -26,7 +26,7 @@ _ENV_KEYS = {
     "executor": "FUNDWATCH_EXECUTOR",
     "broker_url": "FUNDWATCH_BROKER_URL",
 }
-EXECUTORS = ("process", "workers")
+EXECUTORS = ("process", "fork", "workers")
 
 
 def default_concurrent_crawls() -> int:
@@ -43,7 +43,7 @@ class Settings:
     log_level: str = "INFO"
     max_concurrent_crawls: int = field(default_factory=default_concurrent_crawls)
     crawl_deadline: int = 900
-    executor: str = "process"  # or "workers": long-lived `fundwatch worker`s (docs/capacity.md)
+    executor: str = "process"  # "fork" or "workers" (docs/capacity.md)
     broker_url: str | None = None
     config_file: Path | None = None
 
