@@ -19,7 +19,8 @@ Engines:
 - scrapy-redis: one long-lived RedisSpider fed feed URLs through Redis (request level only:
   no run rows, no single-flight lock, no detection; bench/engine_scrapy_redis.py).
 
-    python bench/engines.py [--feeds 200] [--engines ours,celery-threads,scrapy-redis,...]
+    python bench/engines.py [--feeds 200] [--prefork-sample 40]
+        [--engines ours,celery-threads,celery-prefork,celery-prefork-reuse,scrapy-redis]
 """
 
 from __future__ import annotations
@@ -153,8 +154,10 @@ def run_celery(bench: Bench, engine: str) -> list[RoundFigures]:
             )
         return outcome.status if failure is None else f"{outcome.status}:{failure[:40]}"
 
+    names = bench.names[: bench.args.prefork_sample] if engine == "celery-prefork" else bench.names
+
     def polls() -> Counter[str]:
-        return capacity.run_pool(bench.names, poll, bench.args.dispatch_threads)
+        return capacity.run_pool(names, poll, bench.args.dispatch_threads)
 
     parts = {"celery": lambda: proc_cpu(worker.pid), "redis": lambda: proc_cpu(broker.pid)}
     try:
@@ -169,7 +172,7 @@ def run_celery(bench: Bench, engine: str) -> list[RoundFigures]:
                 parts,
             )
             return [row]
-        rows = rounds(bench, engine, polls, len(bench.names), parts)
+        rows = rounds(bench, engine, polls, len(names), parts)
         for row in rows:
             row.extra["celery_rss_mib"] = proc_rss_mib(worker.pid)
         return rows
@@ -234,6 +237,7 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--fraction", type=float, default=0.05)
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--prefork-sample", type=int, default=40, help="polls per prefork round")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--worker-concurrency", type=int, default=16)
     parser.add_argument("--dispatch-threads", type=int, default=32)
