@@ -38,7 +38,7 @@ log = logging.getLogger("scheduler")
 
 LEASE_SECONDS = 10.0
 MAX_ATTEMPTS = 3
-ROW_CHECK_SECONDS = 2.0
+ROW_CHECK_SECONDS = 5.0
 
 
 class RedisDispatcher:
@@ -107,7 +107,11 @@ class RedisDispatcher:
         sent = self._send(order)
         end = started + order.deadline + self._kill_grace + self._lease_seconds
         unattended_since: float | None = None if sent else time.monotonic()
-        last_row_check = time.monotonic()
+        last_row_check = last_lease_check = time.monotonic()
+        # a run mostly waits in the queue or runs: look for its lease (and the row) every few
+        # seconds, not on every wake-up (bench/engines.py: a check per second and thread cost
+        # the daemon more CPU per poll than the whole wait of a Celery result)
+        lease_check_every = min(self._lease_seconds / 2, 5.0)
         while True:
             if self._closed.is_set():
                 return "killed", "the daemon shut down before the crawl finished"
@@ -117,8 +121,11 @@ class RedisDispatcher:
                     f"hard deadline of {order.deadline:g} s exceeded; no worker finished the run"
                 )
             try:
-                if self._redis.blpop([done_key(order.run_id)], timeout=1):
+                if self._redis.blpop([done_key(order.run_id)], timeout=2):
                     return None, None
+                if time.monotonic() - last_lease_check < lease_check_every:
+                    continue
+                last_lease_check = time.monotonic()
                 attended = bool(self._redis.exists(lease_key(order.run_id))) or (
                     self._redis.lpos(QUEUE_KEY, order.encode()) is not None
                 )
