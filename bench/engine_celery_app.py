@@ -36,6 +36,7 @@ app.conf.update(
     result_expires=3600,
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
+    worker_redirect_stdouts=False,  # the crawls' summary lines go to stdout, as in our worker
 )
 
 if os.environ.get("ENGINES_PRELOAD") == "1":  # the prefork parent imports what a crawl needs
@@ -69,6 +70,7 @@ def _reactor_bridge() -> dict[str, Any]:
             settings = worker_scrapy_settings("WARNING")
             configure_logging(settings, install_root_handler=False)
             logging.root.setLevel(logging.WARNING)
+            logging.getLogger("scrapy").setLevel(logging.WARNING)  # Scrapy set it to DEBUG
             shared = resources()
             shared.catalog, shared.sessions, shared.detector  # noqa: B018
             check_callbacks_once()
@@ -122,6 +124,8 @@ def crawl_in_reactor(self: Any, run_id: int, source: str, deadline: float) -> st
     from twisted.internet.threads import blockingCallFromThread
 
     bridge = _reactor_bridge()
+    if logging.root.level != logging.WARNING:  # Celery set it up after the reactor started
+        logging.root.setLevel(logging.WARNING)
     lock, status = _take_run(run_id, source)
     if lock is None:
         raise self.retry(countdown=1)
@@ -157,6 +161,7 @@ def crawl_in_process(self: Any, run_id: int, source: str, deadline: float) -> st
         settings = worker_scrapy_settings("WARNING")
         settings.set("CLOSESPIDER_TIMEOUT", deadline, priority="cmdline")
         logging.root.setLevel(logging.WARNING)  # Celery's handlers would get Scrapy's DEBUG
+        logging.getLogger("scrapy").setLevel(logging.WARNING)
         process = CrawlerProcess(settings, install_root_handler=False)
         crawler = process.create_crawler(source)
         process.crawl(crawler, run_id=run_id)

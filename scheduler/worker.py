@@ -121,6 +121,8 @@ class CrawlWorker:
         # logger.info() of every crawl builds a record that each crawler's log counter then
         # drops: filter at the root instead (~24 records per steady poll)
         logging.root.setLevel(self.scrapy_settings.get("LOG_LEVEL", "WARNING"))
+        # configure_logging sets the `scrapy` logger itself to DEBUG: the same, for its loggers
+        logging.getLogger("scrapy").setLevel(self.scrapy_settings.get("LOG_LEVEL", "WARNING"))
         shared = resources()
         shared.catalog, shared.sessions  # noqa: B018 (loaded once, before the first order)
         if self.scrapy_settings.get("FUNDWATCH_STORE_WORKER") != "process":
