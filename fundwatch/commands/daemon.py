@@ -67,8 +67,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=(
             "process: one crawl process per run (default; isolates a misbehaving source); "
             "fork: the same isolation, children forked from a pre-imported fork server "
-            "(a tenth of the CPU per poll); workers: hand runs to `fundwatch worker` processes "
-            "through --broker (docs/capacity.md); default: FUNDWATCH_EXECUTOR, else process"
+            "(a tenth of the CPU per poll or less); workers: hand runs to `fundwatch worker` "
+            "processes through --broker (docs/capacity.md); default: FUNDWATCH_EXECUTOR, "
+            "else process"
         ),
     )
     parser.add_argument(
