@@ -22,6 +22,7 @@ from fundwatch.configuration import load_settings
 from fundwatch.scheduler.daemon import child_environment
 from fundwatch.scheduler.executors.forking import ForkRunner
 from fundwatch.scheduler.executors.forkserver import child_name
+from fundwatch.scheduler.runner import close_orphaned_runs
 from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
 from harness.feed_farm import ENTRIES_PER_FEED, RunningFarm, catalog_entries
 from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
@@ -189,3 +190,24 @@ def test_the_daemon_with_the_fork_executor(world: World) -> None:
     assert "running" not in {r.status for r in runs}
     time.sleep(0.5)
     assert not any(_group_alive(r.pid) for r in runs if r.pid)
+
+
+def test_a_restarted_daemon_recognises_and_stops_an_orphaned_fork_child(world: World) -> None:
+    """The orphan check at daemon start knows a fork child by its name (fw-run-N), as it knows
+    a `fundwatch crawl --run-id N` process by its command line."""
+    runner = world.runner()
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(runner.run, HANG, deadline=120)
+            run = wait_for(
+                lambda: next((r for r in world.runs(HANG) if r.pid), None), 60, "the child"
+            )
+            # (here the runner is still alive and may close the row first; a restarted
+            # daemon has none. Not recognised, the hanging child would be left running.)
+            close_orphaned_runs(world.sessions, kill_grace=1.0, orphan_grace=0.0)
+            assert not _group_alive(run.pid)
+            outcome = slow.result(timeout=60)
+        assert outcome.status == "killed"
+        assert world.runs(HANG)[0].status == "killed"
+    finally:
+        runner.close()
