@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import gc
 import json
 import logging
 import os
@@ -236,9 +235,6 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m fundwatch.scheduler.executors.forkserver SOCKET", file=sys.stderr)
         return 2
     preload()
-    # the preloaded objects go to the collector's permanent generation: a child's collections
-    # then do not touch (and copy) the pages they live on
-    gc.freeze()
     if threading.active_count() != 1:
         print(f"fork server: {threading.active_count()} threads after preload", file=sys.stderr)
         return 70
