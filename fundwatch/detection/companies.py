@@ -61,7 +61,10 @@ _EN_MONEY_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:m|mn|bn|b|k)$", re.IGNORECASE)
 _EN_RAISED_FOR = re.compile(
     rf"\s*(?:[$€£¥]|US\$|us\$|RMB\s?)?[\d.,]+\s*"
     rf"(?:[Mm]illion|[Bb]illion|[Tt]housand|[Mm]|mn|bn|[Kk])?\b"
-    rf"(?:\s+(?:in|of)\s+[a-z -]{{0,30}}?)?\s+(?:for|For)\s+({_CAP_RUN})"
+    rf"(?:\s+(?:in|of)\s+[a-z -]{{0,30}}?)?\s+(?:for|For)\s+"
+    # "raised $6.5 million for his San Francisco startup, Hologram Labs"
+    rf"(?:(?:his|her|their)\s+(?:[A-Za-z][\w-]*\s+){{0,4}}?(?:startup|start-up|company)\s*,?\s+)?"
+    rf"({_CAP_RUN})"
 )
 # "puts money into an AI 'Netflix'": an indefinite description, not a name
 # "Acme's new funding round", "leading Acme's $9 million seed round": the owner of the round
@@ -160,7 +163,12 @@ class CompanyBook:
             for name in (entry.key, *entry.names):
                 folded = fold(name)
                 self._by_name.setdefault(folded, entry)
-                self._by_stripped.setdefault(self._strip(folded), entry)
+                if name not in entry.case_sensitive and not (
+                    name == entry.key and entry.case_sensitive
+                ):
+                    # a case-sensitive name is made of common words ("Wonder Studio"): its
+                    # stem without the suffix ("Wonder") names other companies too
+                    self._by_stripped.setdefault(self._strip(folded), entry)
 
     # -- keys ------------------------------------------------------------------------------
     def _strip(self, folded: str) -> str:

@@ -145,6 +145,17 @@ LOOKALIKES = [
         "has filed for an initial public offering. It raised $90 million in private funding "
         "before the listing, according to the filing.",
     ),
+    # an AI video company starting its own venture fund raises from LPs, not for itself
+    ("Runway opens a venture arm backed by outside money",
+     "This week's fundraising news includes plans for a new $25 million fund from an unlikely "
+     "source: Runway, the AI video company. A filing shows it raising outside capital for "
+     "Runway Fund 1, LP."),
+    # a gaming-hardware start-up whose one-word name starts a known AI-video name
+    ("Wonder融资1400万美元,打造掌上游戏机",
+     "新创公司Wonder宣布完成1400万美元A轮融资,用于开发介于智能手机与游戏机之间的便携硬件。"),
+    # a region's startups as a whole: a market total, not one company's round
+    ("台湾新创募资去年破千亿",
+     "统计显示,2024年台湾新创募资金额为33.4亿美元,AI影片与生成式AI领域增长最快。"),
 ]  # fmt: skip
 
 

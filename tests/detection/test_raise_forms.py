@@ -197,6 +197,16 @@ RAISES_WITH_FIELDS = [
      "他說自己一點也不意外。他依然堅持自己的判斷。短影片在中國有很好的用戶基礎。"
      "就在最近,影幕科技拿到了億級人民幣的A1輪融資,由達晨財智領投。",
      "影幕科技", 100_000_000, "CNY", "A1"),
+    # a founder raises "for his ... startup, Name": the startup, not the founder, is the raiser
+    ("Avatar calls get a new backer",
+     "Dana Holt appears on the call as a cartoon fox. Holt has raised $4.2 million for her "
+     "Austin startup, Mirrorpeak, which animates avatars from a webcam feed in live video.",
+     "Mirrorpeak", 4_200_000, "USD", "undisclosed"),
+    # Taiwanese press says 對嘴 for lip-sync, and 加幣 for Canadian dollars
+    ("歌影募得850萬加幣",
+     "多倫多新創歌影宣布募得850萬加幣,由楓林資本領投。歌影的應用能讓用戶上傳自拍,"
+     "做出自己對嘴演唱歌曲的短片。",
+     "歌影", 8_500_000, "CAD", "undisclosed"),
 ]  # fmt: skip
 
 
