@@ -23,6 +23,7 @@ from scrapy.statscollectors import StatsCollector
 from fundwatch.configuration import SiteSource
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import resources
+from fundwatch.crawler.stats import Stat
 from fundwatch.storage.health import (
     LISTING_PROBLEM,
     MIN_PAGES,
@@ -42,19 +43,16 @@ log = logging.getLogger(__name__)
 
 REQUIRED_ARTICLE_FIELDS = ("title", "body", "published")
 REQUIRED_LISTING_FIELDS = ("article links",)
-PAGES = "fundwatch/health/pages"
-MISSING = "fundwatch/health/missing"
-MISSING_GENERIC = "fundwatch/health/missing_generic"
 KEEP = 500  # extraction errors kept per run
 
 
 def note_page(stats: StatsCollector, url: str, missing: list[Missing]) -> None:
     """Count one checked page and keep its missing fields."""
-    stats.inc_value(PAGES)
+    stats.inc_value(Stat.HEALTH_PAGES)
     if missing:
-        kept = stats.get_value(MISSING) or []
+        kept = stats.get_value(Stat.HEALTH_MISSING) or []
         if len(kept) < KEEP:
-            stats.set_value(MISSING, [*kept, *missing])
+            stats.set_value(Stat.HEALTH_MISSING, [*kept, *missing])
 
 
 def note_empty_page(stats: StatsCollector, url: str, warnings: list[str]) -> None:
@@ -99,9 +97,9 @@ class TemplateHealthPipeline:
         if item.extracted_by == "template":
             note_page(self.crawler.stats, item.url, missing)
         elif missing:  # generic extraction: kept, but no template of ours to blame
-            kept = self.crawler.stats.get_value(MISSING_GENERIC) or []
+            kept = self.crawler.stats.get_value(Stat.HEALTH_MISSING_GENERIC) or []
             if len(kept) < KEEP:
-                self.crawler.stats.set_value(MISSING_GENERIC, [*kept, *missing])
+                self.crawler.stats.set_value(Stat.HEALTH_MISSING_GENERIC, [*kept, *missing])
         self.items += 1
         return item
 
@@ -118,25 +116,25 @@ class TemplateHealthPipeline:
         assert stats is not None
         source = getattr(spider, "source", None)
         name = spider.name
-        missing: list[Missing] = list(stats.get_value(MISSING) or [])
-        pages = int(stats.get_value(PAGES) or 0)
+        missing: list[Missing] = list(stats.get_value(Stat.HEALTH_MISSING) or [])
+        pages = int(stats.get_value(Stat.HEALTH_PAGES) or 0)
         problem = template_problem(pages, missing)
         judged = pages >= MIN_PAGES
         now = utcnow()
         with resources().sessions.begin() as session:
             if isinstance(source, SiteSource) and problem is None:
-                listings = int(stats.get_value("fundwatch/listing_checked") or 0)
-                links = int(stats.get_value("fundwatch/listing_links") or 0)
+                listings = int(stats.get_value(Stat.LISTING_CHECKED) or 0)
+                links = int(stats.get_value(Stat.LISTING_LINKS) or 0)
                 problem = listing_problem(links, listings, has_articles(session, name))
                 current = source_state(session, name).health or ""
                 links_back = links > 0 and current.startswith(LISTING_PROBLEM)
                 judged = judged or problem is not None or links_back
                 if problem and listings:
                     missing.append(Missing(source.start_urls[0], "article links", None))
-            generic = list(stats.get_value(MISSING_GENERIC) or [])
+            generic = list(stats.get_value(Stat.HEALTH_MISSING_GENERIC) or [])
             record_missing(session, name, getattr(spider, "run_id", None), [*missing, *generic])
-            if problem and not stats.get_value("fundwatch/unhealthy"):
-                stats.set_value("fundwatch/unhealthy", problem)
+            if problem and not stats.get_value(Stat.UNHEALTHY):
+                stats.set_value(Stat.UNHEALTHY, problem)
             if problem is None:
                 history = productive_runs(session, name)
                 problem = quiet_problem([*history, now] if self.items else history, now)

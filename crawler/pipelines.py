@@ -17,6 +17,7 @@ from fundwatch.crawler import store_worker
 from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import resources
+from fundwatch.crawler.stats import Stat
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
 from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.canonical import canonicalize_url
@@ -36,18 +37,18 @@ class _Component:
     def from_crawler(cls, crawler: Crawler) -> Any:
         return cls(crawler)
 
-    def count(self, name: str, value: int = 1) -> None:
+    def count(self, stat: Stat, value: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"fundwatch/{name}", value)
+        self.crawler.stats.inc_value(stat, value)
 
     def not_stored(self, item: ArticleItem, reason: str, *, attempt: bool = True) -> None:
         """A fetched article that is not stored: it stays in the crawl frontier (one failed
         attempt when the article itself is at fault, none when the writer is)."""
         spider = self.crawler.spider
         if attempt and hasattr(spider, "article_failed"):
-            spider.article_failed(item.frontier_key, reason, "not_stored")
+            spider.article_failed(item.frontier_key, reason, Stat.NOT_STORED)
         elif hasattr(spider, "note"):
-            spider.note("not_stored", reason)
+            spider.note(Stat.NOT_STORED, reason)
 
 
 class NormalizePipeline(_Component):
@@ -57,7 +58,7 @@ class NormalizePipeline(_Component):
         try:
             item.url = canonicalize_url(item.url)
         except ValueError as exc:
-            self.count("errors")
+            self.count(Stat.ERRORS)
             self.not_stored(item, f"{item.url}: unusable article URL: {exc}")
             raise DropItem(f"{item.source}: unusable article URL: {exc}") from None
         item.title = normalize_inline(item.title)
@@ -79,7 +80,7 @@ class NormalizePipeline(_Component):
         if published and item.published_at is None:
             log.info("%s: unrecognized publication time %r on %s", item.source, published, item.url)
         if not item.title and not item.body:
-            self.count("errors")
+            self.count(Stat.ERRORS)
             self.not_stored(item, f"{item.url}: no title and no text after cleaning")
             raise DropItem(f"{item.source}: {item.url}: no title and no text after cleaning")
         return item
@@ -128,7 +129,7 @@ class StorePipeline(_Component):
             self.broken = f"the article writer could not start: {_describe(exc)}"
             log.error("%s", self.broken)
             assert self.crawler.stats is not None
-            self.crawler.stats.set_value("fundwatch/store_unavailable", self.broken)
+            self.crawler.stats.set_value(Stat.STORE_UNAVAILABLE, self.broken)
             raise CloseSpider("store_unavailable") from None
 
     def _start_writer(self) -> Executor:
@@ -203,7 +204,7 @@ class StorePipeline(_Component):
             self.broken = f"the article writer stopped: {_describe(exc)}"
             log.error("%s", self.broken)
             assert self.crawler.stats is not None
-            self.crawler.stats.set_value("fundwatch/store_unavailable", self.broken)
+            self.crawler.stats.set_value(Stat.STORE_UNAVAILABLE, self.broken)
             if self.crawler.engine is not None and self.crawler.spider is not None:
                 self.crawler.engine.close_spider(self.crawler.spider, "store_unavailable")
 
@@ -233,7 +234,7 @@ class StorePipeline(_Component):
         try:
             stored = await waiter
         except Exception as exc:  # one bad article must not end the crawl
-            self.count("errors")
+            self.count(Stat.ERRORS)
             log.error("%s: could not store %s: %s", item.source, item.url, exc)
             self.not_stored(
                 item,
@@ -242,16 +243,16 @@ class StorePipeline(_Component):
             )
             raise DropItem(f"{item.source}: could not store {item.url}: {exc}") from exc
         if stored.verdict.language_from_text:
-            self.count("language_from_text")
+            self.count(Stat.LANGUAGE_FROM_TEXT)
         item.language = stored.verdict.language
         item.detection = stored.verdict.detection
         result = stored.result
         if result.status == "new":
-            self.count("new")
+            self.count(Stat.NEW)
             if item.detection.get("flag"):
-                self.count("flagged")
+                self.count(Stat.FLAGGED)
         elif result.status in DUPLICATE_STATUSES:
-            self.count("duplicates")
+            self.count(Stat.DUPLICATES)
         return item
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from fundwatch.crawler.resources import resources
+from fundwatch.crawler.stats import Stat
+from fundwatch.storage.crawl_outcome import CrawlOutcome
 from fundwatch.storage.frontier import pending_count
 from fundwatch.storage.runs import disable_source, finish_run, start_run
 
@@ -25,76 +27,53 @@ _CLOSE_STATUS = {
 }
 
 
-@dataclass(frozen=True)
-class RunSummary:
-    source: str
-    run_id: int | None
-    status: str
-    pages: int
-    new: int
-    duplicates: int
-    flagged: int
-    errors: int
-    message: str | None
-    disable: bool = False
-    failed_pages: int = 0
-    not_stored: int = 0
-    reasons: tuple[str, ...] = ()
+def summarize(spider: Spider, stats: Mapping[str, Any], reason: str) -> CrawlOutcome:
+    """The run's outcome from the crawl's stats and Scrapy's close reason."""
 
-    def line(self) -> str:
-        text = (
-            f"{self.source}: {self.status} (run {self.run_id}) pages={self.pages} new={self.new} "
-            f"duplicates={self.duplicates} flagged={self.flagged} errors={self.errors}"
-        )
-        if self.failed_pages or self.not_stored:
-            text += f" failed_pages={self.failed_pages} not_stored={self.not_stored}"
-        return text + (f" — {self.message}" if self.message else "")
-
-
-def summarize(spider: Spider, stats: dict[str, Any], reason: str) -> RunSummary:
-    def value(key: str) -> int:
-        return int(stats.get(f"fundwatch/{key}", 0) or 0)
+    def value(stat: Stat) -> int:
+        return int(stats.get(stat, 0) or 0)
 
     status = _CLOSE_STATUS.get(reason, "error")
     message = None if status == "ok" else f"crawl ended: {reason}"
-    failed_pages, not_stored = value("failed_pages"), value("not_stored")
-    reasons = tuple(str(r) for r in stats.get("fundwatch/reasons") or ())
-    if stats.get("fundwatch/store_unavailable"):
+    failed_pages, not_stored = value(Stat.FAILED_PAGES), value(Stat.NOT_STORED)
+    reasons = tuple(str(r) for r in stats.get(Stat.REASONS) or ())
+    entry_reached = value(Stat.ENTRY_OK) > 0
+    if stats.get(Stat.STORE_UNAVAILABLE):
         status = "error"
         message = (
-            f"{stats['fundwatch/store_unavailable']}; the crawl stopped, and what it found "
+            f"{stats[Stat.STORE_UNAVAILABLE]}; the crawl stopped, and what it found "
             "stays pending in the crawl frontier"
         )
-    elif stats.get("fundwatch/unhealthy"):
-        status, message = "unhealthy", str(stats["fundwatch/unhealthy"])
-    elif value("entry_ok") == 0 and status == "ok" and stats.get("fundwatch/entry_gone"):
+    elif stats.get(Stat.UNHEALTHY):
+        status, message = "unhealthy", str(stats[Stat.UNHEALTHY])
+    elif not entry_reached and status == "ok" and stats.get(Stat.ENTRY_GONE):
         status = "unhealthy"
         message = (
-            f"{stats['fundwatch/entry_gone']} (Gone): source disabled; fix its URL in the "
+            f"{stats[Stat.ENTRY_GONE]} (Gone): source disabled; fix its URL in the "
             f"catalog, then `fundwatch sources --enable {spider.name}`"
         )
-    elif value("entry_ok") == 0 and status == "ok" and stats.get("fundwatch/entry_missing"):
-        status, message = "unhealthy", str(stats["fundwatch/entry_missing"])
-    elif value("entry_ok") == 0 and status == "ok":
+    elif not entry_reached and status == "ok" and stats.get(Stat.ENTRY_MISSING):
+        status, message = "unhealthy", str(stats[Stat.ENTRY_MISSING])
+    elif not entry_reached and status == "ok":
         status = "error"
-        message = str(stats.get("fundwatch/entry_error") or "no start URL could be fetched")
+        message = str(stats.get(Stat.ENTRY_ERROR) or "no start URL could be fetched")
     elif status == "ok" and (failed_pages or not_stored):
         status = "partial"
         message = (
             f"{failed_pages} page(s) failed, {not_stored} fetched article(s) not stored; "
             f"they stay pending in the crawl frontier. First: {reasons[0] if reasons else '?'}"
         )
-    return RunSummary(
+    return CrawlOutcome(
         source=spider.name,
         run_id=getattr(spider, "run_id", None),
         status=status,
         pages=int(stats.get("response_received_count", 0) or 0),
-        new=value("new"),
-        duplicates=value("duplicates"),
-        flagged=value("flagged"),
-        errors=value("errors") + int(stats.get("spider_exceptions/count", 0) or 0),
+        new=value(Stat.NEW),
+        duplicates=value(Stat.DUPLICATES),
+        flagged=value(Stat.FLAGGED),
+        errors=value(Stat.ERRORS) + int(stats.get("spider_exceptions/count", 0) or 0),
         message=message,
-        disable=status == "unhealthy" and bool(stats.get("fundwatch/entry_gone")),
+        disable=status == "unhealthy" and bool(stats.get(Stat.ENTRY_GONE)),
         failed_pages=failed_pages,
         not_stored=not_stored,
         reasons=reasons,
@@ -119,28 +98,13 @@ class CrawlRunExtension:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
-        summary = summarize(spider, self.crawler.stats.get_stats(), reason)
-        self.crawler.stats.set_value("fundwatch/status", summary.status)
+        outcome = summarize(spider, self.crawler.stats.get_stats(), reason)
+        self.crawler.stats.set_value(Stat.STATUS, outcome.status)
         try:
             with resources().sessions.begin() as session:
-                pending = pending_count(session, spider.name)
-                finish_run(
-                    session,
-                    summary.run_id,  # type: ignore[arg-type]
-                    status=summary.status,
-                    pages=summary.pages,
-                    new=summary.new,
-                    duplicates=summary.duplicates,
-                    flagged=summary.flagged,
-                    errors=summary.errors,
-                    message=summary.message,
-                    failed_pages=summary.failed_pages,
-                    not_stored=summary.not_stored,
-                    pending=pending,
-                    reasons=list(summary.reasons),
-                )
-                if summary.disable:
-                    disable_source(session, spider.name, summary.message or "gone")
+                finish_run(session, outcome, pending=pending_count(session, spider.name))
+                if outcome.disable:
+                    disable_source(session, spider.name, outcome.message or "gone")
         except Exception:
-            log.exception("%s: could not record crawl run %s", spider.name, summary.run_id)
-        print(summary.line(), flush=True)
+            log.exception("%s: could not record crawl run %s", spider.name, outcome.run_id)
+        print(outcome.line(), flush=True)

@@ -49,12 +49,12 @@ from fundwatch.scheduler.logs import event, log_crawl
 from fundwatch.scheduler.relay_thread import RelayThread, build_relay, flush
 from fundwatch.scheduler.runner import (
     DEFAULT_CRAWL_COMMAND,
-    CrawlOutcome,
     CrawlRunner,
     RunnerClosed,
     close_orphaned_runs,
 )
 from fundwatch.storage import create_db_engine, session_factory
+from fundwatch.storage.crawl_outcome import CrawlOutcome
 from fundwatch.storage.runs import clear_next_runs, set_next_run, source_state, source_states
 
 log = logging.getLogger("scheduler")

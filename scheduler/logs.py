@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from fundwatch.scheduler.runner import CrawlOutcome
+    from fundwatch.storage.crawl_outcome import CrawlOutcome
 
 log = logging.getLogger("scheduler")
 

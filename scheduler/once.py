@@ -16,7 +16,8 @@ from fundwatch.scheduler.daemon import Daemon
 from fundwatch.scheduler.jobs import due_at
 from fundwatch.scheduler.logs import event, log_crawl
 from fundwatch.scheduler.relay_thread import build_relay, flush
-from fundwatch.scheduler.runner import CrawlOutcome, RunnerClosed, close_orphaned_runs
+from fundwatch.scheduler.runner import RunnerClosed, close_orphaned_runs
+from fundwatch.storage.crawl_outcome import CrawlOutcome
 from fundwatch.storage.runs import set_next_run, source_states
 
 

@@ -21,13 +21,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundwatch.storage.crawl_outcome import CrawlOutcome
 from fundwatch.storage.models import CrawlRun
 from fundwatch.storage.runs import close_run, source_state, start_run
 
@@ -42,58 +42,6 @@ DEFAULT_CRAWL_COMMAND: tuple[str, ...] = (
 )
 KILL_GRACE_SECONDS = 10.0
 STDERR_TAIL_BYTES = 4000
-
-
-@dataclass(frozen=True)
-class CrawlOutcome:
-    source: str
-    run_id: int
-    status: str
-    pages: int
-    new: int
-    duplicates: int
-    flagged: int
-    errors: int
-    duration_s: float
-    exit_code: int | None
-    message: str | None
-
-    @classmethod
-    def of_run(cls, run: CrawlRun, *, duration_s: float, exit_code: int | None) -> CrawlOutcome:
-        """The outcome as the crawl_runs row records it."""
-        return cls(
-            source=run.source,
-            run_id=run.id,
-            status=run.status,
-            pages=run.pages,
-            new=run.new,
-            duplicates=run.duplicates,
-            flagged=run.flagged,
-            errors=run.errors,
-            duration_s=duration_s,
-            exit_code=exit_code,
-            message=run.message,
-        )
-
-    @property
-    def ok(self) -> bool:
-        """The crawl ran (`partial`: some pages failed; the frontier retries them)."""
-        return self.status in ("ok", "partial")
-
-    def figures(self) -> dict[str, object]:
-        return {
-            "source": self.source,
-            "run_id": self.run_id,
-            "status": self.status,
-            "pages": self.pages,
-            "new": self.new,
-            "duplicates": self.duplicates,
-            "flagged": self.flagged,
-            "errors": self.errors,
-            "duration_s": round(self.duration_s, 3),
-            "exit_code": self.exit_code,
-            "detail": self.message,
-        }
 
 
 def kill_process_group(pid: int, grace: float) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 import redis
 
+from fundwatch.crawler.stats import Stat
 from fundwatch.scheduler.executors.orders import (
     DONE_TTL_SECONDS,
     QUEUE_KEY,
@@ -173,10 +174,10 @@ class CrawlWorker:
             return
 
         def finished(result: Any) -> None:
-            stats = crawler.stats.get_value("fundwatch/status") if crawler.stats else None
-            if stats is None:  # the crawl failed before its run was recorded
+            status = crawler.stats.get_value(Stat.STATUS) if crawler.stats else None
+            if status is None:  # the crawl failed before its run was recorded
                 self._fail(order, f"the crawl failed: {result}")
-            self._release(order, lock, done=stats or "error")
+            self._release(order, lock, done=status or "error")
 
         deferred.addBoth(finished)
 

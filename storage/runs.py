@@ -7,13 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundwatch.storage.crawl_outcome import RAN_STATUSES, CrawlOutcome
 from fundwatch.storage.models import CrawlRun, SourceState
 from fundwatch.storage.timeutil import utcnow
-
-FINISHED_STATUSES = ("ok", "partial", "error", "timeout", "killed", "unhealthy")
-# a run that ran but left pages failed or articles unstored (they stay in the frontier): the
-# source is healthy (no backoff), the reason is kept
-RAN_STATUSES = ("ok", "partial")
 
 
 def start_run(session: Session, source: str, pid: int | None = None) -> CrawlRun:
@@ -23,34 +19,21 @@ def start_run(session: Session, source: str, pid: int | None = None) -> CrawlRun
     return run
 
 
-def finish_run(
-    session: Session,
-    run_id: int,
-    *,
-    status: str,
-    pages: int = 0,
-    new: int = 0,
-    duplicates: int = 0,
-    flagged: int = 0,
-    errors: int = 0,
-    message: str | None = None,
-    failed_pages: int = 0,
-    not_stored: int = 0,
-    pending: int = 0,
-    reasons: list[str] | None = None,
-) -> CrawlRun:
-    run = session.get(CrawlRun, run_id)
+def finish_run(session: Session, outcome: CrawlOutcome, *, pending: int = 0) -> CrawlRun:
+    """Record a crawl's own outcome in its row (and its source's health)."""
+    if outcome.run_id is None:
+        raise LookupError(f"{outcome.source}: the crawl has no run to record")
+    run = session.get(CrawlRun, outcome.run_id)
     if run is None:
-        raise LookupError(f"crawl run {run_id} does not exist")
+        raise LookupError(f"crawl run {outcome.run_id} does not exist")
     run.finished_at = utcnow()
-    run.status = status
-    run.pages, run.new, run.duplicates = pages, new, duplicates
-    run.flagged, run.errors, run.message = flagged, errors, message
-    run.failed_pages, run.not_stored, run.pending = failed_pages, not_stored, pending
-    run.reasons = list(reasons or [])
-    record_outcome(
-        session, run.source, ok=status in RAN_STATUSES, error=message, at=run.finished_at
-    )
+    run.status = outcome.status
+    run.pages, run.new, run.duplicates = outcome.pages, outcome.new, outcome.duplicates
+    run.flagged, run.errors, run.message = outcome.flagged, outcome.errors, outcome.message
+    run.failed_pages, run.not_stored = outcome.failed_pages, outcome.not_stored
+    run.pending = pending
+    run.reasons = list(outcome.reasons)
+    record_outcome(session, run.source, ok=outcome.ok, error=outcome.message, at=run.finished_at)
     return run
 
 

@@ -25,6 +25,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from fundwatch.crawler.stats import Stat
+
 log = logging.getLogger(__name__)
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -94,6 +96,6 @@ class AddressGuardMiddleware:
 
     def _refuse(self, request: Request, why: str) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("fundwatch/blocked_requests")
+        self.crawler.stats.inc_value(Stat.BLOCKED_REQUESTS)
         log.warning("refused %s: %s", request.url, why)
         raise IgnoreRequest(f"refused {request.url}: {why}")

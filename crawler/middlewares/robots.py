@@ -44,6 +44,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.error import ConnectError, DNSLookupError
 
 from fundwatch.crawler.resources import ROBOTS_CACHE_ENV
+from fundwatch.crawler.stats import Stat
 
 # Raised before any HTTP answer: the host is down or unknown, robots.txt is only the first request.
 HOST_UNREACHABLE = (
@@ -132,7 +133,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         if parts.netloc not in self._parsers:
             body = self._cache.get(f"{parts.scheme}://{parts.netloc}")
             if body is not None:
-                self._stats.inc_value("fundwatch/robots_cached")
+                self._stats.inc_value(Stat.ROBOTS_CACHED)
                 parser = build_from_crawler(self._parserimpl, self.crawler, body)
                 self._parsers[parts.netloc] = parser
         return await super().robot_parser(request)
@@ -144,7 +145,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             if robots
             else f"{netloc}: {why}"
         )
-        self._stats.inc_value("fundwatch/robots_unreachable")
+        self._stats.inc_value(Stat.ROBOTS_UNREACHABLE)
         log.warning("%s: %s; nothing is fetched from this host in this crawl", netloc, why)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:

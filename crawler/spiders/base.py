@@ -19,6 +19,7 @@ from fundwatch.crawler.extraction import Extracted, extract_generic, extract_wit
 from fundwatch.crawler.health import note_empty_page
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import CrawlResources, resources
+from fundwatch.crawler.stats import Stat
 from fundwatch.crawler.templates import template_for
 from fundwatch.storage.articles import stored_url_keys
 from fundwatch.storage.canonical import canonicalize_url, url_key
@@ -54,10 +55,6 @@ def failure_text(failure: Failure) -> str:
     return failure.getErrorMessage() or getattr(failure.type, "__name__", "error")
 
 
-def stat_key(name: str) -> str:
-    return f"fundwatch/{name}"
-
-
 class CatalogSpider(Spider):
     """Base of the generic spiders; `source` is set on the per-entry subclass by the loader."""
 
@@ -78,36 +75,35 @@ class CatalogSpider(Spider):
         return resources()
 
     # -- counters -----------------------------------------------------------------------------
-    def count(self, name: str, value: int = 1) -> None:
-        self.crawler.stats.inc_value(stat_key(name), value)
+    def count(self, stat: Stat, value: int = 1) -> None:
+        self.crawler.stats.inc_value(stat, value)
 
     def entry_reached(self) -> None:
-        self.count("entry_ok")
+        self.count(Stat.ENTRY_OK)
 
     def mark_unhealthy(self, reason: str) -> None:
         log.error("%s: source unhealthy: %s", self.name, reason)
-        self.crawler.stats.set_value(stat_key("unhealthy"), reason)
+        self.crawler.stats.set_value(Stat.UNHEALTHY, reason)
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self.count("errors")
+        self.count(Stat.ERRORS)
         log.warning("%s: could not fetch %s: %s", self.name, url, failure_text(failure))
 
-    def note(self, counter: str, reason: str) -> None:
+    def note(self, counter: Stat, reason: str) -> None:
         """Count a failure that keeps the run from being `ok` (`failed_pages`, `not_stored`)
         and keep its reason if it is among the first few."""
         self.count(counter)
-        key = stat_key("reasons")
-        reasons = list(self.crawler.stats.get_value(key) or [])
+        reasons = list(self.crawler.stats.get_value(Stat.REASONS) or [])
         if len(reasons) < MAX_REASONS:
             reasons.append(reason[:300])
-            self.crawler.stats.set_value(key, reasons)
+            self.crawler.stats.set_value(Stat.REASONS, reasons)
 
     @property
     def store_unavailable(self) -> str | None:
         """Why the article writer could not start (StorePipeline), if it could not."""
-        value = self.crawler.stats.get_value(stat_key("store_unavailable"))
+        value = self.crawler.stats.get_value(Stat.STORE_UNAVAILABLE)
         return str(value) if value else None
 
     def keeps_validators(self, url: str) -> bool:
@@ -137,15 +133,15 @@ class CatalogSpider(Spider):
         self.on_error(failure)
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self.crawler.stats.set_value(stat_key("entry_error"), f"{url}: {failure_text(failure)}")
-        self.note("failed_pages", f"{url}: {failure_text(failure)}")
+        self.crawler.stats.set_value(Stat.ENTRY_ERROR, f"{url}: {failure_text(failure)}")
+        self.note(Stat.FAILED_PAGES, f"{url}: {failure_text(failure)}")
         self.entry_failed(url, failure_text(failure))
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in GONE_STATUSES:
-                self.crawler.stats.set_value(stat_key("entry_gone"), f"{url} answered {status}")
+                self.crawler.stats.set_value(Stat.ENTRY_GONE, f"{url} answered {status}")
             elif status in MISSING_STATUSES:
-                self.crawler.stats.set_value(stat_key("entry_missing"), f"{url} answered {status}")
+                self.crawler.stats.set_value(Stat.ENTRY_MISSING, f"{url} answered {status}")
 
     def entry_failed(self, url: str, reason: str) -> None:
         """An entry URL (listing page 1, feed, sitemap) could not be fetched."""
@@ -175,12 +171,12 @@ class CatalogSpider(Spider):
             stored = stored_url_keys(session, keys)
             known = known_keys(session, keys)
         if stored:
-            self.count("skipped_stored", len(stored))
+            self.count(Stat.SKIPPED_STORED, len(stored))
         new = [item for item in candidates if item.url_key not in stored | known]
         if new:
             with self.resources.sessions.begin() as session:
                 record_found(session, self.source.name, found_on, new)
-            self.count("frontier_added", len(new))
+            self.count(Stat.FRONTIER_ADDED, len(new))
         fetch = []
         for item in new:
             if not self.claim_key(item.url_key):
@@ -204,7 +200,7 @@ class CatalogSpider(Spider):
         for entry in due:
             if not self.claim_key(entry.url_key):
                 break
-            self.count("frontier_due")
+            self.count(Stat.FRONTIER_DUE)
             yield from self.requests_for(Found(entry.url, entry.url_key, entry.hint))
 
     def requests_for(self, item: Found) -> Iterator[Any]:
@@ -218,7 +214,9 @@ class CatalogSpider(Spider):
             timedelta(seconds=settings.getfloat("FUNDWATCH_FRONTIER_RETRY_BASE", 300)),
         )
 
-    def article_failed(self, key: str | None, reason: str, counter: str = "failed_pages") -> None:
+    def article_failed(
+        self, key: str | None, reason: str, counter: Stat = Stat.FAILED_PAGES
+    ) -> None:
         """One failed attempt at a frontier URL: it stays pending (or is given up)."""
         self.note(counter, reason)
         if not key:
@@ -232,7 +230,7 @@ class CatalogSpider(Spider):
             log.exception("%s: could not record the failed attempt at %s", self.name, key)
             return
         if gave_up:
-            self.count("given_up")
+            self.count(Stat.GIVEN_UP)
             log.error("%s: gave up after %d attempts: %s", self.name, max_attempts, reason)
 
     # -- incremental --------------------------------------------------------------------------
@@ -250,7 +248,7 @@ class CatalogSpider(Spider):
         with self.resources.sessions() as session:
             stored = stored_url_keys(session, list(by_key))
         if stored:
-            self.count("skipped_stored", len(stored))
+            self.count(Stat.SKIPPED_STORED, len(stored))
         return [url for key, url in by_key.items() if key not in stored]
 
     def claim(self, url: str) -> bool:
@@ -377,7 +375,7 @@ class CatalogSpider(Spider):
         extracted, how, template = self.extract(response)
         key = response.meta.get(FRONTIER_KEY)
         if not extracted.title and not extracted.body.strip():
-            self.count("errors")
+            self.count(Stat.ERRORS)
             name = (template or self.source).name
             log.warning(
                 "%s: no article found on %s (check the article selectors of %s)",
@@ -388,7 +386,7 @@ class CatalogSpider(Spider):
             self.article_failed(
                 key,
                 f"{response.url}: no article found (check the article selectors of {name})",
-                "not_stored",
+                Stat.NOT_STORED,
             )
             note_empty_page(self.crawler.stats, response.url, extracted.warnings)
             return

@@ -28,6 +28,7 @@ from fundwatch.configuration import FeedSource
 from fundwatch.crawler.extraction import Extracted
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.spiders.base import FRONTIER_KEY, CatalogSpider, failure_text, log
+from fundwatch.crawler.stats import Stat
 from fundwatch.storage.canonical import canonicalize_url
 from fundwatch.storage.frontier import Found
 
@@ -106,7 +107,7 @@ class FeedSpider(CatalogSpider):
             return
         self.entry_reached()
         if parsed.get("bozo"):
-            self.count("feed_bozo")
+            self.count(Stat.FEED_BOZO)
             log.warning(
                 "%s: malformed feed %s (%s); using the %d entries recovered",
                 self.name,
@@ -124,7 +125,7 @@ class FeedSpider(CatalogSpider):
             if not summary and entry.get("content"):
                 summary = _plain(entry["content"][0].get("value", ""))
             if not (entry.get("title") or "").strip() and not summary.strip():
-                self.count("errors")  # nothing to store (a malformed entry): not an article
+                self.count(Stat.ERRORS)  # nothing to store (a malformed entry): not an article
                 log.warning("%s: a feed entry with no title and no text on %s", self.name, found_on)
                 continue
             key_url = self.entry_key_url(entry, summary)

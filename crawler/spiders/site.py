@@ -25,6 +25,7 @@ from fundwatch.configuration import SiteSource
 from fundwatch.crawler.extraction import select
 from fundwatch.crawler.middlewares.conditional import NO_VALIDATORS
 from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, failure_text, log
+from fundwatch.crawler.stats import Stat
 from fundwatch.storage.canonical import canonicalize_url, url_key
 from fundwatch.storage.models import ListingWalk
 from fundwatch.storage.walks import (
@@ -133,14 +134,14 @@ class SiteSpider(CatalogSpider):
         plan: WalkPlan = response.meta[WALK]
         if response.meta.get("fundwatch_entry"):
             self.entry_reached()
-        self.count("listing_pages")
+        self.count(Stat.LISTING_PAGES)
         if response.status == 304:
             log.info("%s: listing unchanged since the last crawl: %s", self.name, response.url)
             self._walk_done(plan, response, page)
             return
         links = self.article_links(response)
-        self.count("listing_links", len(links))  # template health (crawler/health.py)
-        self.count("listing_checked")
+        self.count(Stat.LISTING_LINKS, len(links))  # template health (crawler/health.py)
+        self.count(Stat.LISTING_CHECKED)
         if not links:
             log.warning(
                 "%s: no article links on listing %s (check listing.article_links)",
@@ -187,7 +188,7 @@ class SiteSpider(CatalogSpider):
         request = failure.request  # type: ignore[attr-defined]
         plan: WalkPlan = request.meta[WALK]
         reason = f"{request.url}: {failure_text(failure)}"
-        self.note("failed_pages", reason)
+        self.note(Stat.FAILED_PAGES, reason)
         with self.resources.sessions.begin() as session:
             walk_failed(session, plan.key, plan.url, self.name, reason)
 

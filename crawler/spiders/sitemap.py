@@ -28,6 +28,7 @@ from fundwatch.crawler.spiders.base import (
     failure_text,
     log,
 )
+from fundwatch.crawler.stats import Stat
 from fundwatch.storage.frontier import Found
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
@@ -103,7 +104,7 @@ class SitemapSpider(CatalogSpider):
         self.on_error(failure)
         self._sitemap_failures += 1
         request = getattr(failure, "request", None)
-        self.note("failed_pages", f"{request.url if request else '?'}: {failure_text(failure)}")
+        self.note(Stat.FAILED_PAGES, f"{request.url if request else '?'}: {failure_text(failure)}")
 
     def entry_failed(self, url: str, reason: str) -> None:
         self._sitemap_failures += 1
@@ -122,7 +123,7 @@ class SitemapSpider(CatalogSpider):
             if response.meta.get("fundwatch_entry"):
                 self.mark_unhealthy(f"{response.url} is not an XML sitemap")
             else:
-                self.count("errors")
+                self.count(Stat.ERRORS)
             return
         if kind == "sitemapindex":
             for entry in entries:
@@ -167,10 +168,10 @@ class SitemapSpider(CatalogSpider):
     def parse_entry_article(self, response: Response, fallback: ArticleItem) -> Iterator[Any]:
         extracted, how, template = self.extract(response)
         if not extracted.title and not extracted.body.strip():
-            self.count("errors")
+            self.count(Stat.ERRORS)
             log.warning("%s: no article found on %s", self.name, response.url)
             self.article_failed(
-                fallback.frontier_key, f"{response.url}: no article found", "not_stored"
+                fallback.frontier_key, f"{response.url}: no article found", Stat.NOT_STORED
             )
             return
         yield self.item_over_fallback(fallback, extracted, how, template)

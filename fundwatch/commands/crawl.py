@@ -93,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
 
     from scrapy.crawler import CrawlerProcess
 
+    from fundwatch.crawler.stats import Stat
+    from fundwatch.storage.crawl_outcome import RAN_STATUSES
+
     for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
         logging.root.removeHandler(handler)
     process = CrawlerProcess(_scrapy_settings(args))
@@ -105,8 +108,7 @@ def run(args: argparse.Namespace) -> int:
     failed = [
         crawler.spidercls.name
         for crawler in crawlers
-        if (crawler.stats.get_value("fundwatch/status") if crawler.stats else None)
-        not in ("ok", "partial")
+        if (crawler.stats.get_value(Stat.STATUS) if crawler.stats else None) not in RAN_STATUSES
     ]
     code = 0
     if failed:

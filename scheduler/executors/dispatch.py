@@ -30,7 +30,8 @@ from fundwatch.scheduler.executors.orders import (
     lease_key,
     worker_key,
 )
-from fundwatch.scheduler.runner import CrawlOutcome, RunnerClosed
+from fundwatch.scheduler.runner import RunnerClosed
+from fundwatch.storage.crawl_outcome import CrawlOutcome
 from fundwatch.storage.models import CrawlRun
 from fundwatch.storage.runs import close_run, start_run
 

@@ -38,15 +38,17 @@ def main() -> int:
         return 0
     if mode.startswith("slow:"):
         time.sleep(float(mode.split(":", 1)[1]))
+    from fundwatch.storage.crawl_outcome import CrawlOutcome
     from fundwatch.storage.engine import create_db_engine, session_factory
     from fundwatch.storage.runs import finish_run
 
+    if mode == "fail":
+        outcome = CrawlOutcome(source, run_id, "error", pages=1, errors=1, message="listing 500")
+    else:
+        outcome = CrawlOutcome(source, run_id, "ok", pages=3, new=1, duplicates=2)
     engine = create_db_engine(os.environ["FUNDWATCH_DATABASE_URL"], migrate=False)
     with session_factory(engine).begin() as session:
-        if mode == "fail":
-            finish_run(session, run_id, status="error", pages=1, errors=1, message="listing 500")
-        else:
-            finish_run(session, run_id, status="ok", pages=3, new=1, duplicates=2)
+        finish_run(session, outcome)
     engine.dispose()
     with open(folder / f"{source}.runs", "a") as log:
         log.write(f"{run_id} done\n")
