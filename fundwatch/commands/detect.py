@@ -16,9 +16,10 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from fundwatch.detection import DEFAULT_VOCAB_DIR, Detector, VocabError, load_detector
+if TYPE_CHECKING:  # the detector is loaded when the command runs, not when the CLI starts
+    from fundwatch.detection import Detector
 
 OUTPUT_FIELDS = (
     "flag", "is_funding", "is_ai_video", "score", "company", "amount", "currency",
@@ -58,6 +59,8 @@ def vocab_dir(option: Path | None) -> Path:
             candidate = candidate.parent
         if (candidate / "detection").is_dir():
             return candidate / "detection"
+    from fundwatch.detection import DEFAULT_VOCAB_DIR
+
     return DEFAULT_VOCAB_DIR
 
 
@@ -118,6 +121,8 @@ def _utf8_stdout() -> TextIO:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fundwatch.detection import VocabError, load_detector
+
     directory = vocab_dir(getattr(args, "vocab", None))
     try:
         detector = load_detector(directory)

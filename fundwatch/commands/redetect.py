@@ -152,7 +152,11 @@ def run(args: argparse.Namespace) -> int:
         plan_redetect,
     )
 
-    app = AppContext(existing=args.dry_run)  # a dry run never creates or migrates a database
+    # re-detection changes stored rows only: a missing database (or one without fundwatch's
+    # tables) is refused, never created, with or without --dry-run; checked before the
+    # keyword lists are loaded
+    app = AppContext(existing=True)
+    app.sessions  # noqa: B018
     vocab = app.settings.detection_vocab
     try:
         detector = load_detector(vocab)

@@ -13,7 +13,7 @@ import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from fundwatch.web.server import DEFAULT_HOST, DEFAULT_PORT
+    from fundwatch.web.config import DEFAULT_HOST, DEFAULT_PORT
 
     parser = subparsers.add_parser(
         "serve",

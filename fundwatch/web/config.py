@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from fundwatch.configuration import Settings, load_settings
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8800
 TOKEN_VARIABLE = "FUNDWATCH_WEB_TOKEN"
 READ_TOKEN_VARIABLE = "FUNDWATCH_WEB_READ_TOKEN"
 MIN_TOKEN_LENGTH = 16

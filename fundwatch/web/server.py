@@ -10,10 +10,7 @@ import time
 import uvicorn
 
 from fundwatch.web.app import create_app
-from fundwatch.web.config import WebConfig
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8800
+from fundwatch.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfig
 
 
 def is_loopback(host: str) -> bool:

@@ -39,9 +39,16 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", ["events", "stories", "alerts"])
-def test_read_only_command_in_an_empty_folder_creates_nothing(tmp_path: Path, command: str) -> None:
-    message = one_line_error(fundwatch(command, cwd=tmp_path))
+@pytest.mark.parametrize(
+    "command",
+    [("events",), ("stories",), ("alerts",), ("redetect",), ("redetect", "--dry-run")],
+    ids=" ".join,
+)
+def test_read_only_command_in_an_empty_folder_creates_nothing(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Commands that read, or change only rows that exist (redetect), create no database."""
+    message = one_line_error(fundwatch(*command, cwd=tmp_path))
     assert f"no fundwatch database at {tmp_path / 'fundwatch.db'}" in message
     assert list(tmp_path.iterdir()) == []
 
