@@ -104,6 +104,43 @@ def build_payload(session: Session, event_id: int, *, revision: int = 0) -> dict
     return fit(payload)
 
 
+def sample_payload(language: str = "en") -> dict[str, Any]:
+    """The made-up event a test alert sends (`fundwatch test-alert`, the dashboard's button);
+    `language` is its article's, which channels with `language: auto` follow."""
+    now = _iso(utcnow())
+    return {
+        "type": "funding_event.test",
+        "timestamp": now,
+        "data": {
+            "event_id": 0,
+            "revision": 0,
+            "company": "Example Video AI",
+            "company_key": "example-video-ai",
+            "round": "A",
+            "amount": 60_000_000.0,
+            "currency": "USD",
+            "amount_usd": 60_000_000.0,
+            "amount_approximate": False,
+            "valuation_usd": None,
+            "investors": ["Example Capital", "Sample Ventures"],
+            "lead_investors": ["Example Capital"],
+            "first_seen": now,
+            "announced": None,
+            "articles_total": 1,
+            "articles": [
+                {
+                    "title": "This is a fundwatch test alert",
+                    "outlet": "example.com",
+                    "url": "https://example.com/fundwatch-test",
+                    "source": "fundwatch",
+                    "published": now,
+                    "language": language,
+                }
+            ],
+        },
+    }
+
+
 def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

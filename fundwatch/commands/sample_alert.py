@@ -27,46 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _sample_payload(language: str = "en") -> dict:
-    from fundwatch.storage.timeutil import utcnow
-
-    now = utcnow().isoformat().replace("+00:00", "Z")
-    return {
-        "type": "funding_event.test",
-        "timestamp": now,
-        "data": {
-            "event_id": 0,
-            "revision": 0,
-            "company": "Example Video AI",
-            "company_key": "example-video-ai",
-            "round": "A",
-            "amount": 60_000_000.0,
-            "currency": "USD",
-            "amount_usd": 60_000_000.0,
-            "amount_approximate": False,
-            "valuation_usd": None,
-            "investors": ["Example Capital", "Sample Ventures"],
-            "lead_investors": ["Example Capital"],
-            "first_seen": now,
-            "announced": None,
-            "articles_total": 1,
-            "articles": [
-                {
-                    "title": "This is a fundwatch test alert",
-                    "outlet": "example.com",
-                    "url": "https://example.com/fundwatch-test",
-                    "source": "fundwatch",
-                    "published": now,
-                    "language": language,
-                }
-            ],
-        },
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     from fundwatch.alerts.dispatch import deliver
-    from fundwatch.alerts.payload import build_payload
+    from fundwatch.alerts.payload import build_payload, sample_payload
     from fundwatch.configuration.alerts import load_setup, route_of
     from fundwatch.context import AppContext
 
@@ -96,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"fundwatch: no funding event {args.event}", file=sys.stderr)
             return 2
     else:
-        payload = _sample_payload(args.language)
+        payload = sample_payload(args.language)
     message_id = f"fw-test-{int(time.time())}-{route.channel.name}"
     delivery = deliver(route.channel, route.language, message_id, [payload])
     detail = f" ({delivery.error})" if delivery.error else ""

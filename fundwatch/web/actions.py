@@ -62,7 +62,7 @@ def send_test_alert(config: WebConfig, channel_name: str) -> TestResult:
     import uuid
 
     from fundwatch.alerts.dispatch import deliver
-    from fundwatch.commands.sample_alert import _sample_payload
+    from fundwatch.alerts.payload import sample_payload
     from fundwatch.configuration.alerts import load_channels
 
     if config.settings.alerts is None:
@@ -73,7 +73,7 @@ def send_test_alert(config: WebConfig, channel_name: str) -> TestResult:
         raise ActionError(f"no channel {channel_name!r}; known: {', '.join(routes) or 'none'}")
     # unique per send: two tests in the same second are two deliveries, not one retried
     message_id = f"fw-test-{uuid.uuid4().hex[:16]}-{route.channel.name}"
-    delivery = deliver(route.channel, route.language, message_id, [_sample_payload()])
+    delivery = deliver(route.channel, route.language, message_id, [sample_payload()])
     return TestResult(
         route.name, delivery.outcome, delivery.status_code, delivery.error, delivery.duration_ms
     )

@@ -11,13 +11,12 @@ import sys
 import threading
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from alert_fixtures import add_event
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: tests.support
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.configuration.alerts import load_channels_file
 from fundwatch.storage import create_db_engine, session_factory
+from tests.support.alert_fixtures import add_event
 
 
 def main() -> None:

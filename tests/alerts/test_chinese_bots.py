@@ -8,14 +8,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alert_fixtures import add_event, make_due, outbox_attempts, outbox_rows
-from chat_fixtures import DINGTALK_SECRET, FEISHU_SECRET, FakeClock, channel_yaml, setup_from
-from platform_receivers import PlatformReceiver, Reply
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay
 from fundwatch.storage.outbox import disabled_channels
 from fundwatch.storage.timeutil import as_utc, utcnow
+from harness.platform_receivers import PlatformReceiver, Reply
+from tests.support.alert_fixtures import add_event, make_due, outbox_attempts, outbox_rows
+from tests.support.chat_fixtures import (
+    DINGTALK_SECRET,
+    FEISHU_SECRET,
+    FakeClock,
+    channel_yaml,
+    setup_from,
+)
 
 ZH_ARTICLE = {"title": "HeyGen完成6000万美元A轮融资", "language": "zh-Hans", "source": "36kr"}
 

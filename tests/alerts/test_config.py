@@ -4,7 +4,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
 
 from fundwatch.configuration.alerts import (
     AlertsConfigError,
@@ -13,6 +12,7 @@ from fundwatch.configuration.alerts import (
     load_setup,
 )
 from fundwatch.configuration.settings import Settings
+from tests.support.alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET
 
 GOOD = """
 channels:

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 from alert_certs import SelfSignedCert
-from alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET, outbox_attempts
-from alert_receivers import Behaviour, SmtpSink, WebhookReceiver
-from chat_fixtures import FEISHU_SECRET
-from platform_receivers import PlatformReceiver
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.signing import verify
 from fundwatch.storage.models import AlertOutbox
+from harness.alert_receivers import Behaviour, SmtpSink, WebhookReceiver
+from harness.platform_receivers import PlatformReceiver
+from tests.support.alert_fixtures import SMTP_PASSWORD, WEBHOOK_SECRET, outbox_attempts
+from tests.support.chat_fixtures import FEISHU_SECRET
 
 WORKER = Path(__file__).with_name("relay_worker.py")
 

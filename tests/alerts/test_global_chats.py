@@ -9,13 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alert_fixtures import add_event, make_due, outbox_attempts, outbox_rows
-from chat_fixtures import BOT_TOKEN, FakeClock, channel_yaml, setup_from
-from platform_receivers import TOKEN_SECRETS, PlatformReceiver, Reply
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay, RelayStats
 from fundwatch.storage.timeutil import as_utc, utcnow
+from harness.platform_receivers import TOKEN_SECRETS, PlatformReceiver, Reply
+from tests.support.alert_fixtures import add_event, make_due, outbox_attempts, outbox_rows
+from tests.support.chat_fixtures import BOT_TOKEN, FakeClock, channel_yaml, setup_from
 
 # a Feishu mention tag hidden as entities: payload.py and chat_text.py drop it
 HOSTILE = {"title": 'Big &lt;at user_id="all"&gt; *now* | @everyone [x](javascript:1)'}

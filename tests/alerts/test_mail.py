@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 from alert_certs import SelfSignedCert
-from alert_fixtures import SMTP_PASSWORD, add_event, make_due, outbox_attempts, outbox_rows
-from alert_receivers import SmtpSink
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +17,14 @@ from fundwatch.alerts.relay import Relay
 from fundwatch.configuration.alerts import EmailChannel, load_channels_file
 from fundwatch.storage.models import AlertOutbox
 from fundwatch.storage.timeutil import utcnow
+from harness.alert_receivers import SmtpSink
+from tests.support.alert_fixtures import (
+    SMTP_PASSWORD,
+    add_event,
+    make_due,
+    outbox_attempts,
+    outbox_rows,
+)
 
 
 def _channel(tmp_path: Path, port: int, extra: str = "", ca: Path | None = None) -> EmailChannel:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alert_fixtures import add_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration.alerts import load_channels_file
 from fundwatch.storage.models import AlertAttempt, AlertOutbox, FundingEvent
 from fundwatch.storage.outbox import claim_due, enqueue_alerts, record_attempt
+from tests.support.alert_fixtures import add_event
 
 
 def _channels(tmp_path: Path) -> list:

@@ -11,10 +11,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from alert_fixtures import add_event, outbox_rows
-from alert_receivers import SmtpSink
-from chat_fixtures import FakeClock, setup_from
-from platform_receivers import PlatformReceiver
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.alerts.relay import Relay
@@ -22,6 +18,10 @@ from fundwatch.configuration.alerts import AlertsConfigError
 from fundwatch.storage import FundingEvent
 from fundwatch.storage.outbox import enqueue_alerts
 from fundwatch.storage.timeutil import as_utc
+from harness.alert_receivers import SmtpSink
+from harness.platform_receivers import PlatformReceiver
+from tests.support.alert_fixtures import add_event, outbox_rows
+from tests.support.chat_fixtures import FakeClock, setup_from
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 from alert_certs import SelfSignedCert
-from alert_fixtures import WEBHOOK_SECRET, add_event, make_due, outbox_attempts, outbox_rows
-from alert_receivers import Behaviour, WebhookReceiver
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +19,14 @@ from fundwatch.configuration.alerts import WebhookChannel, load_channels_file
 from fundwatch.storage.models import AlertOutbox
 from fundwatch.storage.outbox import disabled_channels
 from fundwatch.storage.timeutil import as_utc, utcnow
+from harness.alert_receivers import Behaviour, WebhookReceiver
+from tests.support.alert_fixtures import (
+    WEBHOOK_SECRET,
+    add_event,
+    make_due,
+    outbox_attempts,
+    outbox_rows,
+)
 
 
 def _channel(tmp_path: Path, url: str, extra: str = "") -> WebhookChannel:

@@ -7,15 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from alert_fixtures import WEBHOOK_SECRET, add_event
-from alert_receivers import Behaviour, WebhookReceiver
-from chat_fixtures import FEISHU_SECRET
-from platform_receivers import PlatformReceiver
-
 from fundwatch.alerts.relay import Relay
 from fundwatch.alerts.signing import verify
 from fundwatch.configuration.alerts import load_channels_file
 from fundwatch.storage import create_db_engine, session_factory
+from harness.alert_receivers import Behaviour, WebhookReceiver
+from harness.platform_receivers import PlatformReceiver
+from tests.support.alert_fixtures import WEBHOOK_SECRET, add_event
+from tests.support.chat_fixtures import FEISHU_SECRET
 
 
 def _fundwatch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

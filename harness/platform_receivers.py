@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from alert_receivers import free_port
+from harness.alert_receivers import free_port
 
 
 @dataclass

@@ -1,13 +1,17 @@
-"""Helpers shared by the alert tests (importable by test modules and subprocess workers)."""
+"""Helpers shared by the alert tests and the alert command tests (tests/alerts, tests/cli):
+secrets, events with their outbox rows, and the `receiver` and `secrets_env` fixtures (the
+conftests of both folders import them). Importable by subprocess workers too."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +19,7 @@ from fundwatch.storage import Article, FundingEvent
 from fundwatch.storage.models import AlertAttempt, AlertOutbox
 from fundwatch.storage.outbox import enqueue_alerts
 from fundwatch.storage.timeutil import utcnow
+from harness.alert_receivers import WebhookReceiver
 
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fundwatch-test-secret-32-bytes!!").decode()
 SMTP_PASSWORD = "smtp-pa55word-never-logged"
@@ -90,3 +95,19 @@ def make_due(sessions: sessionmaker[Session]) -> None:
             .where(AlertOutbox.status == "pending")
             .values(next_attempt_at=utcnow() - timedelta(seconds=1))
         )
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    server = WebhookReceiver()
+    server.start()
+    yield server
+    server.release.set()
+    server.stop()
+
+
+@pytest.fixture
+def secrets_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("FW_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.setenv("FW_SMTP_PASSWORD", SMTP_PASSWORD)
+    return dict(os.environ)
