@@ -147,7 +147,10 @@ class DaemonLock:
                 "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l "
                 "JOIN pg_stat_activity a ON a.pid = l.pid "
                 "WHERE l.locktype = 'advisory' AND l.granted "
-                "AND l.classid = :hi AND l.objid = :lo AND l.objsubid = 1"
+                "AND l.classid = :hi AND l.objid = :lo AND l.objsubid = 1 "
+                # pg_locks lists every database's locks: the daemon of another database on the
+                # same server holds the same key
+                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             ),
             {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF},
         ).first()
