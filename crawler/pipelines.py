@@ -137,11 +137,13 @@ class StorePipeline(_Component):
         mode = self.crawler.settings.get("FUNDWATCH_STORE_WORKER", "process")
         writer: Executor
         if mode == "process":
+            resources().sessions  # noqa: B018 (the schema is checked here, once, not in the writer)
             writer = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=store_worker.init_worker,
-                initargs=(settings, True),  # load the detector while the crawl starts
+                # load the detector while the crawl starts; the schema is checked
+                initargs=(settings, True, False),
             )
         else:
             store_worker.init_worker(settings)

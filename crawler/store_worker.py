@@ -49,16 +49,17 @@ def load_alert_channels(settings: Settings) -> Sequence[ChannelConfig]:
     return tuple(load_channels(settings))
 
 
-def init_worker(settings: Settings, detect: bool = False) -> None:
+def init_worker(settings: Settings, detect: bool = False, check_schema: bool = True) -> None:
     """Open the database; with detect=True also load the detector now (while the crawl process
-    starts fetching) rather than on the first article."""
+    starts fetching) rather than on the first article. check_schema=False: the crawl process
+    has checked (and migrated) the schema already, so the writer does not import Alembic."""
     global _SESSIONS, _CHANNELS, _SETTINGS, _DETECTOR
     if _SESSIONS is not None and settings == _SETTINGS:
         return  # a writer thread of another crawl in this process (a worker) opened it
     _SETTINGS = settings
     _DETECTOR = None  # loaded from these settings' vocabulary when first needed
     _SESSIONS = session_factory(
-        create_db_engine(settings.database_url, migrate=schema_check_wanted())
+        create_db_engine(settings.database_url, migrate=check_schema and schema_check_wanted())
     )
     _CHANNELS = load_alert_channels(settings)
     if detect:

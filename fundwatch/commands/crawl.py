@@ -58,6 +58,11 @@ def _scrapy_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    # Scrapy's TLS context module names its deprecated aliases with inspect.stack(), which costs
+    # more the deeper the stack and the more modules are loaded: imported here, first, it costs
+    # a fraction of what it does when the spider loader imports it (through the download handler)
+    import scrapy.core.downloader.contextfactory  # noqa: F401
+
     from fundwatch.crawler.resources import resources
 
     catalog = resources().catalog

@@ -29,6 +29,8 @@ from pydantic import (
 from fundwatch.configuration.cadence import parse_duration, validate_cron
 from fundwatch.configuration.errors import CatalogError
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
 NAME_PATTERN = r"^[a-z][a-z0-9_\-]{0,62}$"
 _PROBE = Selector(text="<html><body></body></html>")
 
@@ -358,7 +360,7 @@ def load_catalog_leniently(path: Path) -> tuple[Catalog, list[EntryProblem]]:
     seen: dict[str, Path] = {}
     for file in _catalog_files(path):
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
             entries = _entries_of(file, data)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
