@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fundwatch.configuration import Catalog, Settings
 from fundwatch.configuration.errors import CatalogError
 from fundwatch.configuration.sources import EntryProblem, load_catalog_leniently
+from fundwatch.crawler.health import announce
 from fundwatch.crawler.resources import ROBOTS_CACHE_ENV, SCHEMA_CHECKED_ENV, cache_dir_for
 from fundwatch.scheduler.backoff import failure_delay
 from fundwatch.scheduler.clock import CLOCK_STEP_SECONDS, ClockWatch, pull_in_far_runs
@@ -55,12 +56,14 @@ from fundwatch.scheduler.runner import (
 )
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.crawl_outcome import CrawlOutcome
+from fundwatch.storage.health import check_quiet
 from fundwatch.storage.runs import clear_next_runs, set_next_run, source_state, source_states
 
 log = logging.getLogger("scheduler")
 
 JOB_PREFIX = "source:"
 HEARTBEAT_SECONDS = 10.0
+QUIET_CHECK_SECONDS = 600.0  # how often every source's quietness is judged between crawls
 
 
 def _now() -> datetime:
@@ -93,6 +96,7 @@ class Daemon:
         cwd: Path | None = None,
         broker: str | None = None,
         executor: str | None = None,
+        quiet_check: float = QUIET_CHECK_SECONDS,
     ) -> None:
         self.settings = settings
         self.engine = engine or create_db_engine(settings.database_url)
@@ -123,6 +127,7 @@ class Daemon:
         self.stagger = timedelta(seconds=stagger)
         self.shutdown_grace = shutdown_grace
         self.relay_interval = relay_interval
+        self.quiet_check = quiet_check
         self.catalog: Catalog | None = None
         self.scheduler = BackgroundScheduler(
             executors={
@@ -163,6 +168,15 @@ class Daemon:
             id="heartbeat",
             executor="service",
             misfire_grace_time=int(HEARTBEAT_SECONDS),
+        )
+        self.scheduler.add_job(
+            self.check_quiet_sources,
+            "interval",
+            seconds=self.quiet_check,
+            id="quiet-sources",
+            executor="service",
+            next_run_time=_now() + timedelta(seconds=min(self.quiet_check, 60.0)),
+            misfire_grace_time=max(1, int(self.quiet_check)),
         )
         self._apply_catalog(self.catalog, previous=None)
         self._relay = build_relay(self.settings, self.sessions)
@@ -436,6 +450,22 @@ class Daemon:
         """Every 10 s: keep the PostgreSQL lock, and catch wall-clock steps."""
         if self._still_locked():
             self._check_clock()
+
+    def check_quiet_sources(self) -> None:
+        """Every quiet_check seconds: a scheduled source with no new article for N x its usual
+        gap is `unhealthy: quiet` with one operator alert (again daily), even while its crawls
+        fail or do not run; the same alert and recovery line a crawl's end gives."""
+        if self._stopping.is_set() or not self._still_locked():
+            return
+        names = sorted(self.source_jobs())
+        try:
+            with self.sessions.begin() as session:
+                changes = check_quiet(session, names, _now())
+        except SQLAlchemyError as exc:
+            self._health.trouble(exc)
+            return
+        for change in changes:
+            announce(change.source, change.action, change.problem)
 
     def _still_locked(self) -> bool:
         """Check the lock (before every crawl, and every heartbeat); a daemon that lost it

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundwatch.storage.models import Article, CrawlRun, ExtractionError
+from fundwatch.storage.models import Article, CrawlRun, ExtractionError, SourceState
 from fundwatch.storage.runs import source_state
 from fundwatch.storage.timeutil import as_utc, utcnow
 
@@ -105,6 +105,68 @@ def productive_runs(session: Session, source: str, limit: int = QUIET_HISTORY) -
         .limit(limit)
     )
     return [t for t in (as_utc(row) for row in rows) if t is not None]
+
+
+def productive_runs_of(
+    session: Session, sources: Sequence[str], limit: int = QUIET_HISTORY
+) -> dict[str, list[datetime]]:
+    """`productive_runs` of many sources in one query (newest `limit` per source, through the
+    (source, started_at) index)."""
+    if not sources:
+        return {}
+    newest = (
+        select(
+            CrawlRun.source,
+            CrawlRun.started_at,
+            func.row_number()
+            .over(partition_by=CrawlRun.source, order_by=CrawlRun.started_at.desc())
+            .label("rank"),
+        )
+        .where(CrawlRun.source.in_(sources), CrawlRun.new > 0)
+        .subquery()
+    )
+    found: dict[str, list[datetime]] = {}
+    for source, started in session.execute(
+        select(newest.c.source, newest.c.started_at).where(newest.c.rank <= limit)
+    ):
+        at = as_utc(started)
+        if at is not None:
+            found.setdefault(source, []).append(at)
+    return found
+
+
+@dataclass(frozen=True)
+class HealthChange:
+    source: str
+    action: str  # "alert" or "recovered", as update_health says
+    problem: str | None
+
+
+def check_quiet(
+    session: Session, sources: Sequence[str], now: datetime | None = None
+) -> list[HealthChange]:
+    """Judge every source's quietness now, between crawls (crawls that keep failing or do not
+    run never reach the end-of-run check). A source with a template problem is left alone: only
+    a crawl that extracts pages right again can clear that."""
+    now = now or utcnow()
+    history = productive_runs_of(session, sources)
+    health = dict(
+        session.execute(
+            select(SourceState.name, SourceState.health).where(SourceState.name.in_(sources))
+        ).all()
+    )
+    changes = []
+    for source in sources:
+        current = health.get(source)
+        if current is not None and not current.startswith("quiet"):
+            continue
+        problem = quiet_problem(history.get(source, []), now)
+        if problem is None and current is None:
+            continue
+        action = update_health(session, source, problem, now)
+        if action is not None:
+            changes.append(HealthChange(source, action, problem))
+    return changes
 
 
 def has_articles(session: Session, source: str) -> bool:
