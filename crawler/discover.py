@@ -1,14 +1,20 @@
 """`fundwatch add URL`: from a homepage, category page or feed URL to a ready catalog entry.
 
-Discovery: feeds named by `<link rel=alternate>`, sitemaps named by robots.txt or found at
-/sitemap.xml. Inference for a listing: article links are the largest cluster of same-host links
-by URL shape (digits and slugs generalised), the next-page link is found by rel/text/class, and
-the title/date/body selectors are chosen on several articles and kept only when they agree with
-the page's structured data and generic extraction.
+Discovery: feeds named by `<link rel=alternate>`; sitemaps named by robots.txt `Sitemap:` lines,
+else found at /sitemap.xml, /sitemap_index.xml or /news-sitemap.xml, indexes opened. A Google
+News sitemap (`<news:title>`, `<news:publication_date>`) is preferred over everything else (it
+lists each recent article with its title and time, with no selector to break); a general sitemap
+is the last resort, filtered to its article-like URLs.
+
+Inference for a listing: article links are the largest cluster of same-host links by URL shape
+(digits and slugs generalised), the next-page link is found by rel/text/class, and the
+title/date/body selectors are chosen on several articles and kept only when they agree with the
+page's structured data and generic extraction.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +40,7 @@ class Discovery:
     url: str
     feeds: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
+    news_sitemaps: list[str] = field(default_factory=list)
     is_feed: bool = False
     entry: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
@@ -61,22 +68,105 @@ def feeds_of(page: Selector, base: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def sitemaps_of(client: httpx.Client, url: str) -> list[str]:
+SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
+MAX_CHILD_SITEMAPS = 20  # children of an index looked at for a news sitemap
+
+
+@dataclass
+class Sitemap:
+    url: str
+    kind: str  # "urlset" or "sitemapindex"
+    locs: list[str] = field(default_factory=list)
+    news: int = 0  # entries with <news:title> / <news:publication_date>
+
+
+def read_sitemap(client: httpx.Client, url: str) -> Sitemap | None:
+    """The sitemap at `url` (gzipped or not), None when it is not one."""
+    from fundwatch.crawler.spiders.sitemap import MAX_SITEMAP_BYTES, parse_sitemap
+
+    response = _get(client, url)
+    if response is None:
+        return None
+    body = response.content
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
+        except (OSError, EOFError):
+            return None
+    kind, entries = parse_sitemap(body)
+    if kind not in ("urlset", "sitemapindex"):
+        return None
+    locs = [urljoin(str(response.url), entry.loc) for entry in entries]
+    return Sitemap(str(response.url), kind, locs, sum(entry.is_news for entry in entries))
+
+
+def robots_sitemaps(client: httpx.Client, root: str) -> list[str]:
+    robots = _get(client, root + "/robots.txt")
+    if robots is None:
+        return []
+    found = []
+    for line in robots.text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            found.append(urljoin(root + "/", value.strip()))
+    return found
+
+
+def sitemaps_of(client: httpx.Client, url: str) -> list[Sitemap]:
+    """The site's sitemaps: those robots.txt names, else the usual paths; an index is opened
+    (sitemaps_of_index)."""
     parts = urlsplit(url)
     root = f"{parts.scheme}://{parts.netloc}"
-    found: list[str] = []
-    robots = _get(client, root + "/robots.txt")
-    if robots is not None:
-        for line in robots.text.splitlines():
-            if line.lower().startswith("sitemap:"):
-                found.append(line.split(":", 1)[1].strip())
-    if not found:
-        sitemap = _get(client, root + "/sitemap.xml")
-        if (sitemap is not None and "<urlset" in sitemap.text[:2000] + sitemap.text[-200:]) or (
-            sitemap is not None and "<sitemapindex" in sitemap.text[:2000]
-        ):
-            found.append(root + "/sitemap.xml")
-    return list(dict.fromkeys(found))
+    named = robots_sitemaps(client, root)
+    candidates = named or [root + path for path in SITEMAP_PATHS]
+    found: dict[str, Sitemap] = {}
+    for candidate in dict.fromkeys(candidates):
+        if candidate in found:
+            continue
+        sitemap = read_sitemap(client, candidate)
+        if sitemap is None or sitemap.url in found:
+            continue
+        opened = [sitemap] if sitemap.kind == "urlset" else sitemaps_of_index(client, sitemap)
+        for each in opened:
+            found.setdefault(each.url, each)
+    return list(found.values())
+
+
+def best_sitemap(sitemaps: list[Sitemap]) -> Sitemap | None:
+    """A Google News sitemap (the most news entries) before a general one (the most URLs)."""
+    lists = [s for s in sitemaps if s.kind == "urlset" and s.locs]
+    news = [s for s in lists if s.news]
+    if news:
+        return max(news, key=lambda s: s.news)
+    if lists:
+        return max(lists, key=lambda s: len(s.locs))
+    return None
+
+
+def sitemap_entry(sitemap: Sitemap, name: str) -> tuple[dict[str, Any], list[str]]:
+    """A `kind: sitemap` entry: a news sitemap keeps its news entries only; a general one keeps
+    the URLs of its largest cluster of article-like URLs (it also lists section pages)."""
+    entry: dict[str, Any] = {"name": name, "kind": "sitemap", "url": sitemap.url}
+    notes: list[str] = []
+    if sitemap.news:
+        entry["news_only"] = True
+        notes.append(
+            f"news sitemap {sitemap.url}: {sitemap.news} articles with titles and publication times"
+        )
+        entry["every"] = "30m"
+        return entry, notes
+    host = urlsplit(sitemap.url).hostname or ""
+    cluster = article_cluster(sitemap.locs, host)
+    if cluster is not None:
+        pattern, members = cluster
+        entry["url_pattern"] = pattern
+        notes.append(
+            f"sitemap {sitemap.url}: {len(members)} of {len(sitemap.locs)} URLs match {pattern}"
+        )
+    else:
+        notes.append(f"sitemap {sitemap.url}: {len(sitemap.locs)} URLs, no article URL pattern")
+    entry["every"] = "1h"
+    return entry, notes
 
 
 def url_shape(url: str) -> str:
@@ -276,15 +366,47 @@ def discover(url: str, transport: httpx.BaseTransport | None = None) -> Discover
             found.is_feed = True
             found.entry = {"name": name, "kind": "feed", "url": str(response.url), "every": "30m"}
             return found
+        given = read_sitemap(client, str(response.url)) if looks_like_sitemap(text) else None
+        if given is not None:  # the URL is a sitemap (or an index of them)
+            sitemaps = [given] if given.kind == "urlset" else sitemaps_of_index(client, given)
+            chosen = best_sitemap(sitemaps)
+            found.sitemaps = [s.url for s in sitemaps]
+            found.news_sitemaps = [s.url for s in sitemaps if s.news]
+            if chosen is not None:
+                found.entry, notes = sitemap_entry(chosen, name)
+                found.notes.extend(notes)
+            return found
         page = Selector(text=text)
         found.feeds = feeds_of(page, str(response.url))
-        found.sitemaps = sitemaps_of(client, str(response.url))
+        sitemaps = sitemaps_of(client, str(response.url))
+        found.sitemaps = [s.url for s in sitemaps]
+        found.news_sitemaps = [s.url for s in sitemaps if s.news]
+        chosen = best_sitemap(sitemaps)
+        if chosen is not None and chosen.news:
+            # a Google News sitemap lists each recent article with its title and publication
+            # time, kept up by the publisher for crawlers: no selector to break on a redesign
+            found.entry, notes = sitemap_entry(chosen, name)
+            found.notes.extend(notes)
+            return found
         entry, notes = infer_site(client, str(response.url), text, name)
         found.notes.extend(notes)
         if entry is not None:
             found.entry = entry
         elif found.feeds:
             found.entry = {"name": name, "kind": "feed", "url": found.feeds[0], "every": "30m"}
-        elif found.sitemaps:
-            found.entry = {"name": name, "kind": "sitemap", "url": found.sitemaps[0], "every": "1h"}
+        elif chosen is not None:
+            found.entry, notes = sitemap_entry(chosen, name)
+            found.notes.extend(notes)
     return found
+
+
+def looks_like_sitemap(text: str) -> bool:
+    head = text[:2000]
+    return "<urlset" in head or "<sitemapindex" in head
+
+
+def sitemaps_of_index(client: httpx.Client, index: Sitemap) -> list[Sitemap]:
+    """The index and its first MAX_CHILD_SITEMAPS child sitemaps, those named "news" first."""
+    children = sorted(index.locs, key=lambda loc: "news" not in loc.lower())
+    found = [read_sitemap(client, child) for child in children[:MAX_CHILD_SITEMAPS]]
+    return [index, *(s for s in found if s is not None and s.kind == "urlset")]

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     for feed in found.feeds:
         print(f"# feed: {feed}")
     for sitemap in found.sitemaps:
-        print(f"# sitemap: {sitemap}")
+        news = " (Google News sitemap)" if sitemap in found.news_sitemaps else ""
+        print(f"# sitemap: {sitemap}{news}")
     for note in found.notes:
         print(f"# {note}")
     if found.entry is None:
