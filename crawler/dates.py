@@ -1,8 +1,10 @@
 """Publication times as sites write them, parsed in the source's time zone, returned in UTC.
 
 Understood: "2024-03-22 12:10", "2024/03/22", "2024年3月7日 14:30", "3小时前", "5分钟前",
-"2天前", "昨天 08:15", "刚刚", RFC 822 ("Fri, 22 Mar 2024 04:10:00 +0000"), ISO 8601, and an
-explicit strptime format from the catalog (`article.published_format`).
+"2天前", "昨天 08:15", "刚刚", "3時間前", "2 hours ago", "an hour ago", "yesterday 08:15",
+"just now" (relative times are read against `now`, the fetch time), RFC 822 ("Fri, 22 Mar 2024
+04:10:00 +0000"), ISO 8601, and an explicit strptime format from the catalog
+(`article.published_format`).
 """
 
 from __future__ import annotations
@@ -22,21 +24,67 @@ _NUMERIC_DATE = re.compile(
     r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
-_RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分钟|分鐘|小时|小時|天|日|周|週|星期)\s*前")
-_DAY_WORDS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE = re.compile(
+    r"(?P<n>\d+)\s*(?P<unit>秒|分钟|分鐘|分|小时|小時|時間|天|日|周|週|星期)\s*前"
+)
+_RELATIVE_EN = re.compile(
+    r"\b(?P<n>\d+|an?|one)\s*(?P<unit>s(?:ec(?:ond)?s?)?|m(?:in(?:ute)?s?)?|h(?:(?:ou)?rs?)?|"
+    r"d(?:ays?)?|w(?:(?:ee)?ks?)?)\s+ago\b",
+    re.IGNORECASE,
+)
+_DAY_WORDS = {
+    "今天": 0,
+    "今日": 0,
+    "昨天": 1,
+    "昨日": 1,
+    "前天": 2,
+    "today": 0,
+    "yesterday": 1,
+}
+_JUST_NOW = ("刚刚", "剛剛", "just now")
 _CLOCK = re.compile(r"(?P<H>\d{1,2}):(?P<M>\d{2})")
 _UNIT_SECONDS = {
     "秒": 1,
     "分钟": 60,
     "分鐘": 60,
+    "分": 60,
     "小时": 3600,
     "小時": 3600,
+    "時間": 3600,
     "天": 86400,
     "日": 86400,
     "周": 604800,
     "週": 604800,
     "星期": 604800,
 }
+
+
+_EN_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _relative_seconds(text: str) -> int | None:
+    found = _RELATIVE.search(text)
+    if found:
+        return int(found["n"]) * _UNIT_SECONDS[found["unit"]]
+    found = _RELATIVE_EN.search(text)
+    if found:
+        n = int(found["n"]) if found["n"].isdigit() else 1
+        return n * _EN_UNIT_SECONDS[found["unit"][0].lower()]
+    return None
+
+
+def is_relative(text: str) -> bool:
+    """A time written against the reader's now ("3小时前", "2 hours ago", "昨天 20:40") and no
+    date of its own: only as precise as the fetch time it is read against."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if _CJK_DATE.search(text) or _NUMERIC_DATE.search(text):
+        return False
+    lowered = text.lower()
+    return (
+        lowered in _JUST_NOW
+        or _relative_seconds(text) is not None
+        or any(lowered.startswith(word) for word in _DAY_WORDS)
+    )
 
 
 def _local(tz: ZoneInfo, y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> datetime:
@@ -71,14 +119,14 @@ def parse_published(
             pass
         else:
             return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
-    if text in ("刚刚", "剛剛", "just now"):
+    if text.lower() in _JUST_NOW:
         return now.astimezone(UTC)
-    relative = _RELATIVE.search(text)
-    if relative:
-        seconds = int(relative["n"]) * _UNIT_SECONDS[relative["unit"]]
+    dated = _CJK_DATE.search(text) or _NUMERIC_DATE.search(text)
+    seconds = None if dated else _relative_seconds(text)
+    if seconds is not None:
         return (now - timedelta(seconds=seconds)).astimezone(UTC)
     for word, days_back in _DAY_WORDS.items():
-        if text.startswith(word):
+        if text.lower().startswith(word):
             day = now - timedelta(days=days_back)
             clock = _CLOCK.search(text)
             hh, mm = (int(clock["H"]), int(clock["M"])) if clock else (0, 0)

@@ -15,6 +15,7 @@ from parsel import Selector, SelectorList
 
 from fundwatch.configuration import ArticleSelectors
 from fundwatch.crawler import structured
+from fundwatch.crawler.dates import is_relative
 from fundwatch.crawler.titles import choose_title, strip_site_name
 
 _BLOCK_TAGS = frozenset(
@@ -210,6 +211,13 @@ def extract_with_template(selector: Selector, spec: ArticleSelectors, url: str =
     if selected_time:
         extracted.published = selected_time
         extracted.rules["published"] = f"selector {spec.published}"
+        if is_relative(selected_time):  # "3小时前": the page may state the exact time too
+            stated, rule = page_published(selector)
+            if stated and not is_relative(stated):
+                extracted.published = stated
+                extracted.rules["published"] = (
+                    f"{rule} (selector {spec.published} gave the relative {selected_time!r})"
+                )
     elif extracted.body.strip():
         extracted.published, extracted.rules["published"] = page_published(selector)
     return extracted

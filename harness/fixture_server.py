@@ -6,7 +6,9 @@ prints `PORT <n>` on stdout once listening. It serves files under ROOT (read on 
 so files a test adds while a crawl runs are served too); `{{BASE}}` in .html/.xml/.txt/.json
 files is replaced with `http://<Host header>` and `{{PORT}}` with the port. HTML that is not
 valid UTF-8 is sent without a charset. Every file gets an ETag and Last-Modified and answers
-304 to a matching conditional request. `dir/` serves `dir/index.html`.
+304 to a matching conditional request. `dir/` serves `dir/index.html`. A query string picks a
+variant file when there is one: `list/?page=2` serves `list/index@page=2.html`, `a.html?x=1`
+serves `a@x=1.html` (else the plain file, as before).
 
 Faults on request (in the style of Scrapy's tests/mockserver.py):
   /_fault/status/<code>?retry_after=S    that status (with Retry-After when given)
@@ -116,10 +118,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
         if path == "/robots.txt" and self.server.robots != "file":
             self.robots(self.server.robots)
             return
-        self.static(path)
+        self.static(path, parts.query)
 
     # -- static files -----------------------------------------------------------------------
-    def static(self, path: str) -> None:
+    def static(self, path: str, query: str = "") -> None:
         root = self.server.root
         target = (root / path.lstrip("/")).resolve()
         if not str(target).startswith(str(root)):
@@ -127,6 +129,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
             return
         if target.is_dir():
             target = target / "index.html"
+        if query and "/" not in query:  # list/?page=2 -> list/index@page=2.html when it exists
+            variant = target.with_name(f"{target.stem}@{unquote(query)}{target.suffix}")
+            if variant.is_file():
+                target = variant
         if not target.is_file():
             self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html")
             return

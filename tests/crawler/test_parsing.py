@@ -11,7 +11,7 @@ import pytest
 from parsel import Selector
 
 from fundwatch.configuration import load_catalog
-from fundwatch.crawler.dates import parse_published
+from fundwatch.crawler.dates import is_relative, parse_published
 from fundwatch.crawler.extraction import extract_with_template
 from fundwatch.crawler.middlewares.guard import _always_blocked, resolve
 from fundwatch.crawler.spiders.sitemap import parse_sitemap
@@ -35,6 +35,17 @@ NOW = datetime(2024, 3, 22, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
         ("2天前", "Asia/Shanghai", datetime(2024, 3, 20, 6, 0, tzinfo=UTC)),
         ("昨天 08:15", "Asia/Shanghai", datetime(2024, 3, 21, 0, 15, tzinfo=UTC)),
         ("刚刚", "Asia/Shanghai", NOW),
+        ("3時間前", "Asia/Tokyo", datetime(2024, 3, 22, 3, 0, tzinfo=UTC)),
+        ("5分前", "Asia/Tokyo", datetime(2024, 3, 22, 5, 55, tzinfo=UTC)),
+        ("2 hours ago", "UTC", datetime(2024, 3, 22, 4, 0, tzinfo=UTC)),
+        ("an hour ago", "UTC", datetime(2024, 3, 22, 5, 0, tzinfo=UTC)),
+        ("Posted 15 mins ago", "UTC", datetime(2024, 3, 22, 5, 45, tzinfo=UTC)),
+        ("3 days ago", "UTC", datetime(2024, 3, 19, 6, 0, tzinfo=UTC)),
+        ("1 week ago", "UTC", datetime(2024, 3, 15, 6, 0, tzinfo=UTC)),
+        ("Yesterday 08:15", "Asia/Shanghai", datetime(2024, 3, 21, 0, 15, tzinfo=UTC)),
+        ("Just now", "UTC", NOW),
+        # a stated date wins over a relative note beside it
+        ("2024-03-07 12:00（3小时前）", "Asia/Shanghai", datetime(2024, 3, 7, 4, 0, tzinfo=UTC)),
         (
             "Fri, 22 Mar 2024 04:10:00 +0000",
             "Asia/Shanghai",
@@ -56,7 +67,15 @@ def test_publication_times_in_the_source_time_zone(
     assert parse_published(text, timezone, now=NOW) == expected
 
 
+def test_relative_times_are_told_apart() -> None:
+    for text in ("3小时前", "昨天 20:40", "2 hours ago", "an hour ago", "yesterday", "刚刚"):
+        assert is_relative(text), text
+    for text in ("2024-03-07 14:30", "2024年3月7日", "2024-03-07 (3小时前)", "Fri, 22 Mar 2024"):
+        assert not is_relative(text), text
+
+
 def test_unparseable_and_explicit_format_times() -> None:
+    assert parse_published("2 months ago", "UTC", now=NOW) is None  # not a precise span
     assert parse_published("明天见", "Asia/Shanghai", now=NOW) is None
     assert parse_published("", "UTC") is None
     assert parse_published("2024年13月40日", "UTC") is None
