@@ -3,7 +3,8 @@
     python bench/add_accuracy.py
 
 Serves tests/fixtures on 127.0.0.1 and, for each fixture site (the generated seed-shaped site,
-the generated traditional-Chinese site, the WordPress-like site), infers an entry from one
+the generated traditional-Chinese site, the WordPress-like site, the numbered-pager site with
+section blocks and relative times), infers an entry from one
 listing URL and extracts every article of that listing with both entries. Prints, per site and
 overall: same title %, same publication time %, mean body token F1 of the inferred entry against
 the hand-written one, and the share of articles where all three agree (F1 >= 0.95). Asserts
@@ -13,6 +14,7 @@ nothing.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from harness.server import RunningServer
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
+NOW = datetime.now(UTC)  # one "now" for relative times ("3小时前") on both sides
 
 
 def hand_entries(base: str) -> dict[str, dict[str, Any]]:
@@ -56,13 +59,32 @@ def hand_entries(base: str) -> dict[str, dict[str, Any]]:
             "body": "div.entry-content > p",
         },
     }
-    return {"seedsite": seedsite, "twsite": twsite, "wordpress": wordpress}
+    paged = {  # as tests/crawler/test_new_structure.py writes it
+        "name": "pagedsite",
+        "kind": "site",
+        "language": "zh-Hans",
+        "timezone": "Asia/Shanghai",
+        "start_urls": [f"{base}/sites/paged/list/"],
+        "listing": {
+            "article_links": "ul.flow a.t::attr(href)",
+            "article_url_pattern": r"/sites/paged/p/\d+/$",
+            "next_page": "div.pg span.cur + a::attr(href)",
+        },
+        "article": {
+            "title": "h2.art-title::text",
+            "published": "div.info span.ago::text",
+            "body": "div.art section.para",
+        },
+    }
+    return {"seedsite": seedsite, "twsite": twsite, "wordpress": wordpress, "paged": paged}
 
 
 def fields(html: str, url: str, source: SiteSource) -> tuple[str, str, Any]:
     extracted = extract_with_template(Selector(text=html), source.article, url)
     published = (
-        parse_published(extracted.published, source.timezone) if extracted.published else None
+        parse_published(extracted.published, source.timezone, now=NOW)
+        if extracted.published
+        else None
     )
     return normalize_inline(extracted.title), normalize_block(extracted.body), published
 

@@ -219,6 +219,38 @@ def next_page_selector(page: Selector) -> str | None:
         text = "".join(anchor.css("::text").getall())
         if text and _NEXT_WORDS.match(text) and len(text.strip()) <= 12:
             return f"xpath://a[normalize-space(.)={_xpath_literal(text.strip())}]/@href"
+    return numbered_pager_selector(page)
+
+
+_CURRENT_PAGE = re.compile(r"^(?:cur|current|active|on|selected|this-page|page-current)$", re.I)
+
+
+def numbered_pager_selector(page: Selector) -> str | None:
+    """A pager of page numbers only (1 2 3, ?page=N) with no "next" link: the link right after
+    the current page's marker (class cur/current/active/on, or aria-current=page), when its
+    number is the next one."""
+    for element in page.root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        number = "".join(element.itertext()).strip()
+        classes = (element.get("class") or "").split()
+        marked = element.get("aria-current") == "page" or any(
+            _CURRENT_PAGE.match(c) for c in classes
+        )
+        if not number.isdigit() or not marked:
+            continue
+        following = element.getnext()
+        if following is None or not isinstance(following.tag, str):
+            continue
+        link = following if following.tag == "a" else following.find(".//a")
+        if link is None or not link.get("href"):
+            continue
+        if "".join(link.itertext()).strip() != str(int(number) + 1):
+            continue
+        parent = element.getparent()
+        context = f"{_css_of(parent)} > " if parent is not None else ""
+        step = "a" if following.tag == "a" else f"{following.tag} a"
+        return f"{context}{_css_of(element)} + {step}::attr(href)"
     return None
 
 
@@ -235,35 +267,58 @@ def _css_of(element: etree._Element) -> str:
 
 
 def body_selector(page: Selector, generic_body: str) -> str | None:
-    """The smallest element whose text holds most of the generic extraction's body."""
-    best: tuple[int, str] | None = None
+    """The smallest element whose text holds most of the generic extraction's body; when that
+    element also holds clutter (ad slots, related stories) between repeated blocks of one kind
+    (`<section class="para">` …) that hold the body by themselves, those blocks."""
+    best: tuple[int, etree._Element] | None = None
     for element in page.root.iter("div", "article", "section", "main"):
         text = " ".join("".join(element.itertext()).split())
         if len(text) < 0.8 * len(fold(generic_body)) / 2:
             continue
         if coverage(text, generic_body) >= 0.9 and (best is None or len(text) < best[0]):
-            best = (len(text), _css_of(element))
-    return best[1] if best else None
+            best = (len(text), element)
+    if best is None:
+        return None
+    size, container = best
+    blocks = repeated_blocks(container, generic_body, size)
+    return f"{_css_of(container)} {blocks}" if blocks else _css_of(container)
 
 
-def title_selector(page: Selector, title: str) -> str | None:
-    for query in ("h1::text", "h1"):
-        for element in page.css(query.split("::")[0]):
-            text = " ".join("".join(element.css("::text").getall()).split())
-            if text and fold(text) == fold(title):
-                classes = [c for c in (element.attrib.get("class") or "").split()]
-                if classes and len(page.css("h1")) > 1:
-                    return f"h1.{classes[0]}::text"
-                return "h1::text" if element.css("::text").get() else "h1"
+def repeated_blocks(container: etree._Element, generic_body: str, size: int) -> str | None:
+    groups: dict[str, list[etree._Element]] = {}
+    for child in container:
+        if isinstance(child.tag, str) and child.tag in ("section", "div", "p"):
+            groups.setdefault(_css_of(child), []).append(child)
+    for css, members in groups.items():
+        if len(members) < 2 or "#" in css:
+            continue
+        joined = " ".join(" ".join("".join(m.itertext()).split()) for m in members)
+        if coverage(joined, generic_body) >= 0.9 and len(joined) < 0.85 * size:
+            return css
     return None
 
 
-_DATE_CLASS = re.compile(r"date|time|pub|posted|meta", re.I)
+def title_selector(page: Selector, title: str) -> str | None:
+    """The heading (h1, else h2) whose text is the title."""
+    for tag in ("h1", "h2"):
+        for element in page.css(tag):
+            text = " ".join("".join(element.css("::text").getall()).split())
+            if text and fold(text) == fold(title):
+                classes = [c for c in (element.attrib.get("class") or "").split()]
+                # several h1s, or any h2 (sidebars use h2 too): name the heading's class
+                named = tag == "h2" or len(page.css(tag)) > 1
+                if classes and named and re.fullmatch(r"[\w-]+", classes[0]):
+                    return f"{tag}.{classes[0]}::text"
+                return f"{tag}::text" if element.css("::text").get() else tag
+    return None
+
+
+_DATE_CLASS = re.compile(r"date|time|pub|posted|meta|ago", re.I)
 
 
 def published_selector(page: Selector, timezone: str = "UTC") -> str | None:
     """A leaf element with a date-like class whose short text parses as a publication time."""
-    from fundwatch.crawler.dates import parse_published
+    from fundwatch.crawler.dates import is_relative, parse_published
 
     for element in page.root.iter():
         if not isinstance(element.tag, str) or len(element):  # leaves: the date itself
@@ -273,7 +328,10 @@ def published_selector(page: Selector, timezone: str = "UTC") -> str | None:
         if not named:
             continue
         text = " ".join("".join(element.itertext()).split())
-        if 6 <= len(text) <= 60 and re.search(r"\d", text) and parse_published(text, timezone):
+        relative = is_relative(text)  # "3小时前", "刚刚": read against the fetch time
+        if not relative and not (len(text) >= 6 and re.search(r"\d", text)):
+            continue
+        if len(text) <= 60 and parse_published(text, timezone):
             return f"{element.tag}.{named[0]}::text"
     return None
 
@@ -319,8 +377,17 @@ def infer_site(
         chosen, count = votes.most_common(1)[0] if votes else ("", 0)
         if chosen and count > checked / 2:
             article[key] = chosen
+        elif key == "title":  # without one the entry's default h1::text would apply
+            article["title"] = "title::text"
+            notes.append(
+                "no heading holds the title on most articles: title from <title> (site name "
+                "stripped where the page names it); check it in the preview"
+            )
         else:
-            notes.append(f"no {key} selector agrees on most articles; generic extraction decides")
+            notes.append(
+                "no body selector agrees on most articles: the default `article` applies; "
+                "name article.body after checking the preview"
+            )
     if structured_dates < checked:
         chosen, count = dates.most_common(1)[0] if dates else ("", 0)
         if chosen and count + structured_dates > checked / 2:

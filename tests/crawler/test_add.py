@@ -72,3 +72,17 @@ def test_add_a_page_without_articles_says_so(world: FixtureWorld) -> None:
     done = add(world, f"{world.base}/sites/plain/lumora-series-a.html", "--no-preview")
     assert done.returncode == 1
     assert "no listing, feed or sitemap found" in done.stderr
+
+
+def test_add_a_site_of_numbered_pages_h2_titles_and_section_blocks(world: FixtureWorld) -> None:
+    done = add(world, f"{world.base}/sites/paged/list/", "--no-preview")
+    assert done.returncode == 0, done.stdout + done.stderr
+    entry = entry_of(done.stdout)
+    # a pager of numbers only (1 2 3 with ?page=N): the link after the current page's marker
+    assert entry["listing"]["next_page"] == "div.pg > span.cur + a::attr(href)"
+    # the headline is an h2; the body is every <section> block, not the ad slots between them
+    assert entry["article"]["title"] == "h2.art-title::text"
+    assert entry["article"]["body"] == "div.art section.para"
+    # relative times ("3小时前"); pages that state <time datetime> take that instead
+    assert entry["article"]["published"] == "span.ago::text"
+    assert re.search(entry["listing"]["article_url_pattern"], "/sites/paged/p/50101/")
