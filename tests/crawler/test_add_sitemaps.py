@@ -4,6 +4,7 @@ robots.txt and /sitemap_index.xml are the site's own). The entry it prints is th
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import subprocess
@@ -119,3 +120,21 @@ def test_an_index_without_a_news_sitemap_falls_back_to_the_listing_then_the_site
     done = add(newsroom, f"{newsroom.base}/", "--no-preview")
     assert done.returncode == 0, done.stdout + done.stderr
     assert entry_of(done.stdout)["kind"] == "site"  # a general sitemap is the last resort
+
+
+def test_a_gzipped_news_sitemap_named_by_robots(newsroom: FixtureWorld) -> None:
+    news = (newsroom.root / "sitemaps" / "news.xml").read_text("utf-8")
+    packed = gzip.compress(news.replace("{{BASE}}", newsroom.base).encode("utf-8"))
+    (newsroom.root / "sitemaps" / "news.xml.gz").write_bytes(packed)
+    (newsroom.root / "robots.txt").write_text(
+        "User-agent: *\nSitemap: /sitemaps/news.xml.gz\n", "utf-8"
+    )
+    done = add(newsroom, f"{newsroom.base}/", "--no-preview")
+    assert done.returncode == 0, done.stdout + done.stderr
+    entry = entry_of(done.stdout)
+    assert (entry["kind"], entry["url"], entry["news_only"]) == (
+        "sitemap",
+        f"{newsroom.base}/sitemaps/news.xml.gz",
+        True,
+    )
+    assert "2 articles with titles and publication times" in done.stdout
