@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -298,12 +299,34 @@ def repeated_blocks(container: etree._Element, generic_body: str, size: int) -> 
     return None
 
 
+_SITE_SEPARATOR = "-|–—_:：·｜/"
+
+
+def _plain(text: str) -> str:
+    """NFKC, case-folded, whitespace collapsed; punctuation kept (fold drops it)."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def heading_is_title(heading: str, title: str) -> bool:
+    """The heading is the title, or the title is the heading plus a separated site name
+    ("Headline - Site", "Site | Headline") that generic extraction could not strip."""
+    if fold(heading) == fold(title):
+        return True
+    head, full = _plain(heading), _plain(title)
+    if len(head) < 4 or head not in (full[: len(head)], full[-len(head) :]):
+        return False
+    rest = full[len(head) :] if full.startswith(head) else full[: -len(head)]
+    rest = rest.strip()
+    edge = rest[:1] if full.startswith(head) else rest[-1:]
+    return bool(rest) and edge in _SITE_SEPARATOR and len(rest) <= 40
+
+
 def title_selector(page: Selector, title: str) -> str | None:
     """The heading (h1, else h2) whose text is the title."""
     for tag in ("h1", "h2"):
         for element in page.css(tag):
             text = " ".join("".join(element.css("::text").getall()).split())
-            if text and fold(text) == fold(title):
+            if text and heading_is_title(text, title):
                 classes = [c for c in (element.attrib.get("class") or "").split()]
                 # several h1s, or any h2 (sidebars use h2 too): name the heading's class
                 named = tag == "h2" or len(page.css(tag)) > 1
