@@ -9,10 +9,10 @@ is a repost, else the site's host.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.textnorm import fold
+from fundwatch.storage.outlets import outlet_of
 
 _LABEL = re.compile(
     r"^\s*[【\[(（]?\s*(?:文章|本文|新闻|新聞|稿件)?(?:来源|來源|稿源|出处|出處|转载自|轉載自|原文地址|"
@@ -53,19 +53,6 @@ def origin_in_body(body: str) -> tuple[str | None, str | None]:
             if name or url:
                 return name, url
     return None, None
-
-
-def host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-
-
-def outlet_of(origin_name: str | None, origin_url: str | None, url: str) -> str:
-    """The origin when the article reposts another outlet, else the site itself."""
-    if origin_name:
-        return origin_name
-    if origin_url and host(origin_url) and host(origin_url) != host(url):
-        return host(origin_url)
-    return host(url)
 
 
 class OutletPipeline:

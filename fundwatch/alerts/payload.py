@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundwatch.alerts.render import plain_text, safe_url
 from fundwatch.storage.models import Article, FundingEvent
+from fundwatch.storage.outlets import article_outlet
 from fundwatch.storage.timeutil import as_utc, utcnow
 
 MAX_BODY_BYTES = 20_000
@@ -30,19 +30,9 @@ def _names(values: Any, limit: int = 30) -> list[str]:
     return [name for name in names if name]
 
 
-def outlet_of(article: Article) -> str | None:
-    """The outlet that published a story: the host of its 原文地址 / origin link when the page
-    names one (aggregators repost other outlets), else the host of the article itself."""
-    for url in (article.origin_url, article.url):
-        host = urlsplit(url).hostname if url else None
-        if host:
-            return host.removeprefix("www.")
-    return None
-
-
 def outlets(articles: list[Article]) -> list[str]:
     """Every outlet that reported the event, in order of first report."""
-    return list(dict.fromkeys(filter(None, map(outlet_of, articles))))
+    return list(dict.fromkeys(filter(None, map(article_outlet, articles))))
 
 
 def event_data(event: FundingEvent, articles: list[Article]) -> dict[str, Any]:
@@ -71,7 +61,7 @@ def event_data(event: FundingEvent, articles: list[Article]) -> dict[str, Any]:
                 "title": plain_text(article.title, TITLE_LIMIT),
                 "url": safe_url(article.url),
                 "origin_url": safe_url(article.origin_url),
-                "outlet": outlet_of(article),
+                "outlet": article_outlet(article),
                 "source": plain_text(article.source, NAME_LIMIT),
                 "copy_of_earlier_article": article.duplicate_of is not None,
                 "published": _iso(article.published_at),

@@ -47,13 +47,13 @@ class Outlet:
 
 
 def outlets_of(articles: list[Any]) -> list[Outlet]:
-    """The event's outlets, earliest first seen first (an article stored before outlets were
-    recorded counts under its catalog source)."""
+    """The event's outlets, earliest first seen first (storage.outlets names them)."""
+    from fundwatch.storage.outlets import article_outlet
     from fundwatch.storage.timeutil import as_utc
 
     found: dict[str, Outlet] = {}
     for article in articles:
-        name = article.outlet or article.source
+        name = article_outlet(article)
         seen = as_utc(article.fetched_at)
         outlet = found.setdefault(name, Outlet(name, seen))
         outlet.first_seen = min(outlet.first_seen, seen)

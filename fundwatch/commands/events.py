@@ -101,25 +101,35 @@ def run(args: argparse.Namespace) -> int:
 
 
 def outlets_by_event(session: Any, event_ids: list[int]) -> dict[int, list[tuple[str, datetime]]]:
-    """Every outlet of each event with the time fundwatch first saw it, earliest first (the
-    outlet of an article, else its catalog source for articles stored before outlets)."""
-    from sqlalchemy import func, select
+    """Every outlet of each event with the time fundwatch first saw it, earliest first (one
+    rule for outlets: storage.outlets)."""
+    from sqlalchemy import select
 
     from fundwatch.storage import Article
+    from fundwatch.storage.outlets import article_outlet
     from fundwatch.storage.timeutil import as_utc
 
     if not event_ids:
         return {}
-    name = func.coalesce(Article.outlet, Article.source)
-    query = (
-        select(Article.event_id, name, func.min(Article.fetched_at))
-        .where(Article.event_id.in_(event_ids))
-        .group_by(Article.event_id, name)
-    )
-    found: dict[int, list[tuple[str, datetime]]] = {}
-    for event_id, outlet, seen in session.execute(query):
-        found.setdefault(event_id, []).append((outlet, as_utc(seen)))
-    return {key: sorted(value, key=lambda pair: pair[1]) for key, value in found.items()}
+    query = select(
+        Article.event_id,
+        Article.outlet,
+        Article.origin_name,
+        Article.origin_url,
+        Article.url,
+        Article.source,
+        Article.fetched_at,
+    ).where(Article.event_id.in_(event_ids))
+    first_seen: dict[int, dict[str, datetime]] = {}
+    for row in session.execute(query):
+        seen = as_utc(row.fetched_at)
+        outlets = first_seen.setdefault(row.event_id, {})
+        name = article_outlet(row)
+        outlets[name] = min(outlets.get(name, seen), seen)
+    return {
+        event_id: sorted(outlets.items(), key=lambda pair: pair[1])
+        for event_id, outlets in first_seen.items()
+    }
 
 
 def _outlet_cell(name: str, seen: datetime, fmt: str) -> Any:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
+from fundwatch.storage.outlets import article_outlet
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,6 @@ def counts(session: Session, sources: Sequence[str], channel: str) -> Counts:
     )
 
 
-def outlet_of(article: Article) -> str:
-    """The outlet that first published an article: its "原文地址" host, else its source."""
-    host = urlsplit(article.origin_url or "").hostname if article.origin_url else None
-    if host:
-        return host.removeprefix("www.")
-    return article.source
-
-
 def demo_events(session: Session, sources: Sequence[str]) -> list[EventRow]:
     """Funding events reported by the demo's sources, oldest first."""
     events = session.scalars(
@@ -102,7 +95,7 @@ def demo_events(session: Session, sources: Sequence[str]) -> list[EventRow]:
                 lead_investors=list(event.lead_investors or []),
                 investors=list(event.investors or []),
                 articles=len(articles),
-                outlets=sorted({outlet_of(a) for a in articles}),
+                outlets=sorted({article_outlet(a) for a in articles}),
                 languages=sorted({a.language for a in articles if a.language}),
             )
         )

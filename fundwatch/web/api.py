@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from fundwatch.storage.models import AlertAttempt, AlertOutbox, Article
+from fundwatch.storage.outlets import article_outlet
 from fundwatch.web import queries
 from fundwatch.web.actions import ActionError, retry_alert, send_test_alert
 from fundwatch.web.filters import EventFilter, StoryFilter
@@ -227,7 +228,7 @@ def get_event(request: Request, event_id: int) -> EventDetail:
         detail.event,
         languages=detail.languages,
         aliases=detail.aliases,
-        outlets=list(dict.fromkeys(queries.outlet_of(a) for a in detail.articles)),
+        outlets=list(dict.fromkeys(article_outlet(a) for a in detail.articles)),
     )
     return EventDetail(
         **event_record(row),

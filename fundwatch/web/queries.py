@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, and_, exists, func, inspect, or_, select, true
 from sqlalchemy import column as sql_column
@@ -26,6 +25,7 @@ from fundwatch.storage.models import (
     FundingEvent,
     SourceState,
 )
+from fundwatch.storage.outlets import article_outlet
 from fundwatch.storage.timeutil import as_utc
 from fundwatch.web.filters import Cursor, EventFilter, StoryFilter
 from fundwatch.web.textsearch import contains, json_text_contains
@@ -47,19 +47,6 @@ class EventRow:
     aliases: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     first_title: str | None = None
-
-
-def outlet_of(article: Article) -> str:
-    """The outlet that first published an article: its "原文地址" host, else its source."""
-    return _outlet(article.origin_url, article.source)
-
-
-def _outlet(origin_url: str | None, source: str) -> str:
-    try:
-        host = urlsplit(origin_url).hostname if origin_url else None
-    except ValueError:
-        host = None
-    return host.removeprefix("www.") if host else source
 
 
 def base_language(code: str | None) -> str | None:
@@ -127,20 +114,24 @@ def _decorate(session: Session, events: Sequence[FundingEvent]) -> list[EventRow
             Article.language,
             Article.company,
             Article.source,
+            Article.outlet,
+            Article.origin_name,
             Article.origin_url,
+            Article.url,
             Article.title,
         ).where(Article.event_id.in_(rows))
     )
     # Sorted here: an ORDER BY lets SQLite walk the whole fetched_at index for a long id list.
     ordered = sorted(found, key=lambda r: (as_utc(r.fetched_at), r.id))
-    for _, _, event_id, language, company, source, origin_url, title in ordered:
-        row = rows[event_id]
+    for found_row in ordered:
+        row = rows[found_row.event_id]
+        language, company, title = found_row.language, found_row.company, found_row.title
         language = base_language(language)
         if language and language not in row.languages:
             row.languages.append(language)
         if company and company != row.event.company and company not in row.aliases:
             row.aliases.append(company)
-        outlet = _outlet(origin_url, source)
+        outlet = article_outlet(found_row)
         if outlet not in row.outlets:
             row.outlets.append(outlet)
         if row.first_title is None:
