@@ -11,9 +11,11 @@ are started soon but staggered, most overdue first, rather than all at once.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import floor
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,9 +45,38 @@ def trigger_for(source: AnySource, *, start: datetime | None = None) -> BaseTrig
         return cron_trigger(source.cron, source.timezone, jitter=jitter)
     interval = source.interval
     assert interval is not None
-    return IntervalTrigger(
+    return GridIntervalTrigger(
         seconds=interval.total_seconds(), start_date=start, timezone="UTC", jitter=jitter
     )
+
+
+class GridIntervalTrigger(IntervalTrigger):
+    """IntervalTrigger whose jitter does not accumulate.
+
+    APScheduler 3.x computes the next fire time from the previous one *with* its jitter, so a
+    source `every: 1m` with 6 s of jitter runs every 63 s on average and drifts ever later; gaps
+    of up to interval + jitter follow each other. Here every fire time is a point of a grid
+    `anchor + k * interval` plus that fire's own jitter (the anchor is the first fire time the
+    scheduler reports, i.e. the planned first run): the mean period is the interval, and a gap
+    is at most interval + jitter. A run moved off the grid (backoff, clock step) goes back to
+    the next grid point after it.
+    """
+
+    _anchor: float | None = None
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        length = self.interval_length
+        if previous_fire_time is None or not self.jitter or self.jitter >= length:
+            return super().get_next_fire_time(previous_fire_time, now)
+        if self._anchor is None:
+            self._anchor = previous_fire_time.timestamp()
+        steps = floor((previous_fire_time.timestamp() - self._anchor) / length) + 1
+        fire = self._anchor + steps * length + random.uniform(0, self.jitter)
+        if self.end_date and fire > self.end_date.timestamp():
+            return None
+        return datetime.fromtimestamp(fire, tz=self.timezone)
 
 
 _WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -40,6 +40,26 @@ def test_interval_trigger_follows_every() -> None:
     assert trigger.get_next_fire_time(first, first) - first >= timedelta(minutes=15)
 
 
+def test_interval_jitter_does_not_accumulate() -> None:
+    # APScheduler 3.x adds each fire's jitter to the next fire's base: 100 runs `every: 1m`
+    # with 6 s of jitter would end ~5 min late; on the grid they end within one jitter
+    trigger = trigger_for(source("a", every="1m", jitter="6s"))
+    fire = NOW
+    gaps = []
+    for _ in range(100):
+        following = trigger.get_next_fire_time(fire, fire)
+        gaps.append((following - fire).total_seconds())
+        fire = following
+    assert fire - NOW <= timedelta(minutes=100, seconds=6)
+    assert fire - NOW >= timedelta(minutes=100)
+    assert max(gaps) <= 66 and min(gaps) >= 54
+    # a run moved off the grid (a backoff) returns to the next grid point after it
+    moved = fire + timedelta(seconds=150)
+    back = trigger.get_next_fire_time(moved, moved)
+    assert timedelta(0) < back - moved <= timedelta(seconds=66)
+    assert ((back - NOW).total_seconds() % 60) <= 6
+
+
 def test_cron_trigger_uses_the_source_time_zone_across_dst() -> None:
     # 02:30 does not exist in New York on 2025-03-09; 01:30 happens twice on 2025-11-02
     daily = trigger_for(source("ny", cron="30 1 * * *", timezone="America/New_York", jitter="1s"))
