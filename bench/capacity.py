@@ -28,6 +28,9 @@ is shared, so wall times vary; CPU seconds much less.
         [--executors limit,process,fork,worker] [--fork-sample 60] [--workers 1]
         [--concurrency 3]
         [--database-url URL]
+    python bench/capacity.py --latency [--cadence 60] [--publications 30]
+        [--latency-minutes 6] [--latency-feeds 8] [--latency-executors process,workers]
+        [--latency-workers 2] [--database-url URL]   (bench/latency.py)
 """
 
 from __future__ import annotations
@@ -417,8 +420,24 @@ def main() -> int:
     parser.add_argument("--dispatch-threads", type=int, default=32)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    latency = parser.add_argument_group(
+        "latency", "--latency: publish -> stored -> alerted through the real daemon instead"
+    )
+    latency.add_argument("--latency", action="store_true")
+    latency.add_argument("--cadence", type=float, default=60.0, help="seconds (60)")
+    latency.add_argument("--latency-feeds", type=int, default=8)
+    latency.add_argument("--publications", type=int, default=30)
+    latency.add_argument("--latency-minutes", type=float, default=6.0)
+    latency.add_argument("--latency-executors", default="process,workers")
+    latency.add_argument("--latency-workers", type=int, default=2)
+    latency.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     become_subreaper()
+    if args.latency:
+        from bench.latency import main as latency_main
+
+        with tempfile.TemporaryDirectory(prefix="fundwatch-latency-") as tmp:
+            return latency_main(args, Path(tmp))
     executors = [name.strip() for name in args.executors.split(",") if name.strip()]
     rows: list[RoundFigures] = []
     with (

@@ -9,7 +9,8 @@ the time is up, publishing stops and at most two clean crawls run. Prints, per f
 counts under the fault of the round it was published in): published / stored / lost /
 duplicated, and the alerts per funding round.
 
-    python bench/fault_run.py [--minutes 4] [--database-url URL] [--seed 1] [--max-pages 10]
+    python bench/fault_run.py [--minutes 4] [--database-url URL | --postgres [URL]] [--seed 1]
+        [--max-pages 10]
 """
 
 from __future__ import annotations
@@ -80,10 +81,29 @@ def one_round(harness: Harness, fault: str, rng: random.Random, runner: CrawlRun
     return status
 
 
+def compact(ids: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5,9'."""
+    spans: list[list[int]] = []
+    for i in sorted(ids):
+        if spans and i == spans[-1][1] + 1:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    return ",".join(f"{a}-{b}" if a != b else str(a) for a, b in spans) or "-"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=4.0)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--database-url", default=None, help="an empty database (default SQLite)")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="postgresql+psycopg://postgres@127.0.0.1:5432/fault_run",
+        default=None,
+        metavar="URL",
+        help="a fresh database <name>_<pid> on this PostgreSQL server (created here)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--max-pages",
@@ -97,6 +117,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="fundwatch-fault-run-") as folder, NewsSite() as site:
         root = Path(folder)
         url = args.database_url or f"sqlite:///{root / 'fundwatch.db'}"
+        if args.postgres:
+            from bench.latency import fresh_database
+
+            url = fresh_database(args.postgres, root, "faults")
         harness = Harness(site, root, url)
         harness.write_alerts()
         harness.write_catalog(site.entry(max_pages=args.max_pages))
@@ -117,8 +141,13 @@ def main() -> int:
         while time.monotonic() < end:
             fault = rng.choice(FAULTS)
             round_of[0] = fault
+            began = time.monotonic()
             rounds.append((fault, one_round(harness, fault, rng, runner)))
-            print(f"round {len(rounds)}: {fault:12} -> {rounds[-1][1]}", flush=True)
+            print(
+                f"round {len(rounds)}: {fault:12} -> {rounds[-1][1]:10} "
+                f"{time.monotonic() - began:5.1f} s, load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
         stop.set()
         thread.join()
         round_of[0] = "none"
@@ -164,6 +193,13 @@ def main() -> int:
         print(
             f"alerts per funding round: {dict(Counter(alerts.values()))} "
             f"({len(alerts)} rounds with alerts, {len(harness.flagged_events())} events)"
+        )
+        lost = [i for u, i in by_id.items() if not stored[u]]
+        never = [i for i in lost if site.hits(rf"^/a/{i}\.html$") == 0]
+        print(
+            f"lost articles never requested: {len(never)} of {len(lost)} (published faster "
+            f"than the walk of {args.max_pages} listing pages reaches between two crawls "
+            f"that store); ids {compact(never)}"
         )
         leftover = [e for e in harness.frontier() if e.state == "pending"]
         print(f"frontier pending at the end: {len(leftover)}")

@@ -154,8 +154,18 @@ class Daemon:
     def start(self) -> None:
         """Take the lock (raises DaemonAlreadyRunning), schedule the catalog, start the relay."""
         self.lock.acquire()
+        adopted = self.runner.adopt_running(deadline=float(self.settings.crawl_deadline))
+        if adopted:
+            event(
+                "runs_adopted",
+                "runs of a stopped daemon still held by workers: followed, not closed",
+                runs=adopted,
+            )
         closed = close_orphaned_runs(
-            self.sessions, kill_grace=self.runner_kill_grace, orphan_grace=self.runner_kill_grace
+            self.sessions,
+            kill_grace=self.runner_kill_grace,
+            orphan_grace=self.runner_kill_grace,
+            keep=adopted,
         )
         if closed:
             event("orphans_closed", "closed runs left running by a stopped daemon", runs=closed)

@@ -25,7 +25,8 @@ def run_once(daemon: Daemon, *, every_source: bool = False) -> int:
     daemon.lock.acquire()
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        close_orphaned_runs(daemon.sessions, kill_grace=daemon.runner_kill_grace)
+        adopted = daemon.runner.adopt_running(deadline=float(daemon.settings.crawl_deadline))
+        close_orphaned_runs(daemon.sessions, kill_grace=daemon.runner_kill_grace, keep=adopted)
         catalog = daemon._load_catalog()
         now = datetime.now(UTC)
         with daemon.sessions() as session:

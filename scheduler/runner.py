@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -194,6 +194,11 @@ class CrawlRunner:
     def close(self) -> None:
         """Nothing to release: each crawl process ends with its run."""
 
+    def adopt_running(self, *, deadline: float) -> list[int]:
+        """Crawl processes of a dead daemon are not this runner's children: none is adopted
+        (close_orphaned_runs lets them finish within its grace, or stops them)."""
+        return []
+
     def kill_all(self) -> list[int]:
         """Kill every running crawl (at shutdown, after the grace period); return run ids."""
         with self._lock:
@@ -281,9 +286,14 @@ def _zombie(pid: int) -> bool:
 
 
 def close_orphaned_runs(
-    sessions: sessionmaker[Session], *, kill_grace: float, orphan_grace: float = 0.0
+    sessions: sessionmaker[Session],
+    *,
+    kill_grace: float,
+    orphan_grace: float = 0.0,
+    keep: Collection[int] = (),
 ) -> list[int]:
-    """Close the runs a dead daemon left `running` (call with the daemon lock held).
+    """Close the runs a dead daemon left `running` (call with the daemon lock held), except
+    those in `keep` (runs a live worker still holds, adopted by the executor).
 
     A child of the dead daemon that is still alive (its command line carries `--run-id N`) is
     killed first, so that a source is never crawled twice at once. The runs are marked `killed`
@@ -291,7 +301,7 @@ def close_orphaned_runs(
     """
     with sessions.begin() as session:
         orphans = list(session.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
-        targets = [(run.id, run.pid) for run in orphans]
+        targets = [(run.id, run.pid) for run in orphans if run.id not in keep]
     for run_id, pid in targets:
         ours = pid and _is_crawl_of(pid, run_id)
         # let it finish within the grace period (it records its own run), else stop it: what

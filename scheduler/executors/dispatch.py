@@ -10,6 +10,12 @@ neither queued nor leased by a live worker for `lease_seconds` is sent again (at
 most `max_attempts`); the worker that takes it re-checks the row and the source lock, so a run
 that did finish, or is still running elsewhere, is not run twice. Articles already stored are
 recognised by URL on the retry, so no article and no alert is stored twice.
+
+A restarted daemon adopts the runs a dead one left `running` while a worker still holds them
+(their lease is live, or their order is still queued): `adopt_running` keeps them, and the
+next `run` of such a source follows the adopted run instead of starting another, so the run
+ends with the worker's figures and the source is never run twice at once. Only runs that no
+worker holds are closed as orphans.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -34,6 +41,7 @@ from fundwatch.scheduler.runner import RunnerClosed
 from fundwatch.storage.crawl_outcome import CrawlOutcome
 from fundwatch.storage.models import CrawlRun
 from fundwatch.storage.runs import close_run, start_run
+from fundwatch.storage.timeutil import as_utc
 
 log = logging.getLogger("scheduler")
 
@@ -62,6 +70,7 @@ class RedisDispatcher:
         self._kill_grace = kill_grace
         self._lock = threading.Lock()
         self._active: set[int] = set()
+        self._adopted: dict[str, tuple[RunOrder, float]] = {}  # source -> (order, started)
         self._closed = threading.Event()
 
     @property
@@ -82,17 +91,73 @@ class RedisDispatcher:
     def run(self, source: str, *, deadline: float) -> CrawlOutcome:
         if self._closed.is_set():
             raise RunnerClosed(f"not starting {source}: the daemon is shutting down")
-        started = time.monotonic()
-        with self._sessions.begin() as session:
-            run_id = start_run(session, source).id
         with self._lock:
-            self._active.add(run_id)
+            adopted = self._adopted.pop(source, None)
+        if adopted is not None:  # a run of this source is still out: follow it, start none
+            order, started = adopted
+            sent = True
+        else:
+            started = time.monotonic()
+            with self._sessions.begin() as session:
+                run_id = start_run(session, source).id
+            order, sent = RunOrder(run_id, source, deadline), False
+        with self._lock:
+            self._active.add(order.run_id)
         try:
-            status, message = self._follow(RunOrder(run_id, source, deadline), started)
+            status, message = self._follow(order, started, sent=sent)
         finally:
             with self._lock:
-                self._active.discard(run_id)
-        return self._outcome(run_id, source, started, status, message)
+                self._active.discard(order.run_id)
+        return self._outcome(order.run_id, source, started, status, message)
+
+    def adopt_running(self, *, deadline: float, recheck_after: float = 1.0) -> list[int]:
+        """At the start of a daemon: the `running` runs that a worker still holds (live lease)
+        or will take (order queued) are kept and followed by the next `run` of their source;
+        returns their ids. The others are left for `close_orphaned_runs`."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(CrawlRun.id, CrawlRun.source, CrawlRun.started_at).where(
+                    CrawlRun.status == "running"
+                )
+            ).all()
+        if not rows:
+            return []
+        held = self._held_orders()
+        if any(run_id not in held for run_id, _, _ in rows):
+            time.sleep(recheck_after)  # an order between BRPOP and its lease is not lost
+            held = self._held_orders()
+        now = datetime.now(UTC)
+        adopted = []
+        with self._lock:
+            for run_id, source, started_at in rows:
+                order = held.get(run_id)
+                if order is None or source in self._adopted:
+                    continue
+                if order is True:  # leased: the worker has the order; its attempt is unknown
+                    order = RunOrder(run_id, source, deadline)
+                age = (now - as_utc(started_at)).total_seconds()
+                self._adopted[source] = (order, time.monotonic() - max(age, 0.0))
+                adopted.append(run_id)
+        return adopted
+
+    def _held_orders(self) -> dict[int, RunOrder | bool]:
+        """Run id -> its queued order, or True when a worker holds its lease."""
+        held: dict[int, RunOrder | bool] = {}
+        try:
+            for raw in self._redis.lrange(QUEUE_KEY, 0, -1):
+                try:
+                    order = RunOrder.decode(raw)
+                except (ValueError, KeyError):
+                    continue
+                held[order.run_id] = order
+            for key in self._redis.scan_iter(lease_key("*")):
+                run_id = key.decode().rsplit(":", 1)[1]
+                if run_id.isdigit():
+                    held.setdefault(int(run_id), True)
+        except redis.RedisError as exc:
+            log.warning("broker unavailable at start (%s): no run adopted", exc)
+            return {}
+        return held
 
     def _send(self, order: RunOrder) -> bool:
         try:
@@ -102,10 +167,13 @@ class RedisDispatcher:
             return False
         return True
 
-    def _follow(self, order: RunOrder, started: float) -> tuple[str | None, str | None]:
-        """Wait until the row is finished; resend a lost order. Returns (status, message) to
-        close the row with, or (None, None) when a worker finished it."""
-        sent = self._send(order)
+    def _follow(
+        self, order: RunOrder, started: float, *, sent: bool = False
+    ) -> tuple[str | None, str | None]:
+        """Send the order (unless `sent`: an adopted run), wait until the row is finished;
+        resend a lost order. Returns (status, message) to close the row with, or
+        (None, None) when a worker finished it."""
+        sent = sent or self._send(order)
         end = started + order.deadline + self._kill_grace + self._lease_seconds
         unattended_since: float | None = None if sent else time.monotonic()
         last_row_check = last_lease_check = time.monotonic()
