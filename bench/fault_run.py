@@ -71,7 +71,9 @@ def one_round(harness: Harness, fault: str, rng: random.Random, runner: CrawlRun
         crawl.wait(30)
         status = "killed -9"
     elif fault == "deadline":
-        site.slow(r"^/news/page/2/$", 600)
+        # every try of page 2 hangs: one slow answer ends at DOWNLOAD_TIMEOUT (30 s) and its
+        # retry succeeds, so the run would finish `ok` before the 60 s deadline
+        site.slow(r"^/news/page/2/$", 600, times=10)
         status = runner.run("news", deadline=60.0).status
     else:
         harness.crawl(timeout=600)

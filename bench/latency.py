@@ -8,8 +8,9 @@ daemon` schedules --latency-feeds feeds `every: <cadence>` (default jitter), wit
 
 Once every feed had its first run, --publications funding articles are published on random
 feeds at random times over --latency-minutes; a webhook channel delivers the alerts to a
-receiver in this process. Per publication: published (the farm's clock) -> stored (the
-article's fetched_at) -> alerted (the receiver's clock, all on one machine). Printed per
+receiver in this process. Per publication: published (the farm answered the publish request)
+-> stored (first seen committed in the database, polled every 0.5 s) -> alerted (the webhook
+arrived; one machine, one clock). Printed per
 executor: p50/p95/max of both, the gaps between successive runs of a source and the run
 durations (the parts of the latency), the machine's load and the CPU seconds of every
 process the daemon side started (daemon, crawls, workers, Redis).
@@ -149,6 +150,36 @@ class LatencyFigures:
         )
 
 
+class StoredWatch(threading.Thread):
+    """When each farm article first becomes visible in the database (committed), polled every
+    0.5 s: the article's own fetched_at is when its page was fetched, before detection and
+    the write."""
+
+    def __init__(self, sessions: Any) -> None:
+        super().__init__(daemon=True)
+        self.sessions = sessions
+        self.first_seen: dict[str, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        from sqlalchemy import select
+
+        from fundwatch.storage import Article
+
+        while not self.done.wait(0.5):
+            with self.sessions() as session:
+                urls = session.scalars(select(Article.url)).all()
+            now = time.time()
+            for url in urls:
+                match = ARTICLE.search(url)
+                if match:
+                    self.first_seen.setdefault(f"{match[1]}/{match[2]}", now)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
 def fresh_database(url: str | None, folder: Path, name: str) -> str:
     """SQLite in `folder`, or a new database `<db>_<name>` on the PostgreSQL server of `url`."""
     if not url:
@@ -168,7 +199,7 @@ def fresh_database(url: str | None, folder: Path, name: str) -> str:
 def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> LatencyFigures:
     from sqlalchemy import select
 
-    from fundwatch.storage import Article, CrawlRun, create_db_engine, session_factory
+    from fundwatch.storage import CrawlRun, create_db_engine, session_factory
     from fundwatch.storage.timeutil import as_utc
     from harness.feed_farm import RunningFarm, catalog_entries
     from harness.redis_server import RedisServer
@@ -249,6 +280,8 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
                 time.sleep(0.5)
             else:
                 raise RuntimeError(f"not every feed had a first run; see {work / 'daemon.log'}")
+            seen = StoredWatch(sessions)
+            seen.start()
             rng = random.Random(args.seed)
             window = args.latency_minutes * 60
             moments = sorted(rng.uniform(0, window) for _ in range(args.publications))
@@ -273,8 +306,8 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
                     loads.append(os.getloadavg()[0])
                     next_load += 10
                 time.sleep(0.5)
+            seen.stop()
             with sessions() as session:
-                articles = session.execute(select(Article.url, Article.fetched_at)).all()
                 runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
         finally:
             for process in reversed(started_processes):
@@ -296,11 +329,7 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
     figures.cpu_s = children_cpu() - cpu_before - farm_cpu
     figures.wall_s = time.monotonic() - wall_started
     figures.loads = loads
-    stored_at = {}
-    for url, fetched in articles:
-        match = ARTICLE.search(url)
-        if match:
-            stored_at[f"{match[1]}/{match[2]}"] = as_utc(fetched).timestamp()
+    stored_at = seen.first_seen
     for key, at in published.items():
         if key in stored_at:
             figures.stored.append(stored_at[key] - at)
