@@ -4,6 +4,8 @@ For each executor, a fresh feed farm (harness/feed_farm.py) and a fresh database
 daemon` schedules --latency-feeds feeds `every: <cadence>` (default jitter), with
 
 - process: one `fundwatch crawl` process per run;
+- process-thread: the same, the crawl process storing on a thread instead of starting its
+  writer process (FUNDWATCH_STORE_WORKER=thread);
 - workers: --latency-workers `fundwatch worker` processes and a private redis-server.
 
 Once every feed had its first run, --publications funding articles are published on random
@@ -235,6 +237,9 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
             PYTHONPATH=str(REPO),
         )
         daemon_args = ["--stagger", "1"]
+        if executor == "process-thread":  # the crawl process stores on a thread, no writer process
+            crawl = f"{sys.executable} -m fundwatch crawl {{source}} --run-id {{run_id}}"
+            daemon_args += ["--crawl-command", f"{crawl} -s FUNDWATCH_STORE_WORKER=thread"]
         if executor == "workers":
             redis = RedisServer(work).start()
             daemon_args += ["--executor", "workers", "--broker", redis.url]
