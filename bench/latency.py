@@ -6,6 +6,7 @@ daemon` schedules --latency-feeds feeds `every: <cadence>` (default jitter), wit
 - process: one `fundwatch crawl` process per run;
 - process-thread: the same, the crawl process storing on a thread instead of starting its
   writer process (FUNDWATCH_STORE_WORKER=thread);
+- fork: `fundwatch daemon --executor fork` (one child per run from a pre-imported server);
 - workers: --latency-workers `fundwatch worker` processes and a private redis-server.
 
 Once every feed had its first run, --publications funding articles are published on random
@@ -237,6 +238,8 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
             PYTHONPATH=str(REPO),
         )
         daemon_args = ["--stagger", "1"]
+        if executor == "fork":  # children forked from a pre-imported fork server
+            daemon_args += ["--executor", "fork"]
         if executor == "process-thread":  # the crawl process stores on a thread, no writer process
             crawl = f"{sys.executable} -m fundwatch crawl {{source}} --run-id {{run_id}}"
             daemon_args += ["--crawl-command", f"{crawl} -s FUNDWATCH_STORE_WORKER=thread"]
