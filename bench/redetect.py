@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select
 
+from fundwatch import records
 from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.crawler.verdict import judge
 from fundwatch.detection import load_detector
 from fundwatch.storage import Article, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 from fundwatch.storage.redetect import apply_plan, lock_events, plan_redetect
 
@@ -83,7 +83,7 @@ def main() -> None:
                 title, body = brief(rng, n)
             texts.append((title, body))
             verdict = judge(detector, title, body, None)
-            record = ArticleRecord(
+            article = records.Article(
                 url=f"https://outlet{n % 7}.example/{n}",
                 source=f"outlet{n % 7}.example",
                 title=title,
@@ -92,7 +92,7 @@ def main() -> None:
                 detection=verdict.detection,
             )
             with sessions.begin() as session:
-                ingest_article(session, record)
+                ingest_article(session, article)
         filled = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -8,7 +8,7 @@ import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem
@@ -19,8 +19,10 @@ from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import resources
 from fundwatch.crawler.stats import Stat
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.canonical import canonicalize_url
+
+if TYPE_CHECKING:
+    from fundwatch.records import Article
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +109,7 @@ class StorePipeline(_Component):
 
     async def open_spider(self) -> None:
         self._writer: Executor | None = None
-        self.queued: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]] = []
+        self.queued: list[tuple[Article, str | None, asyncio.Future[store_worker.Stored]]] = []
         self.in_flight = 0
         self.broken: str | None = None
         await self._check_writer()
@@ -156,13 +158,13 @@ class StorePipeline(_Component):
         while self.queued and self.in_flight < BATCHES_IN_FLIGHT:
             batch = self.queued[:BATCH_LIMIT]
             del self.queued[:BATCH_LIMIT]
-            records = [record for record, _, _ in batch]
+            articles = [article for article, _, _ in batch]
             keys = [key for _, key, _ in batch]
             try:
                 if self.broken:
                     raise WriterUnavailable(self.broken)
                 submitted = self.writer.submit(
-                    store_worker.store_batch, records, frontier_keys=keys
+                    store_worker.store_batch, articles, frontier_keys=keys
                 )
             except Exception as exc:  # e.g. the writer process died: fail these articles
                 self._writer_lost(exc)
@@ -176,7 +178,7 @@ class StorePipeline(_Component):
 
     def _stored(
         self,
-        batch: list[tuple[ArticleRecord, str | None, asyncio.Future[Any]]],
+        batch: list[tuple[Article, str | None, asyncio.Future[store_worker.Stored]]],
         done: asyncio.Future[Any],
     ) -> None:
         self.in_flight -= 1
@@ -215,23 +217,8 @@ class StorePipeline(_Component):
             self._writer.shutdown(wait=True)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
-        record = ArticleRecord(
-            url=item.url,
-            source=item.source,
-            title=item.title,
-            body=item.body,
-            author=item.author,
-            breadcrumb=item.breadcrumb,
-            origin_url=item.origin_url,
-            origin_name=item.origin_name,
-            outlet=item.outlet,
-            language=item.language,
-            published_at=item.published_at,
-            fetched_at=item.fetched_at,
-            detection=item.detection,
-        )
-        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.queued.append((record, item.frontier_key, waiter))
+        waiter: asyncio.Future[store_worker.Stored] = asyncio.get_running_loop().create_future()
+        self.queued.append((item.article(), item.frontier_key, waiter))
         self._send()
         try:
             stored = await waiter
@@ -251,7 +238,7 @@ class StorePipeline(_Component):
         result = stored.result
         if result.status == "new":
             self.count(Stat.NEW)
-            if item.detection.get("flag"):
+            if item.detection.flag:
                 self.count(Stat.FLAGGED)
         elif result.status in DUPLICATE_STATUSES:
             self.count(Stat.DUPLICATES)

@@ -2,16 +2,17 @@
 
 Storing an article (fingerprints, dedup lookups, event joining, one transaction) is CPU work in
 Python; in a child process it runs on another core while the crawl process keeps fetching and
-extracting. Records arrive in order, in small batches (one call per batch: less pickling and
-fewer wake-ups in the crawl process), and are stored one at a time, each in a transaction of its
-own: a failing article is reported and does not affect the others.
+extracting. Articles (fundwatch.records.Article, frozen and slotted: cheap to pickle) arrive in
+order, in small batches (one call per batch: less pickling and fewer wake-ups in the crawl
+process), and are stored one at a time, each in a transaction of its own: a failing article is
+reported and does not affect the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,18 +20,19 @@ from fundwatch.configuration import Settings
 from fundwatch.crawler.resources import schema_check_wanted
 from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.canonical import url_key
 from fundwatch.storage.frontier import forget
 from fundwatch.storage.ingest import IngestResult, ingest_article
 
 if TYPE_CHECKING:
-    from fundwatch.configuration.alerts import ChannelConfig
+    from fundwatch.configuration.subscriptions import Route
+    from fundwatch.detection import Detector
+    from fundwatch.records import Article
 
 _SESSIONS: sessionmaker[Session] | None = None
-_CHANNELS: Sequence[Any] = ()
+_CHANNELS: Sequence[Route] = ()
 _SETTINGS: Settings | None = None
-_DETECTOR: Any = None
+_DETECTOR: Detector | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Stored:
     verdict: Verdict
 
 
-def load_alert_channels(settings: Settings) -> Sequence[ChannelConfig]:
+def load_alert_channels(settings: Settings) -> Sequence[Route]:
     """The configured alert channels (the outbox gets one row per channel for a new event)."""
     from fundwatch.configuration.alerts import load_channels
 
@@ -72,18 +74,18 @@ def ready() -> bool:
     return True
 
 
-def store(record: ArticleRecord, frontier_key: str | None = None) -> IngestResult:
+def store(article: Article, frontier_key: str | None = None) -> IngestResult:
     """Store one article; in the same transaction it leaves the crawl frontier (under the URL
     that was requested and the one it was stored under), so a crash can neither lose it nor
     leave it pending after it was stored."""
     assert _SESSIONS is not None, "init_worker() was not called"
     with _SESSIONS.begin() as session:
-        result = ingest_article(session, record, alert_channels=_CHANNELS)
-        forget(session, {frontier_key or "", url_key(record.url)})
+        result = ingest_article(session, article, alert_channels=_CHANNELS)
+        forget(session, {frontier_key or "", url_key(article.url)})
         return result
 
 
-def _detector() -> Any:
+def _detector() -> Detector:
     global _DETECTOR
     if _DETECTOR is None:
         assert _SETTINGS is not None, "init_worker() was not called"
@@ -94,20 +96,20 @@ def _detector() -> Any:
 
 
 def store_batch(
-    records: Sequence[ArticleRecord],
+    articles: Sequence[Article],
     *,
     frontier_keys: Sequence[str | None] | None = None,
 ) -> list[Stored | str]:
-    """Detect (language and funding verdict, see crawler.verdict) and store each record in its
+    """Detect (language and funding verdict, see crawler.verdict) and store each article in its
     own transaction; an article that fails gives its error message (exceptions from the
     database driver may not survive pickling) and the next one is stored."""
     results: list[Stored | str] = []
-    keys = list(frontier_keys or [None] * len(records))
-    for record, key in zip(records, keys, strict=True):
+    keys = list(frontier_keys or [None] * len(articles))
+    for article, key in zip(articles, keys, strict=True):
         try:
-            verdict = judge(_detector(), record.title, record.body, record.language)
-            record = replace(record, language=verdict.language, detection=verdict.detection)
-            results.append(Stored(store(record, key), verdict))
+            verdict = judge(_detector(), article.title, article.body, article.language)
+            judged = replace(article, language=verdict.language, detection=verdict.detection)
+            results.append(Stored(store(judged, key), verdict))
         except Exception as exc:
             results.append(f"{type(exc).__name__}: {exc}")
     return results

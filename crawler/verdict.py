@@ -7,24 +7,25 @@ work, and with the default child-process writer it runs on another core than the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fundwatch.detection import Detector
+    from fundwatch.records import Detection
 
 
 @dataclass(frozen=True)
 class Verdict:
     language: str | None
     language_from_text: bool  # the text's language differs from the source's setting
-    detection: dict[str, Any]
+    detection: Detection
 
 
-def judge(detector: Any, title: str, body: str, language: str | None) -> Verdict:
+def judge(detector: Detector, title: str, body: str, language: str | None) -> Verdict:
     """The language of the text (the source's language when the text is unclear) and the
-    detector's verdict, with the company's canonical key."""
+    detector's verdict (which carries the company's canonical key)."""
     found = detector.detect_language(f"{title}\n{body}")
     changed = bool(found and found != language)
     if changed:
         language = found
-    result = dict(detector.detect(title, body, lang=language).to_dict())
-    company = result.get("company")
-    result["company_key"] = detector.company_key(company) if company else None
-    return Verdict(language, changed, result)
+    return Verdict(language, changed, detector.detect(title, body, lang=language))

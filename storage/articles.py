@@ -2,106 +2,83 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from fundwatch.records import Article, Detection
+from fundwatch.storage import models
 from fundwatch.storage.canonical import canonicalize_url, url_key
-from fundwatch.storage.models import Article
 from fundwatch.storage.text import clean_optional, clean_text
 from fundwatch.storage.timeutil import utcnow
 
 TITLE_LIMIT = 1_000
 BODY_LIMIT = 1_000_000
-SHORT_LIMIT = 200
+ORIGIN_URL_LIMIT = 4_000
+SHORT_LIMIT = 200  # a detection's strings (company, round, investor names, matched terms)
 
+_ARTICLES = models.Article.__table__
+# Text columns without a length of their own are cut here; the others to their length.
+_TEXT_LIMITS = {"title": TITLE_LIMIT, "body": BODY_LIMIT, "origin_url": ORIGIN_URL_LIMIT}
 
-@dataclass
-class ArticleRecord:
-    """An article as the crawler hands it to storage (detection fields optional)."""
-
-    url: str
-    source: str
-    title: str = ""
-    body: str = ""
-    author: str | None = None
-    breadcrumb: str | None = None
-    origin_url: str | None = None
-    origin_name: str | None = None
-    outlet: str | None = None
-    language: str | None = None
-    published_at: datetime | None = None
-    fetched_at: datetime | None = None
-    detection: dict[str, Any] = field(default_factory=dict)
-
-
-DETECTION_COLUMNS = (
-    "flag",
-    "is_funding",
-    "is_ai_video",
-    "score",
-    "company",
-    "company_key",
-    "amount",
-    "currency",
-    "amount_usd",
-    "amount_approximate",
-    "amount_low",
-    "amount_high",
-    "round",
-    "valuation_usd",
-    "investors",
-    "lead_investors",
-    "matched",
+# The columns an `Article`'s own fields fill (its URL is stored canonical, with its key)...
+ARTICLE_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in fields(Article) if f.name not in ("url", "detection")
 )
+# ...and the ones its detection fills: every field of `Detection` with a column of its name
+# (the investor key lists have none: events keep them, see storage/event_rules.py).
+DETECTION_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in fields(Detection) if f.name in _ARTICLES.c
+)
+NOT_DETECTED = Detection()
 
 
-def article_values(record: ArticleRecord) -> dict[str, Any]:
-    """Column values for a record: canonical URL, key, and cleaned text."""
-    canonical = canonicalize_url(record.url)
-    values: dict[str, Any] = {
-        "url_key": url_key(canonical),
-        "url": canonical,
-        "source": clean_text(record.source, 100),
-        "title": clean_text(record.title, TITLE_LIMIT),
-        "body": clean_text(record.body, BODY_LIMIT),
-        "author": clean_optional(record.author, 300),
-        "breadcrumb": clean_optional(record.breadcrumb, 500),
-        "origin_url": clean_optional(record.origin_url, 4000),
-        "origin_name": clean_optional(record.origin_name, 300),
-        "outlet": clean_optional(record.outlet, 300),
-        "language": clean_optional(record.language, 16),
-        "published_at": record.published_at,
-        "fetched_at": record.fetched_at or utcnow(),
-        "investors": [],
-        "lead_investors": [],
-        "matched": [],
-    }
-    values.update(detection_values(record.detection))
+def _text_cleaners() -> dict[str, tuple[bool, int | None]]:
+    """Article text column -> (may be NULL, the length it is cut to)."""
+    out = {}
+    for name in ARTICLE_COLUMNS:
+        column = _ARTICLES.c[name]
+        if isinstance(column.type, String):  # Text is a String too
+            out[name] = (column.nullable, _TEXT_LIMITS.get(name, column.type.length))
+    return out
+
+
+_TEXT_COLUMNS = _text_cleaners()
+
+
+def article_values(article: Article) -> dict[str, Any]:
+    """Column values for an article: canonical URL, key, cleaned text, and its detection."""
+    canonical = canonicalize_url(article.url)
+    values: dict[str, Any] = {"url_key": url_key(canonical), "url": canonical}
+    for name in ARTICLE_COLUMNS:
+        value = getattr(article, name)
+        if name in _TEXT_COLUMNS:
+            nullable, limit = _TEXT_COLUMNS[name]
+            value = clean_optional(value, limit) if nullable else clean_text(value, limit)
+        values[name] = value
+    if values["fetched_at"] is None:
+        values["fetched_at"] = utcnow()
+    values.update(detection_values(article.detection or NOT_DETECTED))
     return values
 
 
-def detection_values(detection: Mapping[str, Any]) -> dict[str, Any]:
-    """The article columns a detection dict sets, cleaned (fields it lacks are left out)."""
+def detection_values(detection: Detection) -> dict[str, Any]:
+    """The article columns a detection sets, cleaned."""
     values: dict[str, Any] = {}
     for column in DETECTION_COLUMNS:
-        if column in detection:
-            value = detection[column]
-            if isinstance(value, str):
-                value = clean_text(value, SHORT_LIMIT)
-            elif isinstance(value, list):
-                value = [clean_text(str(item), SHORT_LIMIT) for item in value]
-            values[column] = value
+        value = getattr(detection, column)
+        if isinstance(value, str):
+            value = clean_text(value, SHORT_LIMIT)
+        elif isinstance(value, list):
+            value = [clean_text(str(item), SHORT_LIMIT) for item in value]
+        values[column] = value
     return values
 
 
-_ARTICLES = Article.__table__
 _INSERT_IGNORING_KNOWN_URL = {
     name: insert(_ARTICLES)
     .on_conflict_do_nothing(index_elements=["url_key"])
@@ -118,12 +95,12 @@ def insert_values(session: Session, values: dict[str, Any]) -> int | None:
     return session.connection().execute(statement, values).scalar_one_or_none()
 
 
-def insert_article(session: Session, record: ArticleRecord, **extra: Any) -> int | None:
+def insert_article(session: Session, article: Article, **extra: Any) -> int | None:
     """Insert unless the canonical URL is stored already; return the new id or None.
 
     `extra` sets further columns (content hash, fingerprint, duplicate_of, event_id).
     """
-    return insert_values(session, article_values(record) | extra)
+    return insert_values(session, article_values(article) | extra)
 
 
 def stored_url_keys(session: Session, keys: list[str]) -> set[str]:
@@ -133,5 +110,7 @@ def stored_url_keys(session: Session, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        found.update(session.scalars(select(Article.url_key).where(Article.url_key.in_(chunk))))
+        found.update(
+            session.scalars(select(models.Article.url_key).where(models.Article.url_key.in_(chunk)))
+        )
     return found

@@ -35,11 +35,14 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from fundwatch.storage.timeutil import as_utc
+
+if TYPE_CHECKING:
+    from fundwatch.records import Detection
 
 UNKNOWN_ROUNDS = frozenset({"", "undisclosed", "unknown"})
 
@@ -112,24 +115,9 @@ class EventDraft:
     id: int | None = None
 
 
-FACT_FIELDS = (
-    "company",
-    "round",
-    "amount",
-    "currency",
-    "amount_usd",
-    "amount_approximate",
-    "amount_low",
-    "amount_high",
-    "valuation_usd",
-    "investors",
-    "lead_investors",
-)
-
-
 @dataclass(frozen=True)
 class Facts:
-    """What one article says about a round (from its stored detection columns)."""
+    """What one article says about a round: its detection's facts, as stored in its columns."""
 
     company: str | None
     company_key: str | None
@@ -147,37 +135,30 @@ class Facts:
     lead_investor_keys: list[str] | None = None
 
     @classmethod
-    def from_values(
-        cls, values: Mapping[str, Any], detection: Mapping[str, Any] | None = None
-    ) -> Facts:
-        """Facts from stored column values; `detection` (the record's detection dict) may add
+    def from_values(cls, values: Mapping[str, Any], detection: Detection | None = None) -> Facts:
+        """Facts from stored column values (`STORED_FACTS`); `detection` (the article's) may add
         the investor keys, which have no article column."""
-        company = values.get("company") or None
-        key = values.get("company_key") or (company.strip().casefold() if company else None)
-        investors = list(values.get("investors") or [])
-        leads = list(values.get("lead_investors") or [])
-        return cls(
-            company=company,
-            company_key=key,
-            round=known_round(values.get("round")),
-            amount=values.get("amount"),
-            currency=values.get("currency"),
-            amount_usd=values.get("amount_usd"),
-            amount_approximate=bool(values.get("amount_approximate")),
-            amount_low=values.get("amount_low"),
-            amount_high=values.get("amount_high"),
-            valuation_usd=values.get("valuation_usd"),
-            investors=investors,
-            lead_investors=leads,
-            investor_keys=_aligned_keys(detection, "investor_keys", investors),
-            lead_investor_keys=_aligned_keys(detection, "lead_investor_keys", leads),
+        facts = {name: values.get(name) for name in STORED_FACTS}
+        company = facts["company"] = facts["company"] or None
+        facts["company_key"] = facts["company_key"] or (
+            company.strip().casefold() if company else None
         )
+        facts["round"] = known_round(facts["round"])
+        facts["amount_approximate"] = bool(facts["amount_approximate"])
+        for keys_field, names_field in KEY_LISTS.items():
+            names = facts[names_field] = list(facts[names_field] or [])
+            keys = getattr(detection, keys_field) if detection is not None else None
+            facts[keys_field] = _aligned_keys(keys, names)
+        return cls(**facts)
 
 
-def _aligned_keys(
-    detection: Mapping[str, Any] | None, field_: str, names: list[str]
-) -> list[str] | None:
-    keys = (detection or {}).get(field_)
+# investor key list -> the names it keys (the detector gives both; only the names are columns)
+KEY_LISTS = {"investor_keys": "investors", "lead_investor_keys": "lead_investors"}
+# the facts an article's columns hold (of the same names as `Detection`'s fields)
+STORED_FACTS: tuple[str, ...] = tuple(f.name for f in fields(Facts) if f.name not in KEY_LISTS)
+
+
+def _aligned_keys(keys: list[str] | None, names: list[str]) -> list[str] | None:
     if not isinstance(keys, list) or len(keys) != len(names):
         return None
     return [str(k) for k in keys]
@@ -525,15 +506,9 @@ def start_event(facts: Facts, now: datetime) -> EventDraft:
     return draft
 
 
-EVENT_COLUMNS = (
-    "company_key",
-    *FACT_FIELDS,
-    "investor_keys",
-    "sources",
-    "article_count",
-    "first_seen_at",
-    "last_seen_at",
-    "announced_at",
+# an event's columns: what an `EventDraft` holds but the row's own `revision` and `id`
+EVENT_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in fields(EventDraft) if f.name not in ("revision", "id")
 )
 
 

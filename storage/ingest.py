@@ -21,19 +21,22 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
-from fundwatch.storage.articles import ArticleRecord, article_values, insert_values
+from fundwatch.storage.articles import article_values, insert_values
 from fundwatch.storage.dedup import DedupSettings, DuplicateMatch, exact_original, find_duplicates
-from fundwatch.storage.event_rules import EventSettings, Facts, articles_disagree
+from fundwatch.storage.event_rules import STORED_FACTS, EventSettings, Facts, articles_disagree
 from fundwatch.storage.events import record_article_event
 from fundwatch.storage.fingerprints import Fingerprint, fingerprint
-from fundwatch.storage.models import Article
+from fundwatch.storage.models import Article as ArticleRow
 from fundwatch.storage.outbox import AlertChannelSpec
 from fundwatch.storage.timeutil import as_utc
+
+if TYPE_CHECKING:
+    from fundwatch.records import Article
 
 IngestStatus = Literal["new", "seen_url", "exact_duplicate", "near_duplicate"]
 
@@ -79,24 +82,24 @@ def take_locks(session: Session, keys: Iterable[int]) -> None:
 
 # One round trip for "is this URL stored?" and "which article has this exact text?"
 _SEEN_AND_EXACT = select(
-    select(Article.id).where(Article.url_key == bindparam("url_key")).scalar_subquery(),
+    select(ArticleRow.id).where(ArticleRow.url_key == bindparam("url_key")).scalar_subquery(),
     exact_original(),
 )
 
 
 def ingest_article(
     session: Session,
-    record: ArticleRecord,
+    article: Article,
     *,
     alert_channels: Sequence[AlertChannelSpec] = (),
     dedup: DedupSettings | None = None,
     events: EventSettings | None = None,
 ) -> IngestResult:
-    """Store `record` in the caller's transaction; never stores the same URL twice."""
-    values = article_values(record)
+    """Store `article` in the caller's transaction; never stores the same URL twice."""
+    values = article_values(article)
     print_ = fingerprint(values["title"], values["body"])
     flagged = bool(values.get("flag"))
-    facts = Facts.from_values(values, record.detection) if flagged else None
+    facts = Facts.from_values(values, article.detection) if flagged else None
     take_locks(session, lock_keys(values["url_key"], print_, facts.company_key if facts else None))
     seen, exact = (
         session.connection()  # Core execution: the ORM adds nothing to these lookups
@@ -110,7 +113,7 @@ def ingest_article(
         return IngestResult(article_id=None, status="seen_url")
 
     matches = find_duplicates(session, print_, dedup, exact=exact)
-    said = facts or Facts.from_values(values, record.detection)
+    said = facts or Facts.from_values(values, article.detection)
     match, not_a_copy = _agreeing_original(session, matches, said, events or EventSettings())
     extra = print_.columns()
     if match is not None:
@@ -122,7 +125,7 @@ def ingest_article(
     join_event_id = None
     if match is not None:
         join_event_id = session.scalar(
-            select(Article.event_id).where(Article.id == match.original_id)
+            select(ArticleRow.event_id).where(ArticleRow.id == match.original_id)
         )
     outcome = None
     if facts is not None or join_event_id is not None:
@@ -139,7 +142,7 @@ def ingest_article(
         )
     if outcome is not None:
         session.execute(
-            update(Article).where(Article.id == article_id).values(event_id=outcome.event.id)
+            update(ArticleRow).where(ArticleRow.id == article_id).values(event_id=outcome.event.id)
         )
     if outcome is not None and outcome.refused_join is not None:
         not_a_copy = f"does not join the event of article {match and match.original_id}: " + (
@@ -161,18 +164,7 @@ def ingest_article(
 
 
 ORIGINALS_CHECKED = 30
-_FACT_COLUMNS = (
-    Article.id,
-    Article.company,
-    Article.company_key,
-    Article.round,
-    Article.amount,
-    Article.currency,
-    Article.amount_usd,
-    Article.amount_approximate,
-    Article.amount_low,
-    Article.amount_high,
-)
+_FACT_COLUMNS = (ArticleRow.id, *(getattr(ArticleRow, name) for name in STORED_FACTS))
 
 
 def _agreeing_original(
@@ -200,4 +192,4 @@ def _agreeing_original(
     return None, f"near copy by text, but its facts differ from {shown}"
 
 
-_ORIGINAL_FACTS = select(*_FACT_COLUMNS).where(Article.id.in_(bindparam("ids", expanding=True)))
+_ORIGINAL_FACTS = select(*_FACT_COLUMNS).where(ArticleRow.id.in_(bindparam("ids", expanding=True)))

@@ -4,7 +4,7 @@ verdicts change (storage/regroup.py decides, in memory), and writing it.
 Scope: the chosen articles, plus every article of an event one of them belongs to (that event
 is rebuilt from all its articles); regrouped articles may also join other stored events of
 their company. Detection itself is the caller's (storage imports no detector): it passes the
-new detection dict of each chosen article.
+new `Detection` of each chosen article.
 
 Alerts when applying: a created event (including one split off another) is announced like a new
 one; an event that existed keeps its alerts and is not announced again unless `realert` is set,
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
@@ -37,6 +37,9 @@ from fundwatch.storage.regroup import (
     regroup,
 )
 from fundwatch.storage.timeutil import as_utc, utcnow
+
+if TYPE_CHECKING:
+    from fundwatch.records import Detection
 
 _CHUNK = 500
 _STORED_COLUMNS = (
@@ -104,10 +107,10 @@ def _events(session: Session, *conditions: Any) -> list[FundingEvent]:
 
 def plan_redetect(
     session: Session,
-    detections: Mapping[int, Mapping[str, Any]],
+    detections: Mapping[int, Detection],
     settings: EventSettings | None = None,
 ) -> Plan:
-    """What storing `detections` (article id -> new detection dict) would change."""
+    """What storing `detections` (article id -> new detection) would change."""
     settings = settings or EventSettings()
     rows: dict[int, Any] = {}
     for chunk in _chunks(list(detections)):

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fundwatch.storage.event_rules import (
     EventDraft,
@@ -30,6 +30,9 @@ from fundwatch.storage.event_rules import (
     start_event,
 )
 from fundwatch.storage.timeutil import as_utc
+
+if TYPE_CHECKING:
+    from fundwatch.records import Detection
 
 # the article columns a person reads in a diff (score and matched change silently)
 SHOWN_FIELDS = (
@@ -72,7 +75,7 @@ class StoredArticle:
     values: Mapping[str, Any]  # stored detection columns
     new_values: Mapping[str, Any] | None = None  # re-detected; None: keeps its stored values
     original_event_id: int | None = None  # the event of the article it copies (duplicate_of)
-    detection: Mapping[str, Any] | None = None  # the new detection dict (investor keys)
+    detection: Detection | None = None  # the new detection (its investor keys)
 
     @property
     def current(self) -> Mapping[str, Any]:

@@ -1,7 +1,9 @@
 """The import rule, enforced: imports flow one way through the package's rooms.
 
-storage, detection and configuration are the ground floor and import nothing else of ours
-(detection reads its keyword lists from the data package fundwatch.seeds); alerts sits on
+fundwatch.records (the value types that cross rooms: `Article`, `Detection`) is under the ground
+floor: it imports nothing of ours, and every room may import it. storage, detection and
+configuration are the ground floor and import nothing else of ours (detection reads its keyword
+lists from the data package fundwatch.seeds); alerts sits on
 storage and configuration; the crawler may use storage, detection and configuration; the
 scheduler may use everything below the CLI; the CLI, the demo and the web app sit on top.
 Nothing imports `tests`, and neither the benchmarks nor the test harness do.
@@ -26,14 +28,16 @@ PACKAGE_DIRS = {
 }
 TOP = "top"  # fundwatch.cli, fundwatch.commands.*, fundwatch.demo.*, fundwatch.web.*, ...
 ALLOWED = {
-    "storage": {"storage"},
-    "detection": {"detection", "seeds"},
-    "configuration": {"configuration"},
+    "records": set(),
+    "storage": {"storage", "records"},
+    "detection": {"detection", "seeds", "records"},
+    "configuration": {"configuration", "records"},
     "seeds": set(),
-    "alerts": {"alerts", "configuration", "storage"},
-    "crawler": {"crawler", "configuration", "storage", "detection", "seeds"},
+    "alerts": {"alerts", "configuration", "storage", "records"},
+    "crawler": {"crawler", "configuration", "storage", "detection", "seeds", "records"},
     "scheduler": {
         "scheduler", "crawler", "alerts", "configuration", "storage", "detection", "seeds",
+        "records",
     },
 }  # fmt: skip
 

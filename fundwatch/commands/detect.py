@@ -21,12 +21,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:  # the detector is loaded when the command runs, not when the CLI starts
     from fundwatch.detection import Detector
 
-OUTPUT_FIELDS = (
-    "flag", "is_funding", "is_ai_video", "score", "company", "amount", "currency",
-    "amount_usd", "amount_approximate", "amount_low", "amount_high", "round", "valuation_usd",
-    "investors", "lead_investors", "investor_keys", "lead_investor_keys", "matched",
-)  # fmt: skip
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -90,11 +84,10 @@ def detect_line(detector: Detector, number: int, line: str) -> tuple[dict[str, A
         return {"line": number, "id": ident, "error": problem}, (
             f"line {number} (id {ident!r}): {problem}; skipped"
         )
-    result = detector.detect(title, text, lang).to_dict()
     out: dict[str, Any] = {"id": ident}
     if "url" in record:
         out["url"] = record["url"]
-    out.update({name: result[name] for name in OUTPUT_FIELDS})
+    out.update(detector.detect(title, text, lang).to_dict())
     return out, None
 
 

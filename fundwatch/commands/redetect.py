@@ -14,9 +14,15 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from fundwatch.arguments import since_date
+
+if TYPE_CHECKING:
+    from fundwatch.configuration import Settings
+    from fundwatch.configuration.subscriptions import Route
+    from fundwatch.storage.redetect import Plan
+    from fundwatch.storage.regroup import EventChange
 
 TITLE_WIDTH = 60
 
@@ -73,7 +79,7 @@ def describe_article(changes: Mapping[str, tuple[Any, Any]]) -> str:
     return "; ".join(parts)
 
 
-def describe_event(change: Any) -> str:
+def describe_event(change: EventChange) -> str:
     name = f"event {change.event_id}" if change.event_id is not None else "new event"
     head = f"{change.company} {change.round or '(round unknown)'}"
     leads = f", led by {', '.join(change.leads)}" if change.leads else ""
@@ -96,7 +102,7 @@ def describe_event(change: Any) -> str:
     return f"  {change.kind:<9}  {name}: {head}{leads}{articles}{origin}{facts}"
 
 
-def summary(plan: Any) -> str:
+def summary(plan: Plan) -> str:
     counts: Counter[str] = Counter()
     for article in plan.articles:
         changes = article.changes()
@@ -117,7 +123,7 @@ def summary(plan: Any) -> str:
     )
 
 
-def report(plan: Any, out: Any) -> None:
+def report(plan: Plan, out: TextIO) -> None:
     changed = [(a, a.changes()) for a in plan.articles]
     changed = [(a, c) for a, c in changed if c]
     if changed:
@@ -135,7 +141,7 @@ def report(plan: Any, out: Any) -> None:
     print(summary(plan), file=out)
 
 
-def _channels(settings: Any) -> Sequence[Any]:
+def _channels(settings: Settings) -> Sequence[Route]:
     from fundwatch.configuration.alerts import load_channels
 
     return tuple(load_channels(settings))

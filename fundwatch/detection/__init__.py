@@ -1,7 +1,8 @@
 """Funding-story detection: does a news text report an AI-video company raising money?
 
 Pure code: text in, ``Detection`` out. The only I/O is reading the vocabulary files once,
-in ``load_detector``. Imports nothing else from fundwatch.
+in ``load_detector``. Imports nothing else of fundwatch's but the ground-floor value types
+(fundwatch.records, where ``Detection`` lives).
 
     >>> from fundwatch.detection import DEFAULT_VOCAB_DIR, load_detector
     >>> detector = load_detector(DEFAULT_VOCAB_DIR)
@@ -13,8 +14,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from fundwatch.records import Detection
+
 from .detector import Detector
-from .result import Detection
 from .vocab import VocabError, load_vocabulary
 
 # The shipped keyword lists are data (the package fundwatch.seeds holds no code).

@@ -17,12 +17,13 @@ Grammar regexes and veto categories live in ``patterns.py``; vocabulary in seeds
 
 from __future__ import annotations
 
+from fundwatch.records import Detection
+
 from .cues import denied, title_tells_raise
 from .event import find_event
 from .passage import Trace, build_passage
 from .patterns import RAISE_KINDS
 from .record import no_raise_record, raise_record, read_figures
-from .result import Detection
 from .salience import raise_is_news
 from .sector import event_sector
 from .toolkit import Toolkit, build_toolkit

@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from fundwatch.records import Detection
+
 from .amounts import eligible_money, resolve_symbol
 from .event import Event, Gathered, rounds_in, strength
 from .investors import find_investors
@@ -12,7 +14,6 @@ from .matcher import Hit
 from .money import Money
 from .passage import Passage, Trace, is_zh
 from .patterns import VALUED_COMPANY_AFTER
-from .result import Detection
 from .rounds import UNDISCLOSED
 from .sector import confidence, note_sector, weights
 from .subject import affiliation
@@ -135,6 +136,7 @@ def raise_record(
         is_ai_video=is_video,
         score=round(funding_conf * video_conf, 3),
         company=event.company,
+        company_key=kit.companies.key(event.company) if event.company else None,
         amount=amount.amount if amount else None,
         currency=amount.currency if amount else None,
         amount_usd=kit.fx.to_usd(amount.amount, amount.currency) if amount else None,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fundwatch.commands import detect as detect_command
 from fundwatch.detection import DEFAULT_VOCAB_DIR
+from fundwatch.records import DETECTION_FIELDS
 
 REPO = Path(__file__).resolve().parents[2]
 LINES = [
@@ -62,6 +63,8 @@ def test_run_writes_one_line_per_input(tmp_path: Path, capsys) -> None:
         "matched",
     ):
         assert field in first
+    assert list(first) == ["id", "url", *DETECTION_FIELDS]  # every field of the verdict
+    assert first["company_key"]  # the key events group by
     assert first["flag"] is True and first["amount"] == 100_000_000 and first["round"] == "A"
     assert first["company"] == "幻影科技"
     assert first["amount_low"] == first["amount_high"] == 100_000_000

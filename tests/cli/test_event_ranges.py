@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundwatch import records
 from fundwatch.cli import main
 from fundwatch.storage import Article, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import IngestResult, ingest_article
 
 DAY = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
@@ -52,13 +52,13 @@ def sessions(
 
 
 def store(sessions: sessionmaker[Session], n: int, **facts: Any) -> IngestResult:
-    record = ArticleRecord(
+    record = records.Article(
         url=f"https://outlet{n}.example/{n}",
         source=f"outlet{n}.example",
         title=f"影途科技融资 {n}",
         body=BODIES[n],
         published_at=DAY + timedelta(days=n),
-        detection=VAGUE | facts,
+        detection=records.Detection(**(VAGUE | facts)),
     )
     with sessions.begin() as session:
         return ingest_article(session, record)

@@ -4,7 +4,7 @@ then re-detected with changed lists (FUNDWATCH_SEEDS), on both databases."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundwatch import records
 from fundwatch.cli import main
 from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.crawler.verdict import judge
 from fundwatch.detection import Detector, load_detector
 from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 from fundwatch.storage.redetect import apply_plan, lock_events, plan_redetect
 from tests.storage.brief_texts import Brief
@@ -94,14 +94,14 @@ def fill(sessions: sessionmaker[Session], detector: Detector) -> dict[str, int]:
     ids = {}
     for n, (name, (title, body), override) in enumerate(stories):
         verdict = judge(detector, title, body, None)
-        record = ArticleRecord(
+        record = records.Article(
             url=f"https://outlet{n}.example/{name}",
             source=f"outlet{n}.example",
             title=title,
             body=body,
             language=verdict.language,
             published_at=DAY + timedelta(hours=n),
-            detection=verdict.detection | override,
+            detection=replace(verdict.detection, **override),
         )
         with sessions.begin() as session:
             result = ingest_article(session, record, alert_channels=CHANNELS)

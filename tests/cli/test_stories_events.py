@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fundwatch import records
 from fundwatch.cli import main
 from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 from tests.storage.dedup_texts import (
     EN_ORIGINAL,
@@ -48,12 +48,12 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         ("https://cn.example/2", "cn", "口袋公园", ZH_UNRELATED, {}, 20),
     ]
     for url_, source, title, body, detection, day in stories:
-        record = ArticleRecord(
+        record = records.Article(
             url=url_,
             source=source,
             title=title,
             body=body,
-            detection=dict(detection),
+            detection=records.Detection(**detection),
             published_at=datetime(2026, 3, day, tzinfo=UTC),
             outlet="36氪" if source == "cn" else None,  # a repost; the others: their source
         )

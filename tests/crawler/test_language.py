@@ -48,6 +48,6 @@ def test_article_language_comes_from_its_text(
 def test_english_story_on_a_chinese_source_is_read_as_english(detector: Detector) -> None:
     out = judge(detector, "Clipforge raises $12 million for AI video editing", ENGLISH, "zh-Hans")
     assert out.language == "en"
-    assert out.detection["flag"] is True
-    assert out.detection["lead_investors"] == ["Birch Lane Ventures"]  # not "Tuesday"
-    assert out.detection["lead_investor_keys"] == ["birchlaneventures"]
+    assert out.detection.flag is True
+    assert out.detection.lead_investors == ["Birch Lane Ventures"]  # not "Tuesday"
+    assert out.detection.lead_investor_keys == ["birchlaneventures"]

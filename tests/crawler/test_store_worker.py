@@ -6,14 +6,14 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from fundwatch import records
 from fundwatch.configuration import Settings
 from fundwatch.crawler import store_worker
 from fundwatch.storage import Article, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 
 
-def _record(number: int) -> ArticleRecord:
-    return ArticleRecord(
+def _record(number: int) -> records.Article:
+    return records.Article(
         url=f"https://news.example.org/story/{number}.html",
         source="example",
         title=f"Story {number}",
@@ -40,7 +40,7 @@ def test_a_failing_article_is_reported_and_the_rest_of_the_batch_is_stored(
 
 def test_the_writer_sets_language_and_verdict_when_it_detects(sqlite_url: str) -> None:
     store_worker.init_worker(replace(Settings(), database_url=sqlite_url), True)
-    story = ArticleRecord(
+    story = records.Article(
         url="https://news.example.org/story/reelmint.html",
         source="example",
         title="Reelmint raises $9 million for AI video generation",
@@ -57,7 +57,7 @@ def test_the_writer_sets_language_and_verdict_when_it_detects(sqlite_url: str) -
     assert stored.result.status == "new"
     assert stored.verdict is not None
     assert stored.verdict.language == "en" and stored.verdict.language_from_text
-    assert stored.verdict.detection["flag"] is True
+    assert stored.verdict.detection.flag is True
     engine = create_db_engine(sqlite_url)
     with session_factory(engine)() as session:
         article = session.scalars(select(Article)).one()

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fundwatch.records import Article, Detection
 from fundwatch.storage import FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 
 
@@ -39,22 +39,22 @@ def story(number: int) -> tuple[str, str]:
     return original, rewrite
 
 
-def records(count: int) -> list[ArticleRecord]:
+def records(count: int) -> list[Article]:
     out = []
     for number in range(count):
         for outlet, text in zip(("a", "b"), story(number), strict=True):
             out.append(
-                ArticleRecord(
+                Article(
                     url=f"https://{outlet}.example.com/{number}.html?utm_source=feed",
                     source=f"outlet-{outlet}",
                     title=f"公司{number}完成融资",
                     body=text,
-                    detection={
-                        "flag": True,
-                        "company": f"公司{number}",
-                        "company_key": f"company-{number}",
-                        "round": "A",
-                    },
+                    detection=Detection(
+                        flag=True,
+                        company=f"公司{number}",
+                        company_key=f"company-{number}",
+                        round="A",
+                    ),
                 )
             )
     return out

@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from fundwatch import records
 from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord, insert_article
+from fundwatch.storage.articles import insert_article
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     inserted = 0
     for number in range(count):
         with sessions.begin() as session:
-            record = ArticleRecord(
+            record = records.Article(
                 url=f"https://news.example.com/{number}.html?utm_source=feed",
                 source="race",
                 title=f"第{number}篇 融资新闻",

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from fundwatch import records
 from fundwatch.storage import Article, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord, insert_article, stored_url_keys
+from fundwatch.storage.articles import insert_article, stored_url_keys
 from fundwatch.storage.canonical import canonicalize_url, url_key
 
 WORKER = Path(__file__).with_name("insert_worker.py")
@@ -15,8 +16,8 @@ WORKER = Path(__file__).with_name("insert_worker.py")
 
 def test_insert_is_idempotent_on_canonical_url(database_url: str) -> None:
     sessions = session_factory(create_db_engine(database_url))
-    first = ArticleRecord(url="https://News.Example.com:443/a/1.html#top", source="s", title="t")
-    again = ArticleRecord(url="https://news.example.com/a/1.html?utm_medium=x", source="s2")
+    first = records.Article(url="https://News.Example.com:443/a/1.html#top", source="s", title="t")
+    again = records.Article(url="https://news.example.com/a/1.html?utm_medium=x", source="s2")
     with sessions.begin() as session:
         assert insert_article(session, first) is not None
         assert insert_article(session, again) is None
@@ -59,7 +60,7 @@ def test_bad_text_is_stored_identically(database_url: str) -> None:
     body = b"caf\xe9 \x00ok".decode("utf-8", errors="surrogateescape")
     with sessions.begin() as session:
         insert_article(
-            session, ArticleRecord(url="https://x.example/1", source="s", title=title, body=body)
+            session, records.Article(url="https://x.example/1", source="s", title=title, body=body)
         )
     with sessions() as session:
         row = session.scalars(select(Article)).one()
@@ -70,7 +71,7 @@ def test_bad_text_is_stored_identically(database_url: str) -> None:
 def test_stored_url_keys_reports_only_known_urls(sqlite_url: str) -> None:
     sessions = session_factory(create_db_engine(sqlite_url))
     with sessions.begin() as session:
-        insert_article(session, ArticleRecord(url="https://x.example/1", source="s"))
+        insert_article(session, records.Article(url="https://x.example/1", source="s"))
     known = url_key(canonicalize_url("https://x.example/1"))
     unknown = url_key(canonicalize_url("https://x.example/2"))
     with sessions() as session:

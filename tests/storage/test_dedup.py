@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from fundwatch import records
 from fundwatch.storage import Article, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.dedup import DEFAULT_MAX_DISTANCE, DedupSettings
 from fundwatch.storage.fingerprints import (
     content_hash,
@@ -91,7 +91,7 @@ def _store(sessions, url: str, title: str, body: str, **kwargs):  # type: ignore
     with sessions.begin() as session:
         return ingest_article(
             session,
-            ArticleRecord(url=url, source=url.split("/")[2], title=title, body=body),
+            records.Article(url=url, source=url.split("/")[2], title=title, body=body),
             **kwargs,
         )
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundwatch import records
 from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.crawler.verdict import judge
 from fundwatch.detection import Detector, load_detector
 from fundwatch.storage import AlertOutbox, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import IngestResult, ingest_article
 from tests.storage.brief_texts import CHINESE_BRIEFS, ENGLISH_BRIEFS, Brief
 
@@ -50,8 +50,8 @@ def ingest(
 ) -> IngestResult:
     title, body = brief.text(repost=repost)
     verdict = judge(detector, title, body, None)
-    assert verdict.detection["flag"], f"the detector does not flag {title!r}"
-    record = ArticleRecord(
+    assert verdict.detection.flag, f"the detector does not flag {title!r}"
+    record = records.Article(
         url=f"https://outlet{n}.example/news/{n}",
         source=f"outlet{n}.example",
         title=title,

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundwatch import records
 from fundwatch.storage import AlertOutbox, Article, FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.events import EventSettings
 from fundwatch.storage.ingest import IngestResult, ingest_article
 from tests.storage.dedup_texts import (
@@ -39,7 +39,7 @@ class Channel:
 CHANNELS = (Channel("mail"), Channel("hook", send_updates=True))
 
 
-def detection(**facts: Any) -> dict[str, Any]:
+def detection(**facts: Any) -> records.Detection:
     base: dict[str, Any] = {
         "flag": True,
         "is_funding": True,
@@ -54,7 +54,7 @@ def detection(**facts: Any) -> dict[str, Any]:
         "investors": ["青松资本", "远山创投"],
         "lead_investors": ["青松资本"],
     }
-    return base | facts
+    return records.Detection(**(base | facts))
 
 
 def store(
@@ -67,13 +67,13 @@ def store(
     settings: EventSettings | None = None,
     **facts: Any,
 ) -> IngestResult:
-    record = ArticleRecord(
+    record = records.Article(
         url=url,
         source=url.split("/")[2],
         title=title,
         body=body,
         published_at=published,
-        detection=detection(**facts) if facts.get("flag", True) else facts,
+        detection=detection(**facts) if facts.get("flag", True) else records.Detection(**facts),
     )
     with sessions.begin() as session:
         return ingest_article(session, record, alert_channels=CHANNELS, events=settings)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundwatch import records
 from fundwatch.storage import FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 
 DAY = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
@@ -42,13 +42,13 @@ def store(sessions: sessionmaker[Session], n: int, **detection: Any) -> int | No
         "currency": "CNY",
         "amount_usd": 11_000_000.0,
     }
-    record = ArticleRecord(
+    record = records.Article(
         url=f"https://outlet{n}.example/story/{n}",
         source=f"outlet{n}.example",
         title=f"帧光科技融资报道 {n}",
         body=BODIES[n],
         published_at=DAY + timedelta(hours=n),
-        detection=base | detection,
+        detection=records.Detection(**(base | detection)),
     )
     with sessions.begin() as session:
         return ingest_article(session, record).event_id
