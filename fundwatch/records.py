@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Detection:
     """What one text says about an AI-video funding event.
 
@@ -61,7 +61,7 @@ class Detection:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Article:
     """An article as the crawler hands it to storage: cleaned text, dates in UTC, and the
     detector's verdict (None: not detected; stored as `Detection()`)."""
