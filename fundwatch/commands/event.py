@@ -17,9 +17,13 @@ import json
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fundwatch.tables import FORMATS, display_zone, render_table, zone_label
+
+if TYPE_CHECKING:
+    from fundwatch.storage.models import AlertOutbox, FundingEvent
+    from fundwatch.storage.models import Article as ArticleRow
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,7 +50,7 @@ class Outlet:
         return self.copies == len(self.articles)
 
 
-def outlets_of(articles: list[Any]) -> list[Outlet]:
+def outlets_of(articles: list[ArticleRow]) -> list[Outlet]:
     """The event's outlets, earliest first seen first (storage.outlets names them)."""
     from fundwatch.storage.outlets import article_outlet
     from fundwatch.storage.timeutil import as_utc
@@ -62,7 +66,7 @@ def outlets_of(articles: list[Any]) -> list[Outlet]:
     return sorted(found.values(), key=lambda o: (o.first_seen, o.name))
 
 
-def investors_marked(event: Any) -> list[dict[str, Any]]:
+def investors_marked(event: FundingEvent) -> list[dict[str, Any]]:
     leads = set(event.lead_investors or [])
     names = list(dict.fromkeys([*(event.lead_investors or []), *(event.investors or [])]))
     return [{"name": name, "lead": name in leads} for name in names]
@@ -120,9 +124,9 @@ def _iso(value: datetime | None) -> str | None:
 
 @dataclass
 class Report:
-    event: Any
-    articles: list[Any]
-    alerts: list[Any]
+    event: FundingEvent
+    articles: list[ArticleRow]
+    alerts: list[AlertOutbox]
     last_try: dict[int, datetime]
 
     def __post_init__(self) -> None:
@@ -314,8 +318,8 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def _csv_cells(record: dict[str, Any]) -> dict[str, Any]:
+def _csv_cells(row: dict[str, Any]) -> dict[str, Any]:
     return {
         key: ", ".join(str(v) for v in value) if isinstance(value, list) else value
-        for key, value in record.items()
+        for key, value in row.items()
     }

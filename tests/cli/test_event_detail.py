@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from fundwatch import records
 from fundwatch.cli import main
 from fundwatch.storage import create_db_engine, session_factory
-from fundwatch.storage.articles import ArticleRecord
 from fundwatch.storage.ingest import ingest_article
 from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
 from fundwatch.storage.outbox import record_attempt
@@ -71,12 +71,12 @@ def stored(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     published = datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
     channels = [Channel("webhook"), Channel("mail")]
     for index, (url, source, title, body, outlet) in enumerate(stories):
-        record = ArticleRecord(
+        record = records.Article(
             url=url,
             source=source,
             title=title,
             body=body,
-            detection=dict(FUNDING),
+            detection=records.Detection(**FUNDING),
             published_at=published + timedelta(hours=index),
             outlet=outlet,
         )
