@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 from collections.abc import Mapping
+from typing import Any
 
 from fundwatch.crawler.resources import resources
+from fundwatch.crawler.stats import Stat
 from fundwatch.storage.models import CrawlRun
 
 
@@ -32,9 +36,25 @@ def crawl_run(source: str, run_id: int, overrides: Mapping[str, str]) -> int:
         settings.set(name, value, priority="cmdline")
     for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
         logging.root.removeHandler(handler)
-    process = CrawlerProcess(settings)
+    stopped_by: list[int] = []
+
+    class StoppableProcess(CrawlerProcess):
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            stopped_by.append(signum)
+            super()._signal_shutdown(signum, frame)
+
+        def _signal_shutdown_reactorless(self, signum: int, frame: Any) -> None:
+            stopped_by.append(signum)
+            super()._signal_shutdown_reactorless(signum, frame)
+
+    process = StoppableProcess(settings)
     crawler = process.create_crawler(source)
     process.crawl(crawler, run_id=run_id)
     process.start()
-    status = crawler.stats.get_value("fundwatch/status") if crawler.stats else None
+    status = crawler.stats.get_value(Stat.STATUS) if crawler.stats else None
+    if stopped_by and status is None:
+        # stopped before the run could record itself: die by the signal, so that the daemon
+        # records the run `killed` (as for a process killed outright), not `error`
+        signal.signal(stopped_by[0], signal.SIG_DFL)
+        os.kill(os.getpid(), stopped_by[0])
     return 0 if status in ("ok", "partial") else 1

@@ -258,15 +258,24 @@ def _process_cmdline(pid: int) -> list[str]:
 def _is_crawl_of(pid: int, run_id: int) -> bool:
     """Is `pid` the crawl of run `run_id`: a `fundwatch crawl ... --run-id N` process, or a
     child of the fork executor (which names itself fw-run-N)?"""
-    from fundwatch.scheduler.executors.forkserver import child_name
+    from fundwatch.scheduler.executors.forkserver import (
+        CHILD_NAME_PREFIX,
+        FORK_SERVER_MODULE,
+        child_name,
+    )
 
     cmdline = _process_cmdline(pid)
     if "--run-id" in cmdline and str(run_id) in cmdline:
         return True
     try:
-        return Path(f"/proc/{pid}/comm").read_text().strip() == child_name(run_id)
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return False
+    if comm == child_name(run_id):
+        return True
+    # A child keeps the fork server's command line; one caught between fork and naming itself
+    # (its pid is recorded as soon as it exists) still has the server's name.
+    return FORK_SERVER_MODULE in cmdline and not comm.startswith(CHILD_NAME_PREFIX)
 
 
 def _exits_within(pid: int, seconds: float) -> bool:

@@ -29,7 +29,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from fundwatch.scheduler.executors.forkserver import READY
+from fundwatch.scheduler.executors.forkserver import FORK_SERVER_MODULE, READY
 from fundwatch.scheduler.runner import KILL_GRACE_SECONDS, CrawlRunner
 
 SERVER_START_TIMEOUT = 120.0
@@ -136,7 +136,7 @@ class ForkRunner(CrawlRunner):
         if self._server is not None:
             self._server.stdin.close()  # type: ignore[union-attr]
         server = subprocess.Popen(
-            [sys.executable, "-m", "fundwatch.scheduler.executors.forkserver", self._socket_path],
+            [sys.executable, "-m", FORK_SERVER_MODULE, self._socket_path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self._env,

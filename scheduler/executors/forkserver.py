@@ -37,13 +37,15 @@ from typing import Any
 CHILD_SETTINGS: dict[str, str] = {"FUNDWATCH_STORE_WORKER": "thread"}
 READY = "ready"
 PR_SET_NAME = 15
+FORK_SERVER_MODULE = "fundwatch.scheduler.executors.forkserver"
+CHILD_NAME_PREFIX = "fw-run-"
 
 log = logging.getLogger("fundwatch.forkserver")
 
 
 def child_name(run_id: int) -> str:
     """The child's /proc/PID/comm (15 bytes at most): how a restarted daemon recognises it."""
-    return f"fw-run-{run_id}"[:15]
+    return f"{CHILD_NAME_PREFIX}{run_id}"[:15]
 
 
 def preload() -> None:
@@ -195,6 +197,9 @@ class ForkServer:
     ) -> None:
         code = 70  # EX_SOFTWARE: the child failed before the crawl could say anything
         try:
+            with contextlib.suppress(OSError, AttributeError):  # first: see runner._is_crawl_of
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.prctl(PR_SET_NAME, child_name(run_id).encode(), 0, 0, 0)
             os.setsid()  # its own process group: the deadline kills it and its helpers
             for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE):
                 signal.signal(signum, signal.SIG_DFL)
@@ -212,9 +217,6 @@ class ForkServer:
             if log_fd is not None:
                 os.dup2(log_fd, 2)
                 os.close(log_fd)
-            with contextlib.suppress(OSError, AttributeError):
-                libc = ctypes.CDLL(None, use_errno=True)
-                libc.prctl(PR_SET_NAME, child_name(run_id).encode(), 0, 0, 0)
             from fundwatch.crawler.scheduled import crawl_run
 
             code = crawl_run(source, run_id, self.overrides)
