@@ -11,6 +11,7 @@ from typing import Any
 
 from fundwatch.crawler.resources import resources
 from fundwatch.crawler.stats import Stat
+from fundwatch.storage.crawl_outcome import RAN_STATUSES
 from fundwatch.storage.models import CrawlRun
 
 
@@ -57,4 +58,4 @@ def crawl_run(source: str, run_id: int, overrides: Mapping[str, str]) -> int:
         # records the run `killed` (as for a process killed outright), not `error`
         signal.signal(stopped_by[0], signal.SIG_DFL)
         os.kill(os.getpid(), stopped_by[0])
-    return 0 if status in ("ok", "partial") else 1
+    return 0 if status in RAN_STATUSES else 1

@@ -281,17 +281,19 @@ def _is_crawl_of(pid: int, run_id: int) -> bool:
 def _exits_within(pid: int, seconds: float) -> bool:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+        if process_ended(pid):
             return True
         time.sleep(0.1)
     return False
 
 
-def _zombie(pid: int) -> bool:
+def process_ended(pid: int) -> bool:
+    """`pid` is gone or a zombie (exited, not yet reaped)."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return True
+    return state == "Z"
 
 
 def close_orphaned_runs(

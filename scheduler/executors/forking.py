@@ -30,7 +30,7 @@ from typing import IO
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.scheduler.executors.forkserver import FORK_SERVER_MODULE, READY
-from fundwatch.scheduler.runner import KILL_GRACE_SECONDS, CrawlRunner
+from fundwatch.scheduler.runner import KILL_GRACE_SECONDS, CrawlRunner, process_ended
 
 SERVER_START_TIMEOUT = 120.0
 LOST_EXIT = 255  # the server died before it could report the child's exit
@@ -90,19 +90,11 @@ class ForkedChild:
 
     def _wait_gone(self, timeout: float | None) -> int:
         end = None if timeout is None else time.monotonic() + timeout
-        while _alive(self.pid):
+        while not process_ended(self.pid):
             if end is not None and time.monotonic() > end:
                 raise subprocess.TimeoutExpired(f"forked crawl {self.pid}", timeout or 0)
             time.sleep(0.1)
         return LOST_EXIT
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 class ForkRunner(CrawlRunner):
