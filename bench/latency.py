@@ -40,8 +40,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bench.capacity import proc_cpu
 
 REPO = Path(__file__).resolve().parent.parent
@@ -206,6 +204,7 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
     from fundwatch.storage.timeutil import as_utc
     from harness.feed_farm import RunningFarm, catalog_entries
     from harness.redis_server import RedisServer
+    from harness.watch_config import write_watch_config
 
     work = folder / executor
     work.mkdir()
@@ -217,26 +216,17 @@ def run_latency(executor: str, args: argparse.Namespace, folder: Path) -> Latenc
     cpu_before = children_cpu()
     wall_started = time.monotonic()
     with RunningFarm(args.latency_feeds) as farm:
-        catalog = work / "catalog.yaml"
         entries = catalog_entries(farm.base, args.latency_feeds, every=f"{cadence:g}s")
-        catalog.write_text(yaml.safe_dump({"sources": entries}), "utf-8")
-        alerts = work / "alerts.yaml"
-        channel = {
-            "name": "bench",
-            "type": "webhook",
-            "url": receiver.url,
-            "secret": "${FW_LATENCY_BENCH_SECRET}",
-        }
-        alerts.write_text(yaml.safe_dump({"channels": [channel]}), "utf-8")
-        env = dict(
-            os.environ,
-            FUNDWATCH_DATABASE_URL=database_url,
-            FUNDWATCH_SEEDS=str(catalog),
-            FUNDWATCH_ALERTS=str(alerts),
-            FUNDWATCH_CRAWL_DEADLINE="120",
-            FW_LATENCY_BENCH_SECRET=SECRET,
-            PYTHONPATH=str(REPO),
+        env = write_watch_config(
+            work,
+            entries,
+            database_url=database_url,
+            webhook_url=receiver.url,
+            secret_variable="FW_LATENCY_BENCH_SECRET",
+            secret=SECRET,
+            channel_name="bench",
         )
+        env["PYTHONPATH"] = str(REPO)
         daemon_args = ["--stagger", "1"]
         if executor == "fork":  # children forked from a pre-imported fork server
             daemon_args += ["--executor", "fork"]

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from fundwatch.demo.receiver import WebhookReceiver
@@ -26,6 +25,7 @@ from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.models import AlertOutbox, Article, CrawlRun, FundingEvent
 from fundwatch.storage.timeutil import as_utc
 from harness.server import RunningServer
+from harness.watch_config import write_watch_config
 from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
 
 pytestmark = pytest.mark.slow
@@ -108,8 +108,6 @@ def world(tmp_path: Path, database_url: str) -> Iterator[World]:
     for title, body in ROUTINE:
         site.publish(title, body)
     with RunningServer(root) as server, WebhookReceiver(SECRET) as receiver:
-        seeds = tmp_path / "seeds"
-        seeds.mkdir()
         source = {
             "name": "e2e_site",
             "kind": "site",
@@ -121,25 +119,17 @@ def world(tmp_path: Path, database_url: str) -> Iterator[World]:
             "listing": {"article_links": "a.item::attr(href)", "max_pages": 1},
             "article": {"title": "h1::text", "body": "article", "published": "time::text"},
         }
-        (seeds / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}))
-        alerts = tmp_path / "alerts.yaml"
-        channel = {
-            "name": "e2e-hook",
-            "type": "webhook",
-            "url": receiver.url,
-            "secret": "${E2E_WEBHOOK_SECRET}",
-            "timeout": "5s",
-            "deadline": "10s",
-            "retry": {"initial": "1s", "max_delay": "2s", "give_up_after": "5m"},
-        }
-        alerts.write_text(yaml.safe_dump({"channels": [channel]}))
-        env = dict(
-            os.environ,
-            FUNDWATCH_DATABASE_URL=database_url,
-            FUNDWATCH_SEEDS=str(seeds),
-            FUNDWATCH_ALERTS=str(alerts),
-            FUNDWATCH_CRAWL_DEADLINE="120",
-            E2E_WEBHOOK_SECRET=SECRET,
+        env = write_watch_config(
+            tmp_path,
+            [source],
+            database_url=database_url,
+            webhook_url=receiver.url,
+            secret_variable="E2E_WEBHOOK_SECRET",
+            secret=SECRET,
+            channel_name="e2e-hook",
+            timeout="5s",
+            deadline="10s",
+            retry={"initial": "1s", "max_delay": "2s", "give_up_after": "5m"},
         )
         yield World(site, server, receiver, database_url, env)
 

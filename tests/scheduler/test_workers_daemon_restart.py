@@ -6,7 +6,6 @@ while they are out, and every article and alert arrives exactly once."""
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -16,7 +15,6 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +24,7 @@ from fundwatch.storage import AlertOutbox, Article, CrawlRun, create_db_engine, 
 from fundwatch.storage.timeutil import as_utc
 from harness.feed_farm import ENTRIES_PER_FEED, RunningFarm
 from harness.redis_server import RedisServer
+from harness.watch_config import write_watch_config
 from tests.scheduler.scheduler_helpers import DaemonProcess, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -70,23 +69,13 @@ def world(tmp_path: Path, postgres_url: str) -> Iterator[World]:
             }
             for i in range(FEEDS)
         ]
-        catalog = tmp_path / "catalog.yaml"
-        catalog.write_text(yaml.safe_dump({"sources": sources}), "utf-8")
-        alerts = tmp_path / "alerts.yaml"
-        channel = {
-            "name": "hook",
-            "type": "webhook",
-            "url": receiver.url,
-            "secret": "${RESTART_TEST_SECRET}",
-        }
-        alerts.write_text(yaml.safe_dump({"channels": [channel]}), "utf-8")
-        env = dict(
-            os.environ,
-            FUNDWATCH_DATABASE_URL=postgres_url,
-            FUNDWATCH_SEEDS=str(catalog),
-            FUNDWATCH_ALERTS=str(alerts),
-            FUNDWATCH_CRAWL_DEADLINE="120",
-            RESTART_TEST_SECRET=SECRET,
+        env = write_watch_config(
+            tmp_path,
+            sources,
+            database_url=postgres_url,
+            webhook_url=receiver.url,
+            secret_variable="RESTART_TEST_SECRET",
+            secret=SECRET,
         )
         engine = create_db_engine(postgres_url)
         world = World(farm, broker, receiver, session_factory(engine), env, [])
