@@ -134,10 +134,23 @@ def _page_titles(selector: Selector) -> list[tuple[str, str]]:
     ):
         if hit:
             found.append((hit.value, hit.rule))
-    title = " ".join(selector.xpath("//title//text()").getall()).strip()
+    title = document_title(selector)
     if title:
         found.append((title, "<title>"))
     return found
+
+
+# <title> also names inline SVG icons (<svg><title>Search</title>…): only the first one outside
+# an svg/symbol/math element is the document's title
+_DOCUMENT_TITLE = (
+    "(//title[not(ancestor::*[local-name() = 'svg' or local-name() = 'symbol'"
+    " or local-name() = 'math'])])[1]"
+)
+
+
+def document_title(selector: Selector) -> str:
+    """The page's own <title>, without the titles of icons drawn in the page."""
+    return " ".join(selector.xpath(f"{_DOCUMENT_TITLE}//text()").getall()).strip()
 
 
 _CRUMBS = "contains(translate(@class, 'CRUMB', 'crumb'), 'crumb')"
@@ -175,7 +188,14 @@ def page_title(selector: Selector, url: str, selected: str | None = None) -> tup
         return strip_site_name(selected, names, url), "selector"
     headlines = _headlines(selector)
     displayed = _displayed_headlines(selector, any(h.strip() for h in headlines))
-    return choose_title(_page_titles(selector), headlines, names, url, displayed)
+    return choose_title(
+        _page_titles(selector),
+        headlines,
+        names,
+        url,
+        displayed,
+        stated=lambda: structured.script_titles(selector),
+    )
 
 
 def page_published(selector: Selector) -> tuple[str | None, str]:

@@ -7,6 +7,7 @@ Each reader returns the value and the rule that produced it (e.g. "json-ld dateP
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -205,6 +206,24 @@ def article_body(selector: Selector) -> Found | None:
 _BODY_KEYS = ("articleBody", "body", "content", "text", "bodyText", "contentHtml", "html")
 _TITLE_KEYS = ("headline", "title")
 _DATE_KEYS = ("datePublished", "publishedAt", "published_at", "publishDate", "pubDate")
+
+
+# "title":"…" / "headline":"…" in a script, also inside a JSON string (React Server Components
+# payloads escape their quotes: \"title\":\"…\")
+_TITLE_VALUE = re.compile(r'\\*"(?:title|headline)\\*"\s*:\s*\\*"((?:[^"\\]|\\[^"\\]){4,400})\\*"')
+
+
+def script_titles(selector: Selector) -> list[str]:
+    """The title and headline values named in the page's inline scripts (embedded state,
+    JSON-LD, server-component payloads), decoded."""
+    found: list[str] = []
+    for raw in selector.xpath("//script[not(@src)]/text()").getall():
+        for match in _TITLE_VALUE.finditer(raw):
+            value = match.group(1)
+            with contextlib.suppress(ValueError):  # an escape JSON does not know: keep it raw
+                value = json.loads(f'"{value}"')
+            found.append(value)
+    return found
 
 
 def embedded_state(selector: Selector) -> tuple[Any, str] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -50,8 +50,20 @@ def _is_site(segment: str, names: Iterable[str], host_words: set[str]) -> bool:
     return len(segment) <= 40 and any(len(w) >= 6 and w in folded for w in host_words)
 
 
+def _is_byline(segment: str) -> bool:
+    """A trailing "by Jane Doe" segment ("… | The Site | by Jane Doe"): "by" and a name of one
+    to four capitalised words ("by the numbers" is a headline's own words)."""
+    words = segment.split()
+    return (
+        len(words) in range(2, 6)
+        and words[0].casefold() == "by"
+        and all(word[0].isupper() for word in words[1:])
+    )
+
+
 def strip_site_name(title: str, names: Iterable[str], url: str = "") -> str:
-    """The title without a leading or trailing segment that names the site."""
+    """The title without a leading or trailing segment that names the site or the author
+    ("| by Jane Doe")."""
     title = tidy(title)
     names = [name for name in names if name]
     host_words = _host_words(url) if url else set()
@@ -60,7 +72,8 @@ def strip_site_name(title: str, names: Iterable[str], url: str = "") -> str:
         if not cuts:
             break
         last, first = cuts[-1], cuts[0]
-        if _is_site(title[last.end() :], names, host_words) and last.start() > 0:
+        tail = title[last.end() :]
+        if last.start() > 0 and (_is_site(tail, names, host_words) or _is_byline(tail)):
             title = title[: last.start()].strip()
             continue
         # a leading separator with nothing before it is part of the title ("- Quote", the
@@ -78,13 +91,15 @@ def strip_site_name(title: str, names: Iterable[str], url: str = "") -> str:
 
 # How much each source's word counts when candidates disagree. og:title and the JSON-LD headline
 # are the publisher's own declarations and the h1 is the headline readers see; twitter:title is
-# mostly a copy of og:title and <title> the search-engine form, so they count less.
+# mostly a copy of og:title (and counts nothing when it is one) and <title> the search-engine
+# form, so they count less.
 _WEIGHTS = {"meta og:title": 1.0, "json-ld headline": 1.0, "meta twitter:title": 0.5}
 _OTHER_WEIGHT = 0.25
 _H1_WEIGHT = 1.0
 # a short label after another candidate's full text: "…-Politics", " | World News", " - updates"
 # (not after a colon: "Headline: what it means" is a headline with its subtitle)
 _LABEL_TAIL = re.compile(r"\s*[|\-–—/·ㅣ｜]\s*\S[^|\-–—/·ㅣ｜]{0,18}")
+_LABELLED = re.compile(rf"(.*\S)({_LABEL_TAIL.pattern})")
 _KICKER_ENDS = (":", "：")
 _QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 
@@ -156,15 +171,46 @@ def _cast_votes(found: list[_Candidate], head: str | None, kicker_shown: bool) -
         c.vote = next((fold(t) for t in texts if t != c.text and _speaks_for(c.text, t)), c.vote)
 
 
+def _cut_labels(found: list[_Candidate], stated: Callable[[], Iterable[str]]) -> None:
+    """Take a short trailing label off a candidate ("…-Politics", "… | Live") when the page's
+    own data (its embedded state) names the headline without it: the label is the section or
+    a tag the template adds to every title, not part of the headline."""
+    cuts = []
+    for c in found:
+        match = _LABELLED.fullmatch(c.text)
+        if match is None:
+            continue
+        head, label = fold(match.group(1)), fold(match.group(2))
+        if len(head) >= 10 and len(head) >= 2 * len(label):
+            cuts.append((c, match.group(1).strip(), head))
+    if not cuts:
+        return
+    named = {fold(text) for text in stated()}
+    for c, text, head in cuts:
+        if head in named:
+            c.text = text
+
+
+def _drop_copies(found: list[_Candidate]) -> None:
+    """A twitter:title that repeats og:title is the same declaration filled in twice (sites and
+    their plugins copy one field into both): it adds no weight of its own."""
+    og = {fold(c.text) for c in found if c.rule == "meta og:title"}
+    for c in found:
+        if c.rule == "meta twitter:title" and fold(c.text) in og:
+            c.weight = 0.0
+
+
 def choose_title(
     candidates: Iterable[tuple[str, str]],
     headlines: Iterable[str],
     names: Iterable[str],
     url: str = "",
     displayed: Iterable[str] = (),
+    stated: Callable[[], Iterable[str]] = tuple,
 ) -> tuple[str, str]:
     """(title, rule) from candidate (text, rule) pairs, best first, the page's h1 texts and the
-    headline parts of headings shown as kicker + headline.
+    headline parts of headings shown as kicker + headline; stated gives the titles the page's
+    scripts name (read only when a candidate ends in a short label, see _cut_labels).
 
     Every candidate, its site name stripped, votes for a headline (see _cast_votes), and so
     does the page's headline (a shown headline part the metadata states, else the h1 that
@@ -179,6 +225,8 @@ def choose_title(
         for stripped in [strip_site_name(text, names, url)]
         if fold(stripped)
     ]
+    _cut_labels(found, stated)
+    _drop_copies(found)
     keys = {fold(c.text) for c in found}
     shown = [text for text in map(tidy, displayed) if len(fold(text)) >= 4 and fold(text) in keys]
     heads = [tidy(h) for h in headlines if h and len(fold(h)) >= 4]
