@@ -200,6 +200,24 @@ def _drop_copies(found: list[_Candidate]) -> None:
             c.weight = 0.0
 
 
+def _shown_under_other_kicker(
+    displayed: list[str], found: list[_Candidate], heads: list[str]
+) -> list[str]:
+    """The headline part of an h1 shown as kicker + headline, when the metadata states it only
+    behind a kicker of its own ("Kicker A: headline" where the page shows "Kicker B" over
+    "headline"): the two kickers disagree, the headline they share is the title."""
+    for part in displayed:
+        if len(fold(part)) < 10:
+            continue
+        holders = [fold(h) for h in heads if fold(part) in fold(h)]
+        for c in found:
+            if holders and _is_kicker_of(c.text, part):
+                kicker = fold(c.text[: len(c.text) - len(part)])
+                if not any(h.startswith(kicker) for h in holders):
+                    return [part]
+    return []
+
+
 def choose_title(
     candidates: Iterable[tuple[str, str]],
     headlines: Iterable[str],
@@ -230,6 +248,8 @@ def choose_title(
     keys = {fold(c.text) for c in found}
     shown = [text for text in map(tidy, displayed) if len(fold(text)) >= 4 and fold(text) in keys]
     heads = [tidy(h) for h in headlines if h and len(fold(h)) >= 4]
+    if not shown:
+        shown = _shown_under_other_kicker(list(map(tidy, displayed)), found, heads)
     head = shown[0] if shown else _page_headline(heads, found)
     if head is None and not found:
         return "", "none"

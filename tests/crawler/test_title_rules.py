@@ -121,3 +121,14 @@ def test_script_titles_are_read_only_when_a_label_could_go() -> None:
         stated=stated,
     )
     assert read == [True]
+
+
+def test_a_headline_shown_under_another_kicker_than_the_metadata_states() -> None:
+    # the page shows "Harbour works" over the headline, the metadata says "Port strike: …"
+    assert title_of("other-kicker.html")[0] == "«We will finish the new quay by spring»"
+    html = (FIXTURES / "other-kicker.html").read_text(encoding="utf-8")
+    # the metadata names the kicker the page shows: it stays (see test_title_choice)
+    same_kicker = html.replace("Port strike:", "Harbour works:")
+    assert page_title(Selector(text=same_kicker), URL)[0] == (
+        "Harbour works: «We will finish the new quay by spring»"
+    )
