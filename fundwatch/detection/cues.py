@@ -9,10 +9,12 @@ from .patterns import (
     CUE_KINDS,
     EN_GOT_INVESTMENT,
     FUND_AS_INVESTOR,
+    MINORITY_STAKE_AFTER,
     PRESENT_PERFECT_END,
     PURPOSE_BEFORE,
     RAISE_KINDS,
     REPORTED,
+    STAKE_BOUGHT_END,
     STEALTH_BACKERS,
     TITLE_MONEY_NOUN,
     ZH_GOT_INVESTMENT,
@@ -56,6 +58,11 @@ def purpose(p: Passage, h: Hit) -> bool:
     )
 
 
+def minority_stake(p: Passage, h: Hit) -> bool:
+    """ "has bought a minority stake in Hyperreal": an investment, not an acquisition."""
+    return h.value == "acquisition" and bool(MINORITY_STAKE_AFTER.match(p.folded, h.end))
+
+
 def fund_as_investor(p: Passage, sent: Sentence, h: Hit) -> bool:
     """ "secured $1.2 million from SoftBank's Opportunity Fund": the fund invests, it is not
     closing."""
@@ -74,6 +81,7 @@ def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
             h.kind == "veto"
             and h.value in CLAUSE_VETOES
             and not purpose(p, h)
+            and not minority_stake(p, h)
             and not fund_as_investor(p, sent, h)
         )
         or (h.kind == "dated" and not title_raise)
@@ -140,9 +148,16 @@ def investor_invests(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) 
     for h in cues:
         if h.kind != "verb_object" or is_cjk(p, h):
             continue
-        subject = kit.companies.raw_subject_en(p.full[sent.start : h.start])
+        bought = (
+            STAKE_BOUGHT_END.search(p.folded, max(sent.start, h.start - 40), h.start)
+            if h.term == "stake in"
+            else None
+        )  # "CJ ENM has bought a minority stake in Hyperreal": the buyer invests
+        verb_start = bought.start() if bought else h.start
+        subject = kit.companies.raw_subject_en(p.full[sent.start : verb_start])
         if subject and (
-            kit.is_investor_name(subject)
+            bought
+            or kit.is_investor_name(subject)
             or PRESENT_PERFECT_END.search(p.folded, max(sent.start, h.start - 12), h.start)
         ):
             return [h]  # "Nvidia has invested in Glimmerly": a perfect tells it as news

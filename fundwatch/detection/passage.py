@@ -85,7 +85,7 @@ def build_passage(kit: Toolkit, title: str, text: str, lang: str | None) -> Pass
     noise = [(h.start, h.end) for h in hits if h.kind == "noise"]
     if noise:
         hits = [h for h in hits if h.kind == "noise" or not _in_sorted_spans(h.start, noise)]
-    hits = _drop_nested_companies(hits)
+    hits = _drop_vetoes_in_rounds(_drop_nested_companies(hits))
     dated = [Hit(a, b, "dated", folded[a:b], None) for a, b in dated_forms(folded)]
     if dated:
         hits = sorted(hits + dated, key=lambda h: (h.start, -h.end))
@@ -166,6 +166,14 @@ def _in_sorted_spans(at: int, spans: list[tuple[int, int]]) -> bool:
 
 
 _LONGEST_TERM = 200  # no vocabulary term is longer (folded characters)
+
+
+def _drop_vetoes_in_rounds(hits: list[Hit]) -> list[Hit]:
+    """A veto word inside a round name ("IPO" in "pre-IPO round") names the round."""
+    spans = [(h.start, h.end) for h in hits if h.kind == "round"]
+    if not spans:
+        return hits
+    return [h for h in hits if h.kind != "veto" or not _nested(h, spans)]
 
 
 def _drop_nested_companies(hits: list[Hit]) -> list[Hit]:

@@ -55,6 +55,23 @@ EN_GOT_INVESTMENT = re.compile(
     r"(?:an?\s+)?(?:(?:undisclosed|new|fresh|minority|strategic|equity|significant|"
     r"seven-figure|eight-figure|nine-figure)\s+)*(?:investment|backing)\s+from\b"
 )
+# "CJ ENM has bought a minority stake in X": buying a small part of a company is investing
+# in it, not taking it over (the `acquisition` word does not veto the clause)
+MINORITY_STAKE_AFTER = re.compile(r"\s+(?:an?\s+)?(?:minority|small)\s+(?:equity\s+)?stake\b")
+STAKE_BOUGHT_END = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+|also\s+|just\s+)?(?:bought|taken|acquired|purchased)\s+"
+    r"(?:an?\s+)?(?:minority|small)\s+(?:equity\s+)?$"
+)
+# "Chernin and a16z are backing a new studio that ... . The studio, Promise, is ...": an
+# investing verb's object told as a description, named by apposition in the next sentence
+DESCRIBED_OBJECT = re.compile(
+    r"\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(startup|start-up|studio|company|venture|firm|lab)\b",
+    re.IGNORECASE,
+)
+APPOSITION_NAME = re.compile(
+    r"\s*(?i:the)\s+(?i:(startup|start-up|studio|company|venture|firm|lab)),\s+"
+    r"([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,2}),"
+)
 # "Nvidia has invested in X": the perfect right before an investing verb (not "AT&T, which
 # has invested in X": a relative clause is history)
 PRESENT_PERFECT_END = re.compile(

@@ -7,8 +7,10 @@ from .matcher import Hit
 from .passage import Passage, Sentence, is_cjk
 from .patterns import (
     AFFILIATE,
+    APPOSITION_NAME,
     CHALLENGED,
     DESCRIBED_NAME,
+    DESCRIBED_OBJECT,
     DESCRIPTION_HEAD,
     DIGEST_TITLE,
     FORMER,
@@ -60,7 +62,7 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
     ]:  # "X领投" is both a cue and an object verb: X is the investor
         if h.kind == "verb_subject" and refers_back(kit, p, sent, h):
             return None, None  # "the company said it raised ...": the event's company
-        name = extract_name(kit, p, sent, h)
+        name = extract_name(kit, p, sent, h) or named_next(p, sent, h)
         if name:
             return name, kit.companies.lookup(name)
     # "Tencent has invested $30 million in Vivid"
@@ -75,6 +77,24 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
         if name:
             return name, kit.companies.lookup(name)
     return None, None
+
+
+def named_next(p: Passage, sent: Sentence, h: Hit) -> str | None:
+    """ "X and Y are backing a new studio that ... . The studio, Promise, is ...": an
+    investing verb whose object is a description takes the name the next sentence gives it
+    by apposition with the same noun."""
+    if h.kind != "verb_object" or is_cjk(p, h):
+        return None
+    described = DESCRIBED_OBJECT.match(p.full, h.end, sent.end)
+    if not described:
+        return None
+    following = [s for s in p.sentences if s.start >= sent.end]
+    if not following:
+        return None
+    named = APPOSITION_NAME.match(p.full, following[0].start, following[0].end)
+    if not named or named.group(1).lower() != described.group(1).lower():
+        return None
+    return named.group(2)
 
 
 def affiliation(p: Passage, h: Hit) -> bool:
