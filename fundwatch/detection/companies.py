@@ -112,7 +112,7 @@ _ZH_GENERIC_WORDS = (
 )  # fmt: skip
 _ZH_GENERIC = re.compile("|".join(sorted(_ZH_GENERIC_WORDS, key=len, reverse=True)))
 _ZH_NOT_NAME = re.compile(
-    r"融资|投资|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|[万亿]元|美元|美金|港元|港币|人民币|新台币|"
+    r"融资|投资|估值|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|[万亿]元|美元|美金|港元|港币|人民币|新台币|"
     r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念|方面)$|[着了们在是这那被把让又都就也还而其之或吗呢吧已]|[\d一二两三四五六七八九十几数多单每]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
     # a clause of condition or modality, not a name: "若只问…", "最多可募得", "初创企业可用的"
     r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$"
@@ -127,6 +127,12 @@ _ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
 _ZH_TW_DATE_END = re.compile(r"[今昨前明][((]\s*\d{1,2}\s*[))]日\s*$")
 _ZH_DESCRIPTION_ENDS = ("公司", "企业", "创企", "初创", "厂商")
+# "这家成立刚满一年的AI视频生成公司", "该视频生成创企": a demonstrative opening the clause and a
+# company noun closing it, right before the verb, point back to the company already named
+_ZH_DEMONSTRATIVE_SUBJECT = re.compile(
+    r"(?:^|[,,;;::。!?!?\n])\s*(?:这家|该|此|这个|这间)[^,,;;::。!?!?\n]{0,24}?"
+    r"(?:公司|企业|创企|初创|新创|厂商|独角兽)(?:已经|已|刚刚|刚|正式|也|近日|日前|今日)?\s*$"
+)
 _ZH_DESCRIBED_OBJECT = re.compile(
     r"[^,,。;;::「」“”]{0,16}?(?:公司|企业|创企|初创|新创|平台|厂商|團隊|团队)"
     r"([^,,。;;::「」“”的\s]{2,12})(?=[,,。;;::的\s]|$)"
@@ -396,9 +402,10 @@ class CompanyBook:
         return disp.translate(_QUOTES).strip(), fold.translate(_QUOTES).strip()
 
     def refers_back_zh(self, left_display: str, left_folded: str) -> bool:
-        """The subject before a Chinese raise verb is 该公司, 其, 公司 ..."""
+        """The subject before a Chinese raise verb is 该公司, 其, 公司 ..., or a described
+        company after a demonstrative: "这家成立刚满一年的AI视频公司宣布完成…"."""
         _, folded = self._zh_candidate(left_display, left_folded)
-        return folded in _ZH_PRONOUNS
+        return folded in _ZH_PRONOUNS or _ZH_DEMONSTRATIVE_SUBJECT.search(left_folded) is not None
 
     def subject_zh(self, left_display: str, left_folded: str) -> str | None:
         """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from .matcher import Hit
 from .passage import Passage, Sentence, Trace, clause_is, clauses, is_cjk, same_clause
 from .patterns import (
@@ -17,6 +19,7 @@ from .patterns import (
     STAKE_BOUGHT_END,
     STEALTH_BACKERS,
     TITLE_MONEY_NOUN,
+    YEAR,
     ZH_GOT_INVESTMENT,
 )
 from .toolkit import Toolkit
@@ -84,7 +87,7 @@ def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
             and not minority_stake(p, h)
             and not fund_as_investor(p, sent, h)
         )
-        or (h.kind == "dated" and not title_raise)
+        or (h.kind == "dated" and not title_raise and not _title_period(p, h))
     ]
     text = p.full[sent.start : sent.end]
     lead = len(text) - len(text.lstrip())
@@ -94,24 +97,49 @@ def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
     ):
         return []  # "此前,A曾完成…,B也获得…" / "Previously, ...": the whole sentence is history
     if _opening_clause_is_history(p, sent, blockers):
-        return []  # "就在这次融资前三天,B刚拿到…": the sentence is dated before the news
+        return []  # "就在这次融资前三天,B刚拿到…", "2021年11月,B获得…": dated before the news
+    # "2021年11月,B获得…" inside a sentence ("估值/融资轮次:2021年11月,…"): a clause that is
+    # only a date dates the clause after it too
+    date_clauses = [h for h in blockers if h.kind == "dated" and _date_alone(p, sent, h)]
     cues = []
     for h in sent.hits:
         if h.kind not in CUE_KINDS:
             continue
         if any(same_clause(p, sent, h.start, b.start) for b in blockers):
             continue
+        if any(_next_clause(p, sent, b.start, h.start) for b in date_clauses):
+            continue
         cues.append(h)
     return cues
 
 
+def _title_period(p: Passage, h: Hit) -> bool:
+    """The date's year is the title's ("Top Deals of 2020" over "In June 2020, X raised"): the
+    raises of that period are the story, not its background."""
+    year = YEAR.search(p.folded, h.start, h.end + 6)  # "in june" of "In June 2020"
+    return year is not None and year.group(0) in p.full[: p.title_end]
+
+
+def _date_alone(p: Passage, sent: Sentence, h: Hit) -> bool:
+    """The date makes up its whole clause ("2021年11月,", "In March 2024,")."""
+    cl = clauses(p, sent)
+    start = cl[bisect.bisect_right(cl, h.start) - 1]
+    return not p.full[start : h.start].strip() and clause_is(p, sent, h)
+
+
+def _next_clause(p: Passage, sent: Sentence, a: int, b: int) -> bool:
+    cl = clauses(p, sent)
+    return bisect.bisect_right(cl, b) == bisect.bisect_right(cl, a) + 1
+
+
 def _opening_clause_is_history(p: Passage, sent: Sentence, blockers: list[Hit]) -> bool:
-    """The sentence opens with a clause of history and no cue of its own."""
+    """The sentence opens with a clause of history (or a date, when the title tells no raise)
+    and no cue of its own."""
     cl = clauses(p, sent)
     if len(cl) < 2:
         return False
     first_end = cl[1]
-    history = [h for h in blockers if h.kind == "background" and h.end <= first_end]
+    history = [h for h in blockers if h.kind in ("background", "dated") and h.end <= first_end]
     return bool(history) and not any(
         h.kind in CUE_KINDS
         and h.start < first_end

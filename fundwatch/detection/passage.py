@@ -17,6 +17,7 @@ from .patterns import (
     CLAUSE_END,
     DATED_MONTH_ZH,
     DATED_YEAR,
+    DATED_YEAR_ZH,
     HANDLE,
     MONTH_BEFORE_YEAR,
     NEGATION_SPAN,
@@ -116,7 +117,8 @@ _MONTH_NAMES = (
 
 
 def dated_forms(folded: str) -> list[tuple[int, int]]:
-    """Spans of "november 2025" and of a bare month ("3月", not "3月11日") in folded text;
+    """Spans of "november 2025", of a Chinese year ("2021年11月", not "2021年11月3日") and of a
+    bare month ("3月", not "3月11日") in folded text;
     plain substring scans first, the regexes only where they can match."""
     spans = []
     if any(name in folded for name in _MONTH_NAMES):
@@ -124,6 +126,8 @@ def dated_forms(folded: str) -> list[tuple[int, int]]:
             m = MONTH_BEFORE_YEAR.search(folded, max(0, y.start() - 16), y.start())
             if m:
                 spans.append((m.start(), y.end()))
+    if "年" in folded:
+        spans += [(m.start(), m.end()) for m in DATED_YEAR_ZH.finditer(folded)]
     for month in BARE_MONTH_END.finditer(folded):
         at = month.start()
         m = DATED_MONTH_ZH.match(folded, max(0, at - 2), at + 1) or DATED_MONTH_ZH.match(

@@ -27,11 +27,17 @@ PINYIN_NOTE = re.compile(
 # ("3月11日") dates the news itself and is not matched. Years are rare, so the month is looked
 # for only right before a year (a month-name alternation tried at every position is slow).
 DATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR = re.compile(r"(?:19|20)\d\d")
 MONTH_BEFORE_YEAR = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\s+(?:of\s+)?$"
 )
 DATED_MONTH_ZH = re.compile(r"(?<![\d年.])(?:1[0-2]|[1-9])月")
+# a Chinese year ("2021年", "2021年11月", "到2024年"), not a full date ("2025年3月11日"), which
+# dates the news itself: like "in 2021", history when the title tells no raise
+DATED_YEAR_ZH = re.compile(
+    r"(?<!\d)(?:19|20)\d\d\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])(?:\s*\d{1,2}\s*月(?![\d份]))?"
+)
 # a 月 that no day or 份 follows: where a bare month may end
 BARE_MONTH_END = re.compile(r"月(?![\d份日号初中底末])")
 
@@ -93,7 +99,11 @@ CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
 RAISE_KINDS = ("funding", "funding_weak")
 
 # -- amounts -------------------------------------------------------------------------------
-ROUND_BEFORE_WORTH = re.compile(r"\b(?:round|funding|financing|investment|deal)\s+$")
+# "a funding round worth ...", "a Series A worth several hundred million yuan": the round's size
+ROUND_BEFORE_WORTH = re.compile(
+    r"\b(?:round|funding|financing|investment|deal|seed|pre-seed|"
+    r"(?:pre-)?series\s+[a-h]\d?\+?)\s+$"
+)
 RANGE_BEFORE = re.compile(r"between\s*$|介于\s*$")
 RANGE_AFTER = re.compile(r"\s*(?:-|–|~|至|到|to|and)\s*(?:[$€£¥]|us\$|rmb)?\s*\d")
 RANGE_JOIN_BEFORE = re.compile(r"(?:-|–|~|至|到|\bto|\band)\s*$")
@@ -140,7 +150,9 @@ AFFILIATE = re.compile(
     r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
     r"veterans?|engineers?|researchers?|employees?|staff(?:ers)?|ceo|cto|rivals?|competitors?|"
     r"challengers?|高管|创始人|联合创始人|"
-    r"前员工|员工|工程师|研究员|负责人|核心成员|团队成员|出身)"
+    r"前员工|员工|工程师|研究员|负责人|核心成员|团队成员|出身|"
+    # "打造OpenAI Sora的对手": the company (or its product) is the yardstick
+    r"[^,,。;;、\s]{0,12}?的(?:竞争对手|对手|劲敌|挑战者))"
 )
 DESCRIPTION_HEAD = re.compile(
     r"(?:[\s「」“”\"'《》]|公司|企业|创企|初创|新创|厂商|平台|品牌|团队|开发商|服务商|"

@@ -74,6 +74,7 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
         and not any(c.kind == "verb_subject" and c.start - sent.start < m.start() for c in cues)
     ):
         name = kit.companies.object_en(text[m.end() :])
+        name = strip_description(kit, name) if name else None  # "$290M in 'World Model' AI"
         if name:
             return name, kit.companies.lookup(name)
     return None, None

@@ -188,10 +188,14 @@ def test_title_word_the_body_never_repeats_names_no_raiser(detector: Detector) -
         ("raised $500 million in a November 2025 Series C", "november 2025"),
         ("作为四小龙之一,3月官宣了6亿美元融资", "3月"),
         ("3月11日,某某宣布完成融资", None),  # a day dates the news itself
-        ("2024年3月", None),
+        # a Chinese year, with or without its month, like "in 2024" and "March 2024"
+        ("2024年3月", "2024年3月"),
+        ("到2024年b轮", "2024年"),
+        ("2024年3月11日,某某宣布完成融资", None),  # a full date is the news's own
     ],
 )
 def test_month_dates_mark_a_raise_as_history(text: str, dated: str | None) -> None:
-    """A month with a year, or a bare month, dates a raise like the `dated` words do."""
+    """A month with a year, a Chinese year, or a bare month, dates a raise like the `dated`
+    words do."""
     spans = dated_forms(text.lower())
     assert [text.lower()[a:b] for a, b in spans] == ([dated] if dated else [])
