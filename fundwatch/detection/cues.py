@@ -12,6 +12,7 @@ from .patterns import (
     EN_GOT_INVESTMENT,
     FUND_AS_INVESTOR,
     MINORITY_STAKE_AFTER,
+    NEWS_NOW,
     PRESENT_PERFECT_END,
     PURPOSE_BEFORE,
     RAISE_KINDS,
@@ -139,7 +140,13 @@ def _opening_clause_is_history(p: Passage, sent: Sentence, blockers: list[Hit]) 
     if len(cl) < 2:
         return False
     first_end = cl[1]
-    history = [h for h in blockers if h.kind in ("background", "dated") and h.end <= first_end]
+    second_end = cl[2] if len(cl) > 2 else sent.end
+    news_now = NEWS_NOW.search(p.folded, first_end, second_end) is not None
+    history = [
+        h
+        for h in blockers
+        if h.end <= first_end and (h.kind == "background" or (h.kind == "dated" and not news_now))
+    ]
     return bool(history) and not any(
         h.kind in CUE_KINDS
         and h.start < first_end

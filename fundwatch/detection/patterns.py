@@ -38,6 +38,9 @@ DATED_MONTH_ZH = re.compile(r"(?<![\d年.])(?:1[0-2]|[1-9])月")
 DATED_YEAR_ZH = re.compile(
     r"(?<!\d)(?:19|20)\d\d\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])(?:\s*\d{1,2}\s*月(?![\d份]))?"
 )
+# a clause that says its raise is news: a date in the clause before it ("2023年底创立的X,刚募得…")
+# is the company's history, not the raise's
+NEWS_NOW = re.compile(r"刚|剛|近日|日前|今日|今天|本周|本週|\b(?:just|recently|today)\b")
 # a 月 that no day or 份 follows: where a bare month may end
 BARE_MONTH_END = re.compile(r"月(?![\d份日号初中底末])")
 
