@@ -84,7 +84,8 @@ _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|ove
 _ZH_ADVERBIAL_START = re.compile(r"(?:在|于)(?!此前|之前|去年|前年)")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
-    r"^(?:\s|[-–•·*]|据.{0,10}?(?:获悉|报道|消息)|\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|今年|近日|日前|今日|"
+    r"^(?:\s|[-–•·*]|据.{0,10}?(?:获悉|报道|消息)|据悉|据了解|据介绍|据称|"
+    r"\d{4}\s*年(?:初|底|末)?|\d{1,2}\s*月(?:初|底|末)?|\d{1,2}\s*日|今年|近日|日前|今日|"
     r"今天|昨日|昨天|近期|目前|本周|上周|最近|近来|同时|此外|另外|其中|其次|首先|而且|而|并且|并|就有|就|"
     r"但是|但|不过|然而)+"
 )
@@ -115,7 +116,9 @@ _ZH_NOT_NAME = re.compile(
     r"融资|投资|估值|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|[万亿]元|美元|美金|港元|港币|人民币|新台币|"
     r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念|方面)$|[着了们在是这那被把让又都就也还而其之或吗呢吧已]|[\d一二两三四五六七八九十几数多单每]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
     # a clause of condition or modality, not a name: "若只问…", "最多可募得", "初创企业可用的"
-    r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$"
+    r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$|"
+    # an ordinal counts raises, it names no company: "第二次募资", "第3笔融资"
+    r"第\s*[\d一二两三四五六七八九十百几]+\s*(?:次|轮|笔|回|期|届)"
 )
 # capitalized words that are stopwords alone but end many names ("Halo Video", "Genmo AI")
 _NAME_TAILS = frozenset({"ai", "video", "tech"})
@@ -145,7 +148,28 @@ _ZH_PRONOUNS = (
 )  # fmt: skip
 
 
+# a topic clause that is a name: Latin words ("Vidora", "Moon Valley AI"), or a few Chinese
+# characters after a description ("新创影帧")
+_ZH_TOPIC_LATIN = re.compile(r"[a-z0-9][a-z0-9 .&'\-]{0,40}")
+# ("在这样的预期下,融资也…": a phrase of place or time ends in 下, 中, 时 ..., no name does)
+_ZH_TOPIC_CJK = re.compile(r"[\u4e00-\u9fff]{1,7}(?<![下中时后前里内间上外])")
+
 _MISSING = object()
+
+
+def _subjectless(clause: str) -> bool:
+    """The clause before a raise verb has no subject of its own: only words of time and
+    manner ("刚", "近日已", "日前正式")."""
+    m = _ZH_TIME.match(clause)
+    rest = clause[m.end() :] if m else clause
+    m = _ZH_TAIL.search(rest)
+    return not (rest[: m.start()] if m else rest).strip()
+
+
+def _opening_clause(text: str, start: int) -> bool:
+    """The clause at ``start`` opens its sentence, or only clauses of time come before it
+    ("2025年3月,由…创立的某某,刚…")."""
+    return all(_subjectless(part) for part in _ZH_BOUNDARY.split(text[:start]))
 
 
 class CompanyBook:
@@ -375,23 +399,36 @@ class CompanyBook:
         for m in _ZH_BOUNDARY.finditer(left_folded):
             cut = m.end()
         disp, fold = left_display[cut:], left_folded[cut:]
-        if cut and left_folded[cut - 1] in ",," and _ZH_ADVERBIAL_START.match(fold):
-            # "成立三年的某某,在今年8月的最新一轮融资中筹集了…": the clause before the comma
-            # holds the subject
+        if cut and left_folded[cut - 1] in ",,":
             prev = 0
             for m in _ZH_BOUNDARY.finditer(left_folded, 0, cut - 1):
                 prev = m.end()
-            disp, fold = left_display[prev : cut - 1], left_folded[prev : cut - 1]
+            if _ZH_ADVERBIAL_START.match(fold):
+                # "成立三年的某某,在今年8月的最新一轮融资中筹集了…": the clause before the
+                # comma holds the subject
+                disp, fold = left_display[prev : cut - 1], left_folded[prev : cut - 1]
+            elif fold.strip() and _subjectless(fold) and _opening_clause(left_folded, prev):
+                # "由两名研究员创立的新创某某,刚募得…", "某某,近日完成…": a clause of adverbs
+                # alone takes its subject from the sentence's opening clause (its topic)
+                topic = self._zh_topic(left_display[prev : cut - 1], left_folded[prev : cut - 1])
+                if topic:
+                    return topic
+        return self._zh_name_end(disp, fold)[:2]
+
+    def _zh_name_end(self, disp: str, fold: str, topic: bool = False) -> tuple[str, str, bool]:
+        """The name that ends a clause, the clause's words of time, manner and description
+        dropped; and whether a description (的, 新创, 公司 ...) came before it."""
         m = _ZH_TIME.match(fold)
         if m:
             disp, fold = disp[m.end() :], fold[m.end() :]
-        m = _ZH_TAIL.search(fold)
+        # a topic ends in its name, not in words before a verb ("在杭州创立的新创某某")
+        m = None if topic else _ZH_TAIL.search(fold)
         if m:
             disp, fold = disp[: m.start()], fold[: m.start()]
         # a quoted name right before the verb: AI视频公司「某某」宣布完成
         q = _ZH_QUOTED_END.search(disp)
         if q:
-            return q.group(1), fold[q.start(1) : q.end(1)]
+            return q.group(1), fold[q.start(1) : q.end(1)], True
         best = -1
         for word in _ZH_DESCRIPTORS:
             i = fold.rfind(word)
@@ -399,7 +436,22 @@ class CompanyBook:
                 best = max(best, i + len(word))
         if best > 0:
             disp, fold = disp[best:], fold[best:]
-        return disp.translate(_QUOTES).strip(), fold.translate(_QUOTES).strip()
+        return disp.translate(_QUOTES).strip(), fold.translate(_QUOTES).strip(), best > 0
+
+    def _zh_topic(self, disp: str, fold: str) -> tuple[str, str] | None:
+        """The name a topic clause ends in, when the clause is a name and not a clause of its
+        own ("它做AI视频,刚…"): a Latin name, a name with a company suffix ("某某科技"), or a
+        Chinese name after a description ("由…创立的某某", "新创某某")."""
+        time = _ZH_TIME.match(fold)
+        if fold.startswith(_ZH_PRONOUNS, time.end() if time else 0):
+            return None  # "公司专注视频生成,刚…": the clause has a subject and verb of its own
+        name, folded, described = self._zh_name_end(disp, fold, topic=True)
+        latin = _ZH_TOPIC_LATIN.fullmatch(folded) is not None
+        suffixed = any(
+            folded.endswith(s) and len(folded) > len(s) for s in self._suffixes if not s.isascii()
+        )
+        chinese = described and _ZH_TOPIC_CJK.fullmatch(folded) is not None
+        return (name, folded) if folded and (latin or suffixed or chinese) else None
 
     def refers_back_zh(self, left_display: str, left_folded: str) -> bool:
         """The subject before a Chinese raise verb is 该公司, 其, 公司 ..., or a described

@@ -140,8 +140,16 @@ def _opening_clause_is_history(p: Passage, sent: Sentence, blockers: list[Hit]) 
     if len(cl) < 2:
         return False
     first_end = cl[1]
-    second_end = cl[2] if len(cl) > 2 else sent.end
-    news_now = NEWS_NOW.search(p.folded, first_end, second_end) is not None
+    # from the second clause to the first that tells a raise: "2023年底创立的某某,刚募得…",
+    # "2025年3月,新创某某,刚完成…"
+    cue_at = min(
+        (h.start for h in sent.hits if h.kind in CUE_KINDS and h.start >= first_end),
+        default=first_end,
+    )
+    news_end = max(
+        cl[2] if len(cl) > 2 else sent.end, next((c for c in cl if c > cue_at), sent.end)
+    )
+    news_now = NEWS_NOW.search(p.folded, first_end, news_end) is not None
     history = [
         h
         for h in blockers
