@@ -59,6 +59,20 @@ NOW = datetime(2024, 3, 22, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
             "Asia/Shanghai",
             datetime(2024, 3, 22, 4, 10, tzinfo=UTC),
         ),
+        # a weekday between the date and the clock
+        ("2024年3月7日 星期四 14:30", "Asia/Shanghai", datetime(2024, 3, 7, 6, 30, tzinfo=UTC)),
+        ("2024年3月7日 星期四", "Asia/Shanghai", datetime(2024, 3, 6, 16, 0, tzinfo=UTC)),
+        ("2024-03-07 周四 下午 2:30", "Asia/Shanghai", datetime(2024, 3, 7, 6, 30, tzinfo=UTC)),
+        ("2024/03/07 (四) 14:30", "Asia/Taipei", datetime(2024, 3, 7, 6, 30, tzinfo=UTC)),
+        # no year: the latest such day not after now
+        ("3月7日 14:30", "Asia/Shanghai", datetime(2024, 3, 7, 6, 30, tzinfo=UTC)),
+        ("03-07 14:30", "Asia/Shanghai", datetime(2024, 3, 7, 6, 30, tzinfo=UTC)),
+        ("12-31 09:00", "Asia/Shanghai", datetime(2023, 12, 31, 1, 0, tzinfo=UTC)),
+        # English month names
+        ("Mar 7, 2024", "America/New_York", datetime(2024, 3, 7, 5, 0, tzinfo=UTC)),
+        ("March 7, 2024 2:30 PM", "America/New_York", datetime(2024, 3, 7, 19, 30, tzinfo=UTC)),
+        ("Thu, Mar. 7, 2024, 8:15 a.m. ET", "UTC", datetime(2024, 3, 7, 8, 15, tzinfo=UTC)),
+        ("7 March 2024 12:05", "Europe/London", datetime(2024, 3, 7, 12, 5, tzinfo=UTC)),
     ],
 )
 def test_publication_times_in_the_source_time_zone(
@@ -72,6 +86,9 @@ def test_relative_times_are_told_apart() -> None:
         assert is_relative(text), text
     for text in ("2024-03-07 14:30", "2024年3月7日", "2024-03-07 (3小时前)", "Fri, 22 Mar 2024"):
         assert not is_relative(text), text
+    for text in ("Mar 7, 2024", "2024年3月7日 星期四 14:30"):
+        assert not is_relative(text), text
+    assert is_relative("11月27日 16:40")  # the year is the reader's: stated data beats it
 
 
 def test_unparseable_and_explicit_format_times() -> None:
@@ -79,6 +96,8 @@ def test_unparseable_and_explicit_format_times() -> None:
     assert parse_published("明天见", "Asia/Shanghai", now=NOW) is None
     assert parse_published("", "UTC") is None
     assert parse_published("2024年13月40日", "UTC") is None
+    assert parse_published("13-45", "UTC", now=NOW) is None
+    assert parse_published("Smarch 7, 2024", "UTC", now=NOW) is None
     assert parse_published("22.03.24 12h10", "Europe/Berlin", fmt="%d.%m.%y %Hh%M") == datetime(
         2024, 3, 22, 11, 10, tzinfo=UTC
     )
