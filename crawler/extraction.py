@@ -79,8 +79,15 @@ def _element_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
+_OWN_TEXT = re.compile(r"(::text|/text\(\))\s*$")
+
+
 def texts(selector: Selector, query: str | None) -> list[str]:
-    """Every match as text: strings as they are, elements as their visible text."""
+    """Every match as text: strings as they are, elements as their visible text.
+
+    A selector of an element's own text (`h1::text`, `xpath://h1/text()`) whose elements hold
+    their text only in children (`<h1><span>Title</span></h1>`) gives those elements' visible
+    text: the text the selector's author saw on the page."""
     if not query:
         return []
     found: list[str] = []
@@ -90,7 +97,10 @@ def texts(selector: Selector, query: str | None) -> list[str]:
             found.append(root)
         elif isinstance(root, etree._Element):
             found.append(_element_text(root))
-    return [text for text in found if text and text.strip()]
+    found = [text for text in found if text and text.strip()]
+    if not found and _OWN_TEXT.search(query):
+        return texts(selector, _OWN_TEXT.sub("", query))
+    return found
 
 
 def first_text(selector: Selector, query: str | None) -> str | None:

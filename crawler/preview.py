@@ -18,9 +18,12 @@ from parsel import Selector
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
 from fundwatch.crawler.dates import parse_published
-from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template, select
+from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.listings import read_listing, with_listing
 from fundwatch.crawler.outlets import origin_in_body, outlet_of, parse_origin
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from fundwatch.storage.canonical import canonicalize_url
 from fundwatch.storage.health import MOST
 
 USER_AGENT = "fundwatch-preview/0.1"
@@ -53,20 +56,23 @@ def fetch(client: httpx.Client, url: str) -> tuple[str, str]:
 
 
 def listing_links(html: str, url: str, source: SiteSource) -> tuple[list[str], str | None]:
-    page = Selector(text=html, base_url=url)
-    listing = source.listing
-    query = listing.article_links or "a::attr(href)"
-    raw = [value for value in select(page, query).getall() if value]
-    links = [httpx.URL(url).join(href.strip()).__str__() for href in raw]
-    links = [link for link in links if link.startswith(("http://", "https://"))]
-    if listing.article_url_pattern:
-        pattern = re.compile(listing.article_url_pattern)
-        links = [link for link in links if pattern.search(link)]
-    next_page = None
-    if listing.next_page:
-        found = select(page, listing.next_page).get()
-        next_page = str(httpx.URL(url).join(found.strip())) if found else None
-    return list(dict.fromkeys(links)), next_page
+    """The article URLs of a listing page as a crawl stores them (canonical) and its next page."""
+    return listing_page(html, url, source)[:2]
+
+
+def listing_page(
+    text: str, url: str, source: SiteSource
+) -> tuple[list[str], str | None, dict[str, dict[str, Any]], str | None]:
+    """(canonical links, next page, what the listing says of each link, the listing's problem)."""
+    listed = read_listing(text, url, source.listing)
+    links: dict[str, dict[str, Any]] = {}
+    for link in listed.links:
+        try:
+            canonical = canonicalize_url(link)
+        except ValueError:
+            continue
+        links.setdefault(canonical, listed.hints.get(link) or {})
+    return list(links), listed.next_page, links, listed.problem
 
 
 def feed_links(text: str) -> list[tuple[str, str, str | None]]:
@@ -86,7 +92,10 @@ def sitemap_links(text: str) -> list[str]:
 
 
 def preview_article(
-    client: httpx.Client, url: str, source: SiteSource | FeedSource | SitemapSource
+    client: httpx.Client,
+    url: str,
+    source: SiteSource | FeedSource | SitemapSource,
+    listed: dict[str, Any] | None = None,
 ) -> ArticlePreview:
     result = ArticlePreview(url)
     try:
@@ -103,6 +112,13 @@ def preview_article(
     else:
         extracted, how = extract_generic(html, final), "generic"
     spec = source.article if isinstance(source, SiteSource) else None
+    if listed:  # what a JSON listing says of the article fills in what the page lacks
+        item = ArticleItem(url, source.name, title=extracted.title, published=extracted.published)
+        with_listing(item, listed)
+        for name, value in (("title", item.title), ("published", item.published)):
+            if value != getattr(extracted, name):
+                setattr(extracted, name, value)
+                extracted.rules[name] = "listing"
     body = normalize_block(extracted.body)
     if spec:
         body = strip_lines(body, spec.strip)
@@ -148,6 +164,7 @@ def preview_source(
     ) as client:
         entry = source.start_urls[0] if isinstance(source, SiteSource) else source.url
         report = SourcePreview(source.name, entry)
+        listed: dict[str, dict[str, Any]] = {}
         if urls:
             report.links = list(urls)
         else:
@@ -157,11 +174,12 @@ def preview_source(
                 report.warnings.append(f"entry {entry} could not be fetched: {exc}")
                 return report
             if isinstance(source, SiteSource):
-                report.links, report.next_page = listing_links(text, final, source)
+                report.links, report.next_page, listed, problem = listing_page(text, final, source)
                 if not report.links:
                     report.warnings.append(
-                        f"no article links on {final} (check listing.article_links / "
-                        "article_url_pattern)"
+                        f"no article links on {final} ("
+                        + (problem or "check listing.article_links / article_url_pattern")
+                        + ")"
                     )
             elif isinstance(source, FeedSource):
                 report.links = [link for link, _, _ in feed_links(text)]
@@ -172,7 +190,7 @@ def preview_source(
                 if source.url_pattern:
                     report.links = [u for u in report.links if re.search(source.url_pattern, u)]
         for url in report.links[:limit]:
-            report.articles.append(preview_article(client, url, source))
+            report.articles.append(preview_article(client, url, source, listed.get(url)))
     checked = [a for a in report.articles if a.fields]
     for name in ("title", "body", "published"):
         missing = sum(

@@ -8,7 +8,9 @@ files is replaced with `http://<Host header>` and `{{PORT}}` with the port. HTML
 valid UTF-8 is sent without a charset. Every file gets an ETag and Last-Modified and answers
 304 to a matching conditional request. `dir/` serves `dir/index.html`. A query string picks a
 variant file when there is one: `list/?page=2` serves `list/index@page=2.html`, `a.html?x=1`
-serves `a@x=1.html` (else the plain file, as before).
+serves `a@x=1.html` (else the plain file, as before). A path without a suffix that names no
+file serves the `.json` (else `.html`) file of that name: `api/list?page=2` serves
+`api/list@page=2.json`. `.php`, `.asp(x)`, `.shtml` and `.jsp` pages are served as HTML.
 
 Faults on request (in the style of Scrapy's tests/mockserver.py):
   /_fault/status/<code>?retry_after=S    that status (with Retry-After when given)
@@ -46,10 +48,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-TEXT_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".json", ".rss", ".atom"}
+SCRIPT_PAGES = (".php", ".asp", ".aspx", ".shtml", ".jsp")  # served as the HTML they produce
+TEXT_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".json", ".rss", ".atom", *SCRIPT_PAGES}
 CONTENT_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
+    **dict.fromkeys(SCRIPT_PAGES, "text/html"),
     ".xml": "application/xml",
     ".rss": "application/rss+xml",
     ".atom": "application/atom+xml",
@@ -129,6 +133,11 @@ class FixtureHandler(BaseHTTPRequestHandler):
             return
         if target.is_dir():
             target = target / "index.html"
+        if not target.suffix and not target.exists():  # api/list -> api/list.json
+            target = next(
+                (target.with_suffix(s) for s in (".json", ".html") if self._served(target, s)),
+                target,
+            )
         if query and "/" not in query:  # list/?page=2 -> list/index@page=2.html when it exists
             variant = target.with_name(f"{target.stem}@{unquote(query)}{target.suffix}")
             if variant.is_file():
@@ -161,6 +170,13 @@ class FixtureHandler(BaseHTTPRequestHandler):
             self._send(304, b"", content_type, ETag=etag, Last_Modified=modified)
             return
         self._send(200, body, content_type, ETag=etag, Last_Modified=modified)
+
+    @staticmethod
+    def _served(target: Path, suffix: str) -> bool:
+        """Does an extension-less path have a file of this suffix (or a query variant of it)?"""
+        return target.with_suffix(suffix).is_file() or any(
+            target.parent.glob(f"{target.name}@*{suffix}")
+        )
 
     def raw_file(self, relative: str) -> bytes | None:
         target = (self.server.root / relative.lstrip("/")).resolve()

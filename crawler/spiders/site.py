@@ -11,7 +11,6 @@ the walk goes its full depth without stopping early.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,11 +21,13 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from fundwatch.configuration import SiteSource
-from fundwatch.crawler.extraction import select
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.listings import ListedPage, read_listing, with_listing
 from fundwatch.crawler.middlewares.conditional import NO_VALIDATORS
 from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, failure_text, log
 from fundwatch.crawler.stats import Stat
 from fundwatch.storage.canonical import canonicalize_url, url_key
+from fundwatch.storage.frontier import Found
 from fundwatch.storage.models import ListingWalk
 from fundwatch.storage.walks import (
     COMPLETE,
@@ -106,21 +107,16 @@ class SiteSpider(CatalogSpider):
             plans.append(plan)
         return plans
 
-    def article_links(self, response: Response) -> list[str]:
-        listing = self.source.listing
+    def listed(self, response: Response) -> ListedPage:
+        """The article links of a listing page (with what a JSON listing says of each) and
+        its next page (crawler/listings.py)."""
         text = self.decoded(response)
         if text is None:
-            return []
-        if listing.article_links:
-            raw = [value for value in select(text, listing.article_links).getall() if value]
-        else:
-            raw = text.css("a::attr(href)").getall()
-        links = [text.urljoin(href.strip()) for href in raw]
-        links = [link for link in links if link.startswith(("http://", "https://"))]
-        if listing.article_url_pattern:
-            pattern = re.compile(listing.article_url_pattern)
-            links = [link for link in links if pattern.search(link)]
-        return links
+            return ListedPage(problem=f"{response.url} is not a text page")
+        return read_listing(text.text, response.url, self.source.listing)
+
+    def article_links(self, response: Response) -> list[str]:
+        return self.listed(response).links
 
     def _walk_done(self, plan: WalkPlan, response: Response, page: int) -> None:
         depth = max(plan.depth, self.source.listing.max_pages)
@@ -139,24 +135,32 @@ class SiteSpider(CatalogSpider):
             log.info("%s: listing unchanged since the last crawl: %s", self.name, response.url)
             self._walk_done(plan, response, page)
             return
-        links = self.article_links(response)
+        listed = self.listed(response)
+        links = listed.links
         self.count(Stat.LISTING_LINKS, len(links))  # template health (crawler/health.py)
         self.count(Stat.LISTING_CHECKED)
-        if not links:
+        listing = self.source.listing
+        if not links and page > 1 and listing.page_param and not listed.problem:
+            log.info("%s: %s lists no article: the end of the listing", self.name, response.url)
+        elif not links:
             log.warning(
-                "%s: no article links on listing %s (check listing.article_links)",
+                "%s: no article links on listing %s (%s)",
                 self.name,
                 response.url,
+                listed.problem
+                or (
+                    "check listing.items and listing.item_url"
+                    if listing.format == "json"
+                    else "check listing.article_links"
+                ),
             )
-        new, fetch = self.discover(self.found(links), response.url)
+        new, fetch = self.discover(self.found(links, listed.hints), response.url)
         for item in fetch:
-            yield self.article_request(item.url, item.url_key)
-        next_page = self.source.listing.next_page
+            yield from self.requests_for(item)
         href = None
         limit = max(plan.depth, plan.catch_up) if new else plan.depth
-        if next_page and page < limit and (new or not plan.stop_early):
-            text = self.decoded(response)
-            href = select(text, next_page).get() if text is not None else None
+        if page < limit and (new or not plan.stop_early):
+            href = listed.next_page
         if plan.since is not None and not new and self._older_than_since(links, plan.since):
             href = None
         if not href:  # nothing new (after a complete walk), the last page, or deep enough
@@ -165,7 +169,7 @@ class SiteSpider(CatalogSpider):
         with self.resources.sessions.begin() as session:
             walking(session, plan.key, plan.url, self.name, page + 1)
         yield Request(
-            response.urljoin(href.strip()),
+            href,
             callback=self.parse_listing,
             errback=self.on_listing_error,
             meta={
@@ -175,6 +179,19 @@ class SiteSpider(CatalogSpider):
                 NO_VALIDATORS: True,
             },
         )
+
+    def requests_for(self, item: Found) -> Iterator[Any]:
+        yield self.article_request(item.url, item.url_key, listed=item.hint)
+
+    def parse_article(
+        self, response: Response, listed: dict[str, Any] | None = None, **_: Any
+    ) -> Iterator[ArticleItem]:
+        """The article as its page gives it; a JSON listing's title and time fill in what the
+        page lacks (its time also replaces a relative one: "3 hours ago")."""
+        for item in super().parse_article(response):
+            if listed:
+                with_listing(item, listed)
+            yield item
 
     def _older_than_since(self, links: list[str], since: datetime) -> bool:
         """A backfill `--since`: every link of this page is stored and published before it."""

@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -61,21 +62,80 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ListingSelectors(_Strict):
-    """How to find article links and the next page on a listing page."""
+_DOTTED = re.compile(r"[\w$@-]+(\.[\w$@-]+)*")  # keys of letters, digits, _ - $ @
+_JSON_ONLY = ("items", "item_url", "item_title", "item_published")
 
+
+def check_dotted_path(value: str) -> str:
+    """A dotted path into a JSON document: `data.items`, `author.name`, `list.0.url`."""
+    value = value.strip()
+    if value != "." and not _DOTTED.fullmatch(value):
+        raise ValueError(
+            f"invalid dotted path {value!r}: keys joined by dots, e.g. data.items or "
+            "author.name (a list index is a number: items.0.url; '.' is the whole document)"
+        )
+    return value
+
+
+class ListingSelectors(_Strict):
+    """How to find article links and the next page on a listing page.
+
+    `format: html` (default): `article_links` and `next_page` are selectors. `format: json`
+    (a listing served by an API): `items` is the dotted path to the list of articles,
+    `item_url` / `item_title` / `item_published` dotted paths inside each item, `next_page`
+    a dotted path to the next page's URL. `page_param` (either format) walks the pages by
+    counting up a query parameter."""
+
+    format: Literal["html", "json"] = "html"
     article_links: str | None = None
     article_url_pattern: str | None = None
     next_page: str | None = None
+    page_param: str | None = None
+    items: str | None = None
+    item_url: str | None = None
+    item_title: str | None = None
+    item_published: str | None = None
     max_pages: int = Field(default=5, ge=1, le=1000)
     # how deep the first crawl of a listing walks (default: max_pages); raising max_pages
     # later makes the next crawl walk the new depth once
     initial_pages: int | None = Field(default=None, ge=1, le=1000)
 
-    @field_validator("article_links", "next_page")
+    @field_validator("article_links")
     @classmethod
-    def _selector(cls, value: str | None) -> str | None:
+    def _selector(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("format") == "json":
+            raise ValueError(
+                "a json listing has no selectors: give items (the dotted path to the list of "
+                "articles, e.g. data.items) and item_url (the path to each article's URL)"
+            )
         return None if value is None else check_selector(value)
+
+    @field_validator("next_page")
+    @classmethod
+    def _next_page(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if info.data.get("format") == "json":
+            return check_dotted_path(value)
+        return check_selector(value)
+
+    @field_validator(*_JSON_ONLY)
+    @classmethod
+    def _dotted(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if info.data.get("format") != "json":
+            raise ValueError(
+                f"{info.field_name} is a dotted path into a JSON listing: only with format: json"
+            )
+        return check_dotted_path(value)
+
+    @field_validator("page_param")
+    @classmethod
+    def _param(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[\w\-\[\]]+", value.strip()):
+            raise ValueError(f"invalid query parameter name {value!r} (e.g. page, p, offset)")
+        return None if value is None else value.strip()
 
     @field_validator("article_url_pattern")
     @classmethod
@@ -89,8 +149,17 @@ class ListingSelectors(_Strict):
 
     @model_validator(mode="after")
     def _needs_a_way_to_links(self) -> ListingSelectors:
-        if not self.article_links and not self.article_url_pattern:
+        if self.format == "json":
+            if self.item_url is None:
+                raise ValueError(
+                    "a json listing needs item_url: the dotted path to each article's URL in "
+                    "an item (and items: the path to the list of items, unless the document "
+                    "is that list)"
+                )
+        elif not self.article_links and not self.article_url_pattern:
             raise ValueError("give article_links (a selector) or article_url_pattern (a regex)")
+        if self.next_page and self.page_param:
+            raise ValueError("give either next_page or page_param, not both")
         return self
 
 

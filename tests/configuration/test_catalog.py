@@ -56,6 +56,19 @@ def test_a_valid_site_entry_loads_with_its_cadence(tmp_path: Path) -> None:
     assert source.article.strip == ["歡迎分享"]
 
 
+def test_a_json_listing_entry_loads(tmp_path: Path) -> None:
+    text = (
+        "- name: api_site\n  kind: site\n  start_urls: ['https://e.com/api/list?page=1']\n"
+        "  listing: {format: json, items: data.list, item_url: link, item_title: title,\n"
+        "            item_published: meta.ctime, page_param: page}\n"
+    )
+    source = load_catalog(write(tmp_path, text)).get("api_site")
+    assert isinstance(source, SiteSource)
+    listing = source.listing
+    assert (listing.format, listing.items, listing.item_url) == ("json", "data.list", "link")
+    assert (listing.item_published, listing.page_param) == ("meta.ctime", "page")
+
+
 def test_cron_cadence(tmp_path: Path) -> None:
     text = "- {name: f, kind: feed, url: 'https://e.com/rss', cron: '*/10 * * * *'}\n"
     source = load_catalog(write(tmp_path, text)).get("f")
@@ -98,6 +111,55 @@ def test_cron_cadence(tmp_path: Path) -> None:
             "listing: {article_url_pattern: '(unclosed'}}",
             "listing.article_url_pattern",
             "regular expression",
+        ),
+        # a JSON listing (format: json): dotted paths, not selectors
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/api'], "
+            "listing: {format: json, items: data.items, article_links: 'a::attr(href)'}}",
+            "listing.article_links",
+            "a json listing has no selectors",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/api'], "
+            "listing: {format: json, items: data.items}}",
+            "listing",
+            "needs item_url",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/api'], "
+            "listing: {format: json, items: 'data..items', item_url: url}}",
+            "listing.items",
+            "invalid dotted path",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/api'], "
+            "listing: {format: json, item_url: url, next_page: 'a.next::attr(href)'}}",
+            "listing.next_page",
+            "invalid dotted path",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/'], "
+            "listing: {article_links: 'a::attr(href)', item_url: url}}",
+            "listing.item_url",
+            "only with format: json",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/'], "
+            "listing: {format: xml, article_links: 'a::attr(href)'}}",
+            "listing.format",
+            "'html' or 'json'",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/'], "
+            "listing: {article_links: 'a::attr(href)', page_param: 'page no'}}",
+            "listing.page_param",
+            "invalid query parameter name",
+        ),
+        (
+            "{name: a, kind: site, start_urls: ['https://e.com/'], listing: "
+            "{article_links: 'a::attr(href)', page_param: page, next_page: 'a.next::attr(href)'}}",
+            "listing",
+            "either next_page or page_param",
         ),
     ],
 )
