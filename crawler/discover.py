@@ -15,12 +15,13 @@ page's structured data and generic extraction.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 from lxml import etree
@@ -28,12 +29,17 @@ from parsel import Selector
 
 from fundwatch.crawler.extraction import extract_generic
 from fundwatch.crawler.generic import coverage
+from fundwatch.crawler.listings import EPOCH_MS, looks_like_json
 from fundwatch.crawler.titles import fold
+from fundwatch.storage.canonical import canonicalize_url
 
 SAMPLE = 4  # articles checked per inferred selector
 MIN_CLUSTER = 3
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-_NEXT_WORDS = re.compile(r"^\s*(?:next|older|more|下一页|下一頁|下页|后一页|›|»|>|→)", re.I)
+_NEXT_WORDS = re.compile(
+    r"^\s*(?:next|older|more|load more|下一页|下一頁|下页|后一页|加载更多|載入更多|›|»|>|→)",
+    re.I,
+)
 
 
 @dataclass
@@ -170,18 +176,40 @@ def sitemap_entry(sitemap: Sitemap, name: str) -> tuple[dict[str, Any], list[str
     return entry, notes
 
 
+_PAGE_FILE = re.compile(r"[a-z]?\d+\.(?P<ext>s?html?|php|aspx?|jsp)", re.I)
+
+
+def _query_shape(query: str) -> str:
+    """A query string with its numbers and slugs generalised: id=123 -> id=\\d+."""
+    shaped = []
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        if re.fullmatch(r"\d+", value):
+            value = r"\d+"
+        elif len(value) > 24 or "-" in value or "_" in value:
+            value = r"[\w%-]+"
+        else:
+            value = re.escape(value)
+        shaped.append(f"{re.escape(key)}={value}")
+    return r"\?" + "&".join(shaped)
+
+
 def url_shape(url: str) -> str:
-    """The path with numbers and slugs generalised: /2024/03/a-slug/ -> /\\d+/\\d+/[\\w-]+/."""
-    path = urlsplit(url).path
-    segments = path.split("/")
+    """The path (and query) with numbers and slugs generalised: /2024/03/a-slug/ ->
+    /\\d+/\\d+/[\\w-]+/, /article.php?id=7 -> /article\\.php\\?id=\\d+."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
     out = []
     for i, segment in enumerate(segments):
+        page_file = _PAGE_FILE.fullmatch(segment)
         if not segment:
             out.append("")
         elif re.fullmatch(r"\d+", segment):
             out.append(r"\d+")
-        elif re.fullmatch(r"[a-z]?\d+\.s?html?", segment):
-            out.append(re.sub(r"\d+", r"\\d+", re.escape(segment.split(".")[0])) + r"\.html?")
+        elif page_file:
+            ext = page_file["ext"].lower()
+            suffix = r"\.html?" if ext in ("htm", "html") else re.escape(f".{ext}")
+            out.append(re.sub(r"\d+", r"\\d+", re.escape(segment.split(".")[0])) + suffix)
         elif i == len(segments) - 1 or (i == len(segments) - 2 and not segments[-1]):
             if "-" in segment or "_" in segment or len(segment) > 24:
                 suffix = re.search(r"\.s?html?$", segment)
@@ -190,28 +218,44 @@ def url_shape(url: str) -> str:
                 out.append(re.escape(segment))
         else:
             out.append(re.escape(segment))
-    return "/".join(out)
+    return "/".join(out) + (_query_shape(parts.query) if parts.query else "")
 
 
-def article_cluster(links: list[str], host: str) -> tuple[str, list[str]] | None:
-    """(URL pattern, links) of the largest cluster of same-host links by shape."""
+def _generalised(shape: str) -> bool:
+    return r"\d+" in shape or r"[\w%-]+" in shape
+
+
+def article_cluster(
+    links: list[str], host: str, texts: dict[str, str] | None = None
+) -> tuple[str, list[str]] | None:
+    """(URL pattern, links) of the largest cluster of same-host links by shape; among clusters
+    of links with headline-like text (8 characters or more on average, as article links carry
+    titles), else among all. `links` are canonical (no tracking parameters or fragments)."""
     same = [u for u in links if (urlsplit(u).hostname or "") == host and urlsplit(u).path]
-    shapes = Counter(url_shape(u) for u in dict.fromkeys(same))
+    unique = list(dict.fromkeys(same))
+    shapes = Counter(url_shape(u) for u in unique)
+
+    def text_length(shape: str) -> float:
+        members = [u for u in unique if url_shape(u) == shape]
+        return sum(len((texts or {}).get(u, "")) for u in members) / max(1, len(members))
+
     candidates = [
-        (count, shape)
+        (text_length(shape) >= 8 if texts else True, count, shape)
         for shape, count in shapes.items()
-        if count >= MIN_CLUSTER and (r"\d+" in shape or r"[\w%-]+" in shape)
+        if count >= MIN_CLUSTER and _generalised(shape)
     ]
     if not candidates:
         return None
-    _, shape = max(candidates, key=lambda pair: (pair[0], len(pair[1])))
-    members = [u for u in dict.fromkeys(same) if url_shape(u) == shape]
+    _, _, shape = max(candidates, key=lambda c: (c[0], c[1], len(c[2])))
+    members = [u for u in unique if url_shape(u) == shape]
     return shape + "$", members
 
 
 def next_page_selector(page: Selector) -> str | None:
     if page.css("a[rel=next]::attr(href)").get():
         return "a[rel=next]::attr(href)"
+    if page.css("link[rel=next]::attr(href)").get():  # in the head (pagination for crawlers)
+        return "link[rel=next]::attr(href)"
     for anchor in page.css("a[href]"):
         classes = anchor.attrib.get("class", "")
         if re.search(r"\bnext\b", classes):
@@ -363,10 +407,19 @@ def infer_site(
     client: httpx.Client, url: str, html: str, name: str
 ) -> tuple[dict[str, Any] | None, list[str]]:
     notes: list[str] = []
-    page = Selector(text=html)
+    page = Selector(text=html, type="html")
     host = urlsplit(url).hostname or ""
-    links = [urljoin(url, href) for href in page.css("a::attr(href)").getall()]
-    cluster = article_cluster(links, host)
+    links: list[str] = []
+    texts: dict[str, str] = {}
+    for anchor in page.css("a[href]"):
+        try:
+            link = canonicalize_url(urljoin(url, anchor.attrib["href"].strip()))
+        except ValueError:
+            continue
+        links.append(link)
+        text = " ".join("".join(anchor.css("::text").getall()).split())
+        texts[link] = max(texts.get(link, ""), text, key=len)
+    cluster = article_cluster(links, host, texts)
     if cluster is None:
         return None, ["no cluster of at least 3 article-like links on the page"]
     pattern, members = cluster
@@ -375,6 +428,29 @@ def infer_site(
     nxt = next_page_selector(page)
     if nxt:
         listing["next_page"] = nxt
+    article, article_notes = infer_article(client, members)
+    notes.extend(article_notes)
+    locale, locale_note = language_and_zone(page)
+    notes.append(locale_note)
+    entry: dict[str, Any] = {
+        "name": name,
+        "kind": "site",
+        **locale,
+        "start_urls": [url],
+        "every": "1h",
+        "listing": listing,
+    }
+    if article:
+        entry["article"] = article
+    return entry, notes
+
+
+def infer_article(
+    client: httpx.Client, members: list[str], listed_times: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """Article selectors that agree on most of the first SAMPLE articles, and notes
+    (`listed_times`: the listing states each article's time, none is needed on the page)."""
+    notes: list[str] = []
     titles: Counter[str] = Counter()
     bodies: Counter[str] = Counter()
     structured_dates = 0
@@ -411,7 +487,7 @@ def infer_site(
                 "no body selector agrees on most articles: the default `article` applies; "
                 "name article.body after checking the preview"
             )
-    if structured_dates < checked:
+    if structured_dates < checked and not listed_times:
         chosen, count = dates.most_common(1)[0] if dates else ("", 0)
         if chosen and count + structured_dates > checked / 2:
             article["published"] = chosen
@@ -420,6 +496,107 @@ def infer_site(
                 f"{checked - structured_dates}/{checked} articles state no structured time "
                 "and no date element was found: add article.published"
             )
+    return article, notes
+
+
+_TITLE_KEYS = ("title", "headline", "name", "subject")
+_TIME_KEY = re.compile(r"time|date|publish|created|ctime|pub|ts$", re.I)
+_PAGE_PARAMS = ("page", "p", "pn", "pageno", "page_no", "pageindex", "pagenum", "page_num")
+_EPOCHS = (946_684_800, 4_102_444_800)  # 2000 .. 2100 in seconds
+
+
+def _lists_of_items(node: Any, path: str = "", depth: int = 0) -> Any:
+    """(dotted path, list) of every list of objects in a JSON document, depth first."""
+    if isinstance(node, list) and node and all(isinstance(item, dict) for item in node):
+        yield path or ".", node
+    elif isinstance(node, dict) and depth < 5:
+        for key, value in node.items():
+            if isinstance(key, str) and re.fullmatch(r"[\w$@-]+", key):
+                yield from _lists_of_items(value, f"{path}.{key}" if path else key, depth + 1)
+
+
+def _flat(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """An item's scalar values by dotted path, two levels deep (author.name)."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if not isinstance(key, str) or not re.fullmatch(r"[\w$@-]+", key):
+            continue
+        if isinstance(value, dict) and not prefix:
+            out.update(_flat(value, f"{key}."))
+        elif not isinstance(value, dict | list):
+            out[prefix + key] = value
+    return out
+
+
+def _url_like(value: Any, host: str) -> bool:
+    if not isinstance(value, str):
+        return False
+    value = value.strip()
+    if value.startswith(("http://", "https://")):
+        return (urlsplit(value).hostname or "") == host
+    return value.startswith("/") and not value.startswith("//") and len(value) > 1
+
+
+def _is_epoch(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    seconds = number / 1000 if number >= EPOCH_MS else number
+    return _EPOCHS[0] <= seconds <= _EPOCHS[1]
+
+
+def infer_json_listing(
+    client: httpx.Client, url: str, text: str, name: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """A `format: json` listing from an API answer: the largest list of objects whose items
+    hold a same-site URL, with the title and time keys found in its items."""
+    from fundwatch.crawler.dates import parse_published
+
+    document = json.loads(text)
+    host = urlsplit(url).hostname or ""
+    best: tuple[int, str, str, list[dict[str, Any]]] | None = None
+    for path, items in _lists_of_items(document):
+        flats = [_flat(item) for item in items]
+        for key in flats[0]:
+            hits = sum(1 for flat in flats if _url_like(flat.get(key), host))
+            if hits * 2 >= len(items) and (best is None or hits > best[0]):
+                best = (hits, path, key, items)
+    if best is None:
+        return None, ["a JSON document, but no list of items holding article URLs of this site"]
+    _, items_path, url_key, items = best
+    flats = [_flat(item) for item in items]
+    keys = list(flats[0])
+    listing: dict[str, Any] = {"format": "json", "items": items_path, "item_url": url_key}
+    named = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TITLE_KEYS]
+    texts = [
+        k
+        for k in keys
+        if k != url_key
+        and all(isinstance(f.get(k), str) for f in flats)
+        and 8 <= sum(len(f[k]) for f in flats) / len(flats) <= 200
+    ]
+    title = next(iter(named or texts), None)
+    if title:
+        listing["item_title"] = title
+    for key in sorted(keys, key=lambda k: not _TIME_KEY.search(k)):
+        values = [f.get(key) for f in flats]
+        if all(_is_epoch(v) for v in values) or (
+            _TIME_KEY.search(key)
+            and all(isinstance(v, str) and parse_published(v, "UTC") for v in values)
+        ):
+            listing["item_published"] = key
+            break
+    query = dict(parse_qsl(urlsplit(url).query))
+    param = next((k for k in query if k.lower() in _PAGE_PARAMS and query[k].isdigit()), None)
+    if param:
+        listing["page_param"] = param
+    links = [urljoin(url, str(f[url_key]).strip()) for f in flats if f.get(url_key)]
+    notes = [f"{len(links)} article URLs at {items_path}[].{url_key} in the JSON listing"]
+    article, article_notes = infer_article(client, links, "item_published" in listing)
+    notes.extend(article_notes)
     entry: dict[str, Any] = {
         "name": name,
         "kind": "site",
@@ -430,6 +607,52 @@ def infer_site(
     if article:
         entry["article"] = article
     return entry, notes
+
+
+_ZONES = {  # a page's <html lang> region (or script) -> the zone its unmarked times are in
+    "cn": "Asia/Shanghai",
+    "hans": "Asia/Shanghai",
+    "sg": "Asia/Singapore",
+    "tw": "Asia/Taipei",
+    "hant": "Asia/Taipei",
+    "hk": "Asia/Hong_Kong",
+    "mo": "Asia/Macau",
+    "jp": "Asia/Tokyo",
+    "ja": "Asia/Tokyo",
+    "kr": "Asia/Seoul",
+    "ko": "Asia/Seoul",
+    "gb": "Europe/London",
+    "in": "Asia/Kolkata",
+}
+
+
+def language_and_zone(page: Selector) -> tuple[dict[str, str], str]:
+    """`language` and `timezone` from the page's <html lang> (zh-TW -> zh-Hant, Asia/Taipei),
+    and a note saying where they came from or that they are to be set."""
+    lang = (page.xpath("/html/@lang").get() or "").strip()
+    parts = [part for part in lang.lower().replace("_", "-").split("-") if part]
+    found: dict[str, str] = {}
+    if parts and parts[0] == "zh":
+        traditional = any(part in ("hant", "tw", "hk", "mo") for part in parts[1:])
+        found["language"] = "zh-Hant" if traditional else "zh-Hans"
+        region = next((p for p in reversed(parts[1:]) if p in _ZONES), None)
+        found["timezone"] = _ZONES[region] if region else "Asia/Shanghai"
+    elif parts and re.fullmatch(r"[a-z]{2,3}", parts[0]):
+        found["language"] = parts[0]
+        region = next((p for p in reversed(parts) if p in _ZONES), None)
+        if region:
+            found["timezone"] = _ZONES[region]
+    if "timezone" in found:
+        note = (
+            f"language {found['language']} and timezone {found['timezone']} from "
+            f'<html lang="{lang}">: check them (times without an offset are read in timezone)'
+        )
+    else:
+        note = (
+            "set timezone (an IANA name): times without an offset are read in it, UTC if unset"
+            + ("" if found else "; and language (the page names none)")
+        )
+    return found, note
 
 
 def source_name(url: str) -> str:
@@ -466,7 +689,11 @@ def discover(url: str, transport: httpx.BaseTransport | None = None) -> Discover
                 found.entry, notes = sitemap_entry(chosen, name)
                 found.notes.extend(notes)
             return found
-        page = Selector(text=text)
+        if looks_like_json(text):  # an API answer: a JSON listing (format: json)
+            found.entry, notes = infer_json_listing(client, str(response.url), text, name)
+            found.notes.extend(notes)
+            return found
+        page = Selector(text=text, type="html")
         found.feeds = feeds_of(page, str(response.url))
         sitemaps = sitemaps_of(client, str(response.url))
         found.sitemaps = [s.url for s in sitemaps]

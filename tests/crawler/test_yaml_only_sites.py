@@ -248,3 +248,55 @@ def preview(world: FixtureWorld, *args: str) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=120,
     )
+
+
+def add(world: FixtureWorld, url: str, name: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "fundwatch", "add", url, "--name", name, "--no-preview"],
+        cwd=REPO,
+        env=world.env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    yaml_text = done.stdout[done.stdout.index("sources:") :]
+    [entry] = yaml.safe_load(yaml_text)["sources"]
+    return entry
+
+
+def test_add_infers_entries_that_crawl_the_three_sites(world: FixtureWorld) -> None:
+    """`fundwatch add` on the portal's listing, the API's first page and the traditional-Chinese
+    listing: each inferred entry, pasted as it is, stores what the hand-written one does."""
+    portal = add(world, f"{world.base}/sites/portal/news.php", "portal_added")
+    assert portal["listing"]["next_page"] == "link[rel=next]::attr(href)"
+    assert (portal["language"], portal["timezone"]) == ("zh-Hans", "Asia/Shanghai")
+    api = add(world, f"{world.base}/sites/apinews/api/list?page=1", "api_added")
+    assert api["listing"] == {
+        "format": "json",
+        "items": "data.items",
+        "item_url": "url",
+        "item_title": "headline",
+        "item_published": "published",
+        "page_param": "page",
+    }
+    api["timezone"] = "America/New_York"  # a JSON API names no zone; epoch times need none
+    tw = add(world, f"{world.base}/sites/twnews/list/", "tw_added")
+    assert (tw["language"], tw["timezone"]) == ("zh-Hant", "Asia/Taipei")
+    world.add_sources([portal, api, tw])
+    for entry, count in ((portal, 8), (api, 5), (tw, 5)):
+        name = str(entry["name"])
+        result = world.crawl(name)
+        assert f"{name}: ok" in result.stdout, result.stdout + result.stderr[-3000:]
+        stored = world.articles(name)
+        assert len(stored) == count, (name, [a.url for a in stored])
+        assert all(a.title and a.body and a.published_at for a in stored), name
+    by_url = {a.url.rsplit("/", 1)[1]: a for a in world.articles("tw_added")}
+    for key, (title, when, outlet) in TWNEWS_STORIES.items():
+        assert by_url[key].title == title and by_url[key].outlet == outlet
+        assert utc(by_url[key]) == datetime.fromisoformat(when), key
+    for article in world.articles("api_added"):
+        headline, when = STORIES[article.url.rsplit("/", 1)[1]]
+        assert article.title == headline
+        new_york = ZoneInfo("America/New_York")
+        assert utc(article) == datetime.fromisoformat(when).replace(tzinfo=new_york)
