@@ -4,7 +4,9 @@
 
 Serves tests/fixtures on 127.0.0.1 and, for each fixture site (the generated seed-shaped site,
 the generated traditional-Chinese site, the WordPress-like site, the numbered-pager site with
-section blocks and relative times), infers an entry from one
+section blocks and relative times, the `.php` portal with query-string links, the site whose
+listing is a JSON API, the traditional-Chinese site with split bodies and meta times), infers
+an entry from one
 listing URL and extracts every article of that listing with both entries. Prints, per site and
 overall: same title %, same publication time %, mean body token F1 of the inferred entry against
 the hand-written one, and the share of articles where all three agree (F1 >= 0.95). Asserts
@@ -30,7 +32,9 @@ from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.discover import discover
 from fundwatch.crawler.extraction import extract_with_template
 from fundwatch.crawler.generic import overlap_f1
-from fundwatch.crawler.preview import listing_links
+from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.listings import with_listing
+from fundwatch.crawler.preview import listing_page
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline
 from harness.server import RunningServer
 
@@ -76,11 +80,29 @@ def hand_entries(base: str) -> dict[str, dict[str, Any]]:
             "body": "div.art section.para",
         },
     }
-    return {"seedsite": seedsite, "twsite": twsite, "wordpress": wordpress, "paged": paged}
+    from tests.crawler.test_yaml_only_sites import APINEWS, PORTAL, TWNEWS
+
+    written = {  # as tests/crawler/test_yaml_only_sites.py writes them
+        key: yaml.safe_load(text.format(base=base))
+        for key, text in (("portal", PORTAL), ("apinews", APINEWS), ("twnews", TWNEWS))
+    }
+    return {
+        "seedsite": seedsite,
+        "twsite": twsite,
+        "wordpress": wordpress,
+        "paged": paged,
+        **written,
+    }
 
 
-def fields(html: str, url: str, source: SiteSource) -> tuple[str, str, Any]:
+def fields(
+    html: str, url: str, source: SiteSource, listed: dict[str, Any] | None = None
+) -> tuple[str, str, Any]:
     extracted = extract_with_template(Selector(text=html), source.article, url)
+    if listed:  # what a JSON listing says of the article, as the crawl uses it
+        item = ArticleItem(url, source.name, title=extracted.title, published=extracted.published)
+        with_listing(item, listed)
+        extracted.title, extracted.published = item.title, item.published  # type: ignore[assignment]
     published = (
         parse_published(extracted.published, source.timezone, now=NOW)
         if extracted.published
@@ -102,17 +124,19 @@ def main() -> None:
             if inferred is None or inferred["kind"] != "site":
                 print(f"{name:<10} no site entry inferred: {found.notes}")
                 continue
-            inferred = dict(inferred, timezone=hand.get("timezone", "UTC"))
+            inferred = {"timezone": hand.get("timezone", "UTC"), **inferred}
             inferred_source = adapter.validate_python(inferred)
             listing = client.get(listing_url).text
-            hand_links, _ = listing_links(listing, listing_url, hand_source)
-            inferred_links, _ = listing_links(listing, listing_url, inferred_source)
+            hand_links, _, hand_listed, _ = listing_page(listing, listing_url, hand_source)
+            inferred_links, _, listed, _ = listing_page(listing, listing_url, inferred_source)
             count = {"articles": 0, "title": 0, "time": 0, "all": 0, "f1": 0.0}
             for url in hand_links:
                 html = client.get(url).text
-                want = fields(html, url, hand_source)
+                want = fields(html, url, hand_source, hand_listed.get(url))
                 got = (
-                    fields(html, url, inferred_source) if url in inferred_links else ("", "", None)
+                    fields(html, url, inferred_source, listed.get(url))
+                    if url in inferred_links
+                    else ("", "", None)
                 )
                 f1 = overlap_f1(got[1], want[1]) if want[1] else float(not got[1])
                 count["articles"] += 1

@@ -27,7 +27,7 @@ import httpx
 from lxml import etree
 from parsel import Selector
 
-from fundwatch.crawler.extraction import extract_generic
+from fundwatch.crawler.extraction import Extracted, extract_generic
 from fundwatch.crawler.generic import coverage
 from fundwatch.crawler.listings import EPOCH_MS, looks_like_json
 from fundwatch.crawler.titles import fold
@@ -445,6 +445,15 @@ def infer_site(
     return entry, notes
 
 
+def _without_headline(extracted: Extracted) -> str:
+    """The generic body without a first line that repeats the title (trafilatura keeps the
+    headline on some pages; the body element below it does not hold it)."""
+    first, _, rest = extracted.body.partition("\n")
+    if rest.strip() and extracted.title and fold(first) == fold(extracted.title):
+        return rest
+    return extracted.body
+
+
 def infer_article(
     client: httpx.Client, members: list[str], listed_times: bool = False
 ) -> tuple[dict[str, Any], list[str]]:
@@ -466,7 +475,7 @@ def infer_article(
         if generic.title:
             titles[title_selector(article_page, generic.title) or ""] += 1
         if generic.body:
-            bodies[body_selector(article_page, generic.body) or ""] += 1
+            bodies[body_selector(article_page, _without_headline(generic)) or ""] += 1
         if generic.rules.get("published", "").startswith(("json-ld", "meta", "<")):
             structured_dates += 1
         else:

@@ -280,6 +280,8 @@ def test_add_infers_entries_that_crawl_the_three_sites(world: FixtureWorld) -> N
         "item_published": "published",
         "page_param": "page",
     }
+    # the body element below the h1, not the <main> that holds headline and newsletter too
+    assert api["article"] == {"title": "h1::text", "body": "div.story-text"}
     api["timezone"] = "America/New_York"  # a JSON API names no zone; epoch times need none
     tw = add(world, f"{world.base}/sites/twnews/list/", "tw_added")
     assert (tw["language"], tw["timezone"]) == ("zh-Hant", "Asia/Taipei")
