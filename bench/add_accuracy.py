@@ -80,12 +80,8 @@ def hand_entries(base: str) -> dict[str, dict[str, Any]]:
             "body": "div.art section.para",
         },
     }
-    from tests.crawler.test_yaml_only_sites import APINEWS, PORTAL, TWNEWS
-
-    written = {  # as tests/crawler/test_yaml_only_sites.py writes them
-        key: yaml.safe_load(text.format(base=base))
-        for key, text in (("portal", PORTAL), ("apinews", APINEWS), ("twnews", TWNEWS))
-    }
+    new = (FIXTURES / "sites" / "new_structures.yaml").read_text("utf-8").replace("{{BASE}}", base)
+    written = {entry["name"]: entry for entry in yaml.safe_load(new)["sources"]}
     return {
         "seedsite": seedsite,
         "twsite": twsite,

@@ -1,5 +1,6 @@
 """Three sites of structures the repository had not met, each configured by a catalog entry
-written from the page source as a new user would, and crawled end to end on the fixture server:
+written from the page source as a new user would (tests/fixtures/sites/new_structures.yaml), and
+crawled end to end on the fixture server:
 
 - tests/fixtures/sites/portal: a `.php` portal whose listing links `article.php?id=N` relatively
   (some with a tracking `&from=list`), pages on by `<link rel="next" href="?page=2">` in the
@@ -21,72 +22,24 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from tests.support.crawl_world import REPO, FixtureWorld
-
-PORTAL = """
-name: portal
-kind: site
-description: 视界网 (fixture)
-language: zh-Hans
-timezone: Asia/Shanghai
-every: 30m
-start_urls: ["{base}/sites/portal/news.php"]
-listing:
-  article_links: "ul.newslist a.tit::attr(href)"
-  article_url_pattern: 'article\\.php\\?id=\\d+$'
-  next_page: "link[rel=next]::attr(href)"
-article:
-  title: "h1.title::text"
-  published: "div.meta span.time::text"
-  body: "div.content"
-"""
-
-APINEWS = """
-name: apinews
-kind: site
-description: Reelwire (fixture), a listing served by a JSON API
-language: en
-timezone: America/New_York
-every: 30m
-start_urls: ["{base}/sites/apinews/api/list?page=1"]
-listing:
-  format: json
-  items: data.items
-  item_url: url
-  item_title: headline
-  item_published: published
-  page_param: page
-article:
-  title: "h1.headline::text"
-  body: "div.story-text"
-"""
-
-TWNEWS = """
-name: twnews
-kind: site
-description: 臺灣視訊報 (fixture)
-language: zh-Hant
-timezone: Asia/Taipei
-every: 30m
-start_urls: ["{base}/sites/twnews/list/"]
-listing:
-  article_links: "ul.mainList li a::attr(href)"
-  next_page: "ul.pagination li.active + li a::attr(href)"
-article:
-  title: "h1::text"
-  body: "div.centralContent div.paragraph"
-  strip: ["（編輯："]
-"""
+from tests.support.crawl_world import FIXTURES, REPO, FixtureWorld
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+ENTRIES = FIXTURES / "sites" / "new_structures.yaml"  # the entries, as a user writes them
 
 
-def crawl_ok(world: FixtureWorld, entry: str, name: str) -> dict[str, object]:
-    world.add_sources([yaml.safe_load(entry.format(base=world.base))])
+def entry_of(world: FixtureWorld, name: str) -> dict[str, Any]:
+    text = ENTRIES.read_text("utf-8").replace("{{BASE}}", world.base)
+    return next(e for e in yaml.safe_load(text)["sources"] if e["name"] == name)
+
+
+def crawl_ok(world: FixtureWorld, name: str) -> dict[str, Any]:
+    world.add_sources([entry_of(world, name)])
     result = world.crawl(name)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert f"{name}: ok" in result.stdout, result.stdout + result.stderr[-3000:]
@@ -95,12 +48,12 @@ def crawl_ok(world: FixtureWorld, entry: str, name: str) -> dict[str, object]:
     return {a.url.rsplit("/", 1)[1]: a for a in world.articles(name)}
 
 
-def utc(article: object) -> datetime:
-    return article.published_at.replace(tzinfo=UTC)  # type: ignore[attr-defined]
+def utc(article: Any) -> datetime:
+    return article.published_at.replace(tzinfo=UTC)
 
 
 def test_a_php_portal_with_query_links_rel_next_and_unusual_times(world: FixtureWorld) -> None:
-    stored = crawl_ok(world, PORTAL, "portal")
+    stored = crawl_ok(world, "portal")
     # three listing pages by <link rel=next>; each article once, under its canonical URL
     requested = world.requested()
     assert "/sites/portal/news.php?page=2" in requested
@@ -156,7 +109,7 @@ STORIES = {  # id: (headline, published in New York) as the API lists them
 
 
 def test_a_listing_served_by_a_json_api(world: FixtureWorld) -> None:
-    stored = crawl_ok(world, APINEWS, "apinews")
+    stored = crawl_ok(world, "apinews")
     requested = world.requested()
     pages = [path for path in requested if "/api/list" in path]
     assert pages == [f"/sites/apinews/api/list?page={n}" for n in (1, 2, 3, 4)]  # 4 is empty
@@ -182,7 +135,7 @@ def test_a_listing_served_by_a_json_api(world: FixtureWorld) -> None:
 
 def test_a_json_listing_configured_as_html_says_so(world: FixtureWorld) -> None:
     """The first entry a user writes for an API listing: no crash, and the reason."""
-    entry = yaml.safe_load(APINEWS.format(base=world.base))
+    entry = entry_of(world, "apinews")
     entry["name"] = "apinews_html"
     entry["listing"] = {"article_url_pattern": "/sites/apinews/story/"}
     world.add_sources([entry])
@@ -223,7 +176,7 @@ TWNEWS_STORIES = {  # id: (title, published, outlet)
 
 
 def test_a_traditional_chinese_site_with_split_body_and_meta_time(world: FixtureWorld) -> None:
-    stored = crawl_ok(world, TWNEWS, "twnews")
+    stored = crawl_ok(world, "twnews")
     requested = world.requested()
     assert "/sites/twnews/list/2/" in requested and "/sites/twnews/list/3/" in requested
     assert sorted(stored) == sorted(TWNEWS_STORIES)
@@ -250,7 +203,7 @@ def preview(world: FixtureWorld, *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def add(world: FixtureWorld, url: str, name: str) -> dict[str, object]:
+def add(world: FixtureWorld, url: str, name: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "fundwatch", "add", url, "--name", name, "--no-preview"],
         cwd=REPO,
