@@ -403,6 +403,18 @@ def published_selector(page: Selector, timezone: str = "UTC") -> str | None:
     return None
 
 
+def _script_shell(page: Selector) -> bool:
+    """A page with scripts and next to no visible text or links: an app shell."""
+    words = " ".join(
+        page.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
+    )
+    return (
+        bool(page.css("script"))
+        and len(" ".join(words.split())) < 200
+        and len(page.css("a[href]")) < 10
+    )
+
+
 def infer_site(
     client: httpx.Client, url: str, html: str, name: str
 ) -> tuple[dict[str, Any] | None, list[str]]:
@@ -421,7 +433,14 @@ def infer_site(
         texts[link] = max(texts.get(link, ""), text, key=len)
     cluster = article_cluster(links, host, texts)
     if cluster is None:
-        return None, ["no cluster of at least 3 article-like links on the page"]
+        notes = ["no cluster of at least 3 article-like links on the page"]
+        if _script_shell(page):
+            notes.append(
+                "the page is filled in by JavaScript: find the request its list of articles "
+                "comes from (browser developer tools, Network tab, often /api/...list?page=1) "
+                "and run `fundwatch add` on that URL (a JSON listing, format: json)"
+            )
+        return None, notes
     pattern, members = cluster
     notes.append(f"{len(members)} article links match {pattern}")
     listing: dict[str, Any] = {"article_url_pattern": pattern}

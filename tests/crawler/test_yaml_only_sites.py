@@ -218,6 +218,19 @@ def add(world: FixtureWorld, url: str, name: str) -> dict[str, Any]:
     return entry
 
 
+def test_add_on_an_app_shell_points_at_its_api(world: FixtureWorld) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fundwatch", "add", f"{world.base}/sites/apinews/"],
+        cwd=REPO,
+        env=world.env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 1 and "no listing, feed or sitemap found" in done.stderr
+    assert "filled in by JavaScript" in done.stdout and "format: json" in done.stdout
+
+
 def test_add_infers_entries_that_crawl_the_three_sites(world: FixtureWorld) -> None:
     """`fundwatch add` on the portal's listing, the API's first page and the traditional-Chinese
     listing: each inferred entry, pasted as it is, stores what the hand-written one does."""
