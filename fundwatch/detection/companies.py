@@ -84,7 +84,7 @@ _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|ove
 _ZH_ADVERBIAL_START = re.compile(r"(?:在|于)(?!此前|之前|去年|前年)")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
-    r"^(?:\s|[-–•·*]|据.{0,10}?(?:获悉|报道|消息)|据悉|据了解|据介绍|据称|"
+    r"^(?:\s|[-–•·*]|据.{0,10}?(?:获悉|报道|消息)|据悉|据了解|据介绍|据称|当时|彼时|那时|"
     r"\d{4}\s*年(?:初|底|末)?|\d{1,2}\s*月(?:初|底|末)?|\d{1,2}\s*日|今年|近日|日前|今日|"
     r"今天|昨日|昨天|近期|目前|本周|上周|最近|近来|同时|此外|另外|其中|其次|首先|而且|而|并且|并|就有|就|"
     r"但是|但|不过|然而)+"
@@ -137,10 +137,16 @@ _ZH_DEMONSTRATIVE_SUBJECT = re.compile(
     r"(?:公司|企业|创企|初创|新创|厂商|独角兽)(?:已经|已|刚刚|刚|正式|也|近日|日前|今日)?\s*$"
 )
 _ZH_DESCRIBED_OBJECT = re.compile(
-    r"[^,,。;;::「」“”]{0,16}?(?:公司|企业|创企|初创|新创|平台|厂商|團隊|团队)"
+    # "初创公司Metaphysic": the whole run of company nouns describes, not its first noun
+    r"[^,,。;;::「」“”]{0,16}?(?:公司|企业|创企|初创|新创|平台|厂商|團隊|团队)+"
     r"([^,,。;;::「」“”的\s]{2,12})(?=[,,。;;::的\s]|$)"
 )
 _ZH_QUOTED_OBJECT = re.compile(r"[^,,。;;:：「」“”『』]{0,16}?[「“『]([^「」“”『』]{2,20})[」”』]")
+# "这轮750万美元的融资由…领投": the subject is the story's round itself, not a company
+_ZH_THIS_ROUND = re.compile(
+    r"(?:这|本|此|该)一?(?:轮|笔|次)\s*(?:(?:[\d.,]+\s*[千百万亿]*|[千百万亿]+)\s*"
+    r"(?:美元|美金|元|人民币|港元|港币|欧元|日元|英镑|新台币)?)?"
+)
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
     "该公司", "公司", "其", "该", "这家公司", "这家", "他们", "它", "本轮", "此轮", "该企业",
@@ -457,7 +463,11 @@ class CompanyBook:
         """The subject before a Chinese raise verb is 该公司, 其, 公司 ..., or a described
         company after a demonstrative: "这家成立刚满一年的AI视频公司宣布完成…"."""
         _, folded = self._zh_candidate(left_display, left_folded)
-        return folded in _ZH_PRONOUNS or _ZH_DEMONSTRATIVE_SUBJECT.search(left_folded) is not None
+        return (
+            folded in _ZH_PRONOUNS
+            or _ZH_THIS_ROUND.fullmatch(folded) is not None
+            or _ZH_DEMONSTRATIVE_SUBJECT.search(left_folded) is not None
+        )
 
     def subject_zh(self, left_display: str, left_folded: str) -> str | None:
         """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"."""

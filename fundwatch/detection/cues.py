@@ -13,6 +13,7 @@ from .patterns import (
     FUND_AS_INVESTOR,
     MINORITY_STAKE_AFTER,
     NEWS_NOW,
+    PARTICIPLE_BY,
     PRESENT_PERFECT_END,
     PURPOSE_BEFORE,
     RAISE_KINDS,
@@ -24,6 +25,9 @@ from .patterns import (
     ZH_GOT_INVESTMENT,
 )
 from .toolkit import Toolkit
+
+# "累计融资", "累计获得融资": how far a cue may follow a total's word and still be the total
+TOTAL_GAP = 3
 
 
 def title_tells_raise(p: Passage) -> bool:
@@ -40,10 +44,16 @@ def title_tells_raise(p: Passage) -> bool:
         or TITLE_MONEY_NOUN.search(p.folded, 0, end) is not None
     )
     return any(
-        h.kind == "funding" or (h.kind == "funding_weak" and title_figure)
+        h.kind == "funding" or (h.kind == "funding_weak" and title_figure and not _participle(p, h))
         for h in p.hits
         if h.end <= end
     )
+
+
+def _participle(p: Passage, h: Hit) -> bool:
+    """ "Luma AI, invested by NVIDIA, announces ...", "Nvidia-backed Acme": a weak cue used
+    as a participle describes the company's backers; it tells no raise of the title's own."""
+    return bool(PARTICIPLE_BY.match(p.folded, h.end)) or p.folded[h.start - 1 : h.start] == "-"
 
 
 def reported_speech(p: Passage, sent: Sentence, h: Hit) -> bool:
@@ -102,16 +112,28 @@ def valid_cues(p: Passage, sent: Sentence, title_raise: bool) -> list[Hit]:
     # "2021年11月,B获得…" inside a sentence ("估值/融资轮次:2021年11月,…"): a clause that is
     # only a date dates the clause after it too
     date_clauses = [h for h in blockers if h.kind == "dated" and _date_alone(p, sent, h)]
+    totals = [h for h in sent.hits if h.kind == "aggregate"]
     cues = []
     for h in sent.hits:
         if h.kind not in CUE_KINDS:
             continue
         if any(same_clause(p, sent, h.start, b.start) for b in blockers):
             continue
+        if any(_total_of(p, sent, t, h) for t in totals):
+            continue
         if any(_next_clause(p, sent, b.start, h.start) for b in date_clauses):
             continue
         cues.append(h)
     return cues
+
+
+def _total_of(p: Passage, sent: Sentence, total: Hit, cue: Hit) -> bool:
+    """ "累计融资超过5900万美元": a Chinese cue right after a total's word names the
+    company's funding to date, not a raise (English totals keep their clause's own cues:
+    "raised $5M, bringing its total funding to $9M, led by Craft Ventures")."""
+    if cue.kind not in RAISE_KINDS or not is_cjk(p, cue):
+        return False
+    return 0 <= cue.start - total.end <= TOTAL_GAP and same_clause(p, sent, total.start, cue.start)
 
 
 def _title_period(p: Passage, h: Hit) -> bool:

@@ -21,6 +21,7 @@ from .subject import (
     refers_back_any,
     roundup_title,
     said_subject,
+    title_described,
     title_subject,
 )
 from .toolkit import Toolkit
@@ -132,6 +133,8 @@ def find_event(
             if name is None and sent.start < p.title_end and not _not_one_raise(sent):
                 # "A tech startup just raised $24M": the lead names the raiser
                 name, entry = lead_subject(kit, p)
+                if name is None:
+                    name, entry = title_described(kit, p)
             if name is None:
                 continue
             event = Event(idx, name, entry, bool(strong))

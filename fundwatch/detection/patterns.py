@@ -98,6 +98,8 @@ TITLE_MONEY_NOUN = re.compile(
 # a fund named as the investor ("from SoftBank's Opportunity Fund", "led by its seed fund"):
 # the fund's name is no fund close
 FUND_AS_INVESTOR = re.compile(r"\b(?:from|by|including|via|through)\s+(?:[\w'’.&-]+\s+){0,4}$")
+# "invested by NVIDIA", "backed by a16z": a weak cue followed by its agent is a participle
+PARTICIPLE_BY = re.compile(r"\s+by\b")
 CUE_KINDS = ("funding", "funding_weak", "verb_subject", "verb_object")
 RAISE_KINDS = ("funding", "funding_weak")
 
@@ -140,6 +142,10 @@ DESCRIBED_NAME = re.compile(
     r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][\w.&-]*[A-Za-z0-9](?:\s+[A-Z][\w.&-]*){0,2})"
 )
 PASSIVE_BY = re.compile(r"\s+by\b")
+# a clause that describes the subject by its backers: "获OpenAI高层支持的X", "腾讯投资的X"
+BACKED_BY_BEFORE = re.compile(
+    r"(?:支持|投资|青睐|加持|孵化|押注|领投|背书|力挺|看好|参投|注资|入股)的"
+)
 # "in the hope that they can compete with OpenAI's model", "rivals such as Runway": a
 # company named as the yardstick or rival of the story's subject is not the raiser
 RIVAL_BEFORE = re.compile(
@@ -152,7 +158,7 @@ FORMER = re.compile(r"(?:\bex-|\bformer\s+|\bex\s+|(?<![此之日目提以事眼
 AFFILIATE = re.compile(
     r"(?:'s\s+)?\s*(?:former\s+)?(?:executives?|execs?|founders?|co-?founders?|alum(?:ni|nus)?|"
     r"veterans?|engineers?|researchers?|employees?|staff(?:ers)?|ceo|cto|rivals?|competitors?|"
-    r"challengers?|高管|创始人|联合创始人|"
+    r"challengers?|高管|高层|管理层|创始人|联合创始人|"
     r"前员工|员工|工程师|研究员|负责人|核心成员|团队成员|出身|"
     # "打造OpenAI Sora的对手": the company (or its product) is the yardstick
     r"[^,,。;;、\s]{0,12}?的(?:竞争对手|对手|劲敌|挑战者))"

@@ -8,6 +8,7 @@ from .passage import Passage, Sentence, is_cjk
 from .patterns import (
     AFFILIATE,
     APPOSITION_NAME,
+    BACKED_BY_BEFORE,
     CHALLENGED,
     DESCRIBED_NAME,
     DESCRIBED_OBJECT,
@@ -33,6 +34,10 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
         if h.kind == "verb_subject"
         or (h.kind == "verb_object" and not PASSIVE_BY.match(p.folded, h.end))
     ]  # fmt: skip  ("X, backed by Nvidia, announced": Nvidia is not the object)
+    # "獲OpenAI高層支持的Wonder Studios募得…": a subject verb opening the sentence has no
+    # subject before it (it opens a clause describing the company); a later verb anchors
+    anchors = [v for v in verbs if v.kind != "verb_subject" or p.full[sent.start : v.start].strip()]
+    verbs = anchors or verbs
     anchor = verbs[0] if verbs else cues[0]
     if known:
         if anchor.kind == "verb_object":
@@ -45,6 +50,12 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
             pick = after[0] if after else known[-1]
         else:
             before = [h for h in known if h.end <= anchor.start]
+            if before and _modifies_subject(p, before[-1], anchor):
+                # "获OpenAI高层支持的AI视频工作室帧幻募得": the known company sits in a clause
+                # describing the subject, which is named after the 的
+                name = extract_name(kit, p, sent, anchor)
+                if name:
+                    return name, kit.companies.lookup(name)
             if not before and anchor.kind == "verb_subject":
                 # "Klipp closes €12m to take on Runway": the subject is not the rival
                 if refers_back(kit, p, sent, anchor):
@@ -78,6 +89,16 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
         if name:
             return name, kit.companies.lookup(name)
     return None, None
+
+
+def _modifies_subject(p: Passage, known: Hit, verb: Hit) -> bool:
+    """A Chinese subject verb whose known company sits in a backing clause before the subject
+    ("获OpenAI高层支持的帧幻募得", "腾讯投资的某某完成"): the company backs the subject, it is
+    not the subject."""
+    if verb.kind != "verb_subject" or not is_cjk(p, verb):
+        return False
+    m = BACKED_BY_BEFORE.search(p.folded, known.end, verb.start)
+    return m is not None and bool(p.folded[m.end() : verb.start].strip())
 
 
 def named_next(p: Passage, sent: Sentence, h: Hit) -> str | None:
@@ -245,6 +266,17 @@ def _title_raiser_in_body(kit: Toolkit, p: Passage) -> Named | None:
             ):
                 return name, kit.companies.lookup(name)
     return None
+
+
+def title_described(kit: Toolkit, p: Passage) -> Named:
+    """ "South Park creators' deepfake video startup Deep Voodoo conjures $20M in new
+    funding": a raise title with no raise verb names its company with a company noun; the
+    name counts when the body repeats it."""
+    for m in DESCRIBED_NAME.finditer(p.full, 0, p.title_end):
+        name = kit.companies.clean_en(m.group(1))
+        if name and not kit.is_investor_name(name) and kit.fold(name) in p.folded[p.title_end :]:
+            return name, kit.companies.lookup(name)
+    return None, None
 
 
 def _described_before(kit: Toolkit, p: Passage, sent: Sentence) -> Named:
