@@ -1,7 +1,8 @@
 """`fundwatch detect [FILE]`: run the funding detector over JSON Lines.
 
 Input: one JSON object per line with ``id``, ``title``, ``text`` and optionally ``url``,
-``lang`` (FILE, or standard input when FILE is omitted or ``-``).
+``lang`` (``headline`` is read for a missing title, ``body`` or ``content`` for a missing text;
+FILE, or standard input when FILE is omitted or ``-``).
 Output: one JSON line per input line, in order, on standard output. A line that cannot be
 processed gives ``{"line": N, "id": ..., "error": "..."}`` in its place and a message on
 standard error; the exit status is then 1 (0 when every line was fine).
@@ -70,8 +71,9 @@ def detect_line(detector: Detector, number: int, line: str) -> tuple[dict[str, A
         message = "expected a JSON object with id, title, text"
         return {"line": number, "id": None, "error": message}, f"line {number}: {message}"
     ident = record.get("id")
-    text = record.get("text")
-    title = record.get("title") or ""
+    # "body"/"content" and "headline" are what other tools name these fields
+    text = _first_present(record, "text", "body", "content")
+    title = _first_present(record, "title", "headline") or ""
     lang = record.get("lang")
     problem = None
     if not isinstance(text, str):
@@ -89,6 +91,10 @@ def detect_line(detector: Detector, number: int, line: str) -> tuple[dict[str, A
         out["url"] = record["url"]
     out.update(detector.detect(title, text, lang).to_dict())
     return out, None
+
+
+def _first_present(record: dict[str, Any], *keys: str) -> Any:
+    return next((record[key] for key in keys if record.get(key) is not None), None)
 
 
 def detect_stream(detector: Detector, lines: Iterable[str], out: TextIO, err: TextIO) -> int:

@@ -125,3 +125,19 @@ def test_bad_vocab_dir_exit_code(tmp_path: Path, capsys) -> None:
     path = write_input(tmp_path, [])
     assert detect_command.run(parse(["detect", str(path), "--vocab", str(tmp_path)])) == 2
     assert "t2s.yaml" in capsys.readouterr().err
+
+
+def test_headline_body_and_content_are_read_for_a_missing_title_or_text(
+    tmp_path: Path, capsys
+) -> None:
+    story = "影帧科技完成1亿元A轮融资，专注AI视频生成。"
+    lines = [
+        json.dumps({"id": "b", "headline": "影帧科技完成A轮融资", "body": story}),
+        json.dumps({"id": "c", "title": "影帧科技完成A轮融资", "content": story}),
+        json.dumps({"id": "t", "title": "影帧科技完成A轮融资", "text": "", "body": story}),
+    ]
+    assert detect_command.run(parse(["detect", str(write_input(tmp_path, lines))])) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()][1:-1]
+    assert [o["id"] for o in out] == ["b", "c", "t"]  # between write_input's two rows
+    assert [o["flag"] for o in out] == [True, True, False]  # an empty "text" is the text
+    assert out[0]["company"] == out[1]["company"] == "影帧科技"
