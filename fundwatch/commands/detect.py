@@ -93,8 +93,8 @@ def detect_line(detector: Detector, number: int, line: str) -> tuple[dict[str, A
     return out, None
 
 
-def _first_present(record: dict[str, Any], *keys: str) -> Any:
-    return next((record[key] for key in keys if record.get(key) is not None), None)
+def _first_present(fields: dict[str, Any], *keys: str) -> Any:
+    return next((fields[key] for key in keys if fields.get(key) is not None), None)
 
 
 def detect_stream(detector: Detector, lines: Iterable[str], out: TextIO, err: TextIO) -> int:
