@@ -9,7 +9,9 @@ The rules work on anything shaped like an event (`EventState`): the `FundingEven
 Same round, two articles: they agree when nothing they both know differs
 - company: the same `company_key` (the detector maps names and languages to one key);
 - round: the same known round (a missing or undisclosed round contradicts nothing);
-- amount: the amounts (in USD, or both in one currency) are within the relative tolerance; a
+- amount: for a round a company raises once (a letter round, seed, angel), the same round is
+  enough: amounts apart are one round misreported or grown, not a second Series D; otherwise
+  the amounts (in USD, or both in one currency) are within the relative tolerance; a
   vague amount ("数千万元", "eight figures") is its range `amount_low`..`amount_high`, and two
   ranges agree when the gap between them is within the tolerance;
 - date: the article was seen within the window around the event's announcement (not checked for
@@ -168,6 +170,22 @@ def known_round(value: str | None) -> str | None:
     return None if value is None or value.strip().lower() in UNKNOWN_ROUNDS else value
 
 
+# Rounds a company raises once: the letter rounds (A, pre-A, A1, B+) and the named stages. Two
+# reports of one of these for one company within the window are one round whatever amounts they
+# give ("about $100 million" and "$308 million" for Runway's Series D; a first close and the
+# final one): a company does not raise two Series D in six weeks. A strategic investment or a
+# bridge can come twice, so for them, as for an unnamed round, amounts apart are two rounds.
+_ONCE_ROUND = re.compile(r"^(pre-)?[a-z](\d+|\+*)$|^(pre-seed|seed|angel\+?|pre-ipo)$")
+
+
+def same_once_round(a: str | None, b: str | None) -> bool:
+    """Both name the same round of a kind a company raises once (see `_ONCE_ROUND`)."""
+    a, b = known_round(a), known_round(b)
+    if a is None or b is None or a.casefold() != b.casefold():
+        return False
+    return _ONCE_ROUND.match(a.strip().casefold()) is not None
+
+
 # --- agreement ---------------------------------------------------------------------------------
 
 
@@ -241,6 +259,8 @@ def disagreement(event: EventState, facts: Facts, settings: EventSettings) -> st
         and event_round.casefold() != facts.round.casefold()
     ):
         return f"round {facts.round} is not {event_round}"
+    if same_once_round(event_round, facts.round):
+        return None
     if amounts_agree(event, facts, settings.amount_tolerance) is False:
         return f"amount {_money(facts)} is not {_money(event)}"
     return None
@@ -253,19 +273,23 @@ def articles_disagree(first: Facts, second: Facts, settings: EventSettings) -> s
         return f"company {second.company_key} is not {first.company_key}"
     if first.round and second.round and first.round.casefold() != second.round.casefold():
         return f"round {second.round} is not {first.round}"
+    if same_once_round(first.round, second.round):
+        return None
     if amounts_agree(first, second, settings.amount_tolerance) is False:
         return f"amount {_money(second)} is not {_money(first)}"
     return None
 
 
 def match_score(event: EventState, facts: Facts, settings: EventSettings) -> int | None:
-    """2: same round; 1: amounts agree; 0: nothing contradicts; None: they disagree."""
+    """3: same round, amounts agreeing or unknown; 2: same round, amounts apart (a round raised
+    once); 1: amounts agree; 0: nothing contradicts; None: they disagree."""
     if disagreement(event, facts, settings) is not None:
         return None
+    agree = amounts_agree(event, facts, settings.amount_tolerance)
     event_round = known_round(event.round)
     if event_round is not None and facts.round is not None:
-        return 2
-    return 1 if amounts_agree(event, facts, settings.amount_tolerance) else 0
+        return 2 if agree is False else 3
+    return 1 if agree else 0
 
 
 _E = TypeVar("_E", bound=EventState)

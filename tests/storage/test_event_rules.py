@@ -50,8 +50,33 @@ def test_another_company_round_or_amount_is_another_event() -> None:
         disagreement(yarvid, facts(company_key="fenvid"), RULES) == "company fenvid is not yarvid"
     )
     assert disagreement(yarvid, facts(round="A"), RULES) == "round A is not pre-A"
-    reason = disagreement(yarvid, facts(amount=36e6, amount_usd=36e6), RULES)
+    no_round = facts(round=None, amount=36e6, amount_usd=36e6)
+    assert disagreement(yarvid, no_round, RULES) == "amount 36,000,000 USD is not 22,000,000 USD"
+    strategic = event(round="strategic")  # a company can take two strategic investments
+    reason = disagreement(strategic, facts(round="strategic", amount=36e6, amount_usd=36e6), RULES)
     assert reason == "amount 36,000,000 USD is not 22,000,000 USD"
+
+
+def test_a_round_raised_once_is_one_event_whatever_amounts_its_reports_give() -> None:
+    # "Runway raised about $100 million in Series D" beside "$308 million Series D": one round
+    # misreported (or a first close and the final one), not a second Series D in six weeks
+    series_d = event(round="D", amount=308e6, amount_usd=308e6)
+    about = facts(round="D", amount=1e8, amount_usd=1e8, amount_approximate=True)
+    assert disagreement(series_d, about, RULES) is None
+    assert articles_disagree(facts(round="D", amount=308e6, amount_usd=308e6), about, RULES) is None
+    for name in ("A", "pre-A", "A1", "B+", "seed", "angel", "pre-seed"):
+        first = event(round=name, amount=3e8, currency="TWD", amount_usd=9.2e6)
+        second = facts(round=name, amount=1.2e8, currency="TWD", amount_usd=3.7e6)
+        assert disagreement(first, second, RULES) is None, name
+    assert disagreement(series_d, facts(round="E", amount=308e6, amount_usd=308e6), RULES) == (
+        "round E is not D"
+    )
+    # an amount that agrees still picks among two events of the round (nearest time aside)
+    close = event(round="D", amount=1e8, amount_usd=1e8)
+    close.announced_at = DAY + timedelta(days=20)
+    far = facts(round="D", amount=300e6, amount_usd=300e6)
+    assert choose_event([series_d, close], far, DAY + timedelta(days=20), RULES) is series_d
+    assert choose_event([series_d, close], about, DAY, RULES) is close
 
 
 def test_what_one_side_does_not_know_contradicts_nothing() -> None:
@@ -95,7 +120,7 @@ def test_an_open_range_agrees_with_anything_above_its_bound() -> None:
     reason = disagreement(
         draft,
         facts(
-            round="B",
+            round=None,  # the same round B would be one round whatever the amounts
             **{
                 k: getattr(over, k)
                 for k in ("amount", "currency", "amount_usd", "amount_approximate", "amount_low")
