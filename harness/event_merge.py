@@ -15,10 +15,12 @@ compared with the labels:
 - a labelled round is the row's company (labels spelled differently for one company, across
   scripts or with a suffix, are one company by `COMPANY_ALIASES`: the bench's own table, not
   the product's) and its labelled round; a row whose round is undisclosed belongs to the
-  company's labelled round whose amount is within 15 % of its own (the nearest), else to the
+  company's labelled round whose amount is within 15 % of its own (the nearest; amounts in USD
+  by the shipped rate table), else to the
   company's undisclosed round of that amount; a row with neither round nor amount belongs to
   the company's only round, and is *ambiguous* (counted in no figure) when the company has
-  several;
+  several; `SAME_ROUND` moves the few rows the labels give another round than the one their text
+  and the corpus notes show;
 - split: a labelled round whose rows lie in two or more events (the user is alerted twice);
 - false merge: an event holding rows of two or more labelled rounds (a round is lost).
 Rows the detector does not flag, or flags without a company, form no event: they are counted
@@ -37,9 +39,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from sqlalchemy import select
 
 from fundwatch import records
+from fundwatch.configuration.settings import DEFAULT_SEEDS
 from fundwatch.crawler.verdict import judge
 from fundwatch.storage import Article, create_db_engine, session_factory
 from fundwatch.storage.ingest import ingest_article
@@ -71,6 +75,20 @@ COMPANY_ALIASES = {
     "Wonder Studios": "Wonder",  # d142's note: the same company as d141
 }
 
+# Rows whose labels name two rounds where the rows themselves (and the corpus notes) tell one:
+# the answer key's corrections, each with its evidence. Row ids, not names: nothing here can
+# reach the product.
+SAME_ROUND = {  # row -> a row of the round it reports
+    # "raised more than 100 million yuan in a series A round, with Fortune Capital in the lead"
+    # and "億級人民幣A1輪融資,由達晨財智領投": one round (Fortune Capital is 達晨財智)
+    "d002": "d012",
+    # d174's note: the same round as d142 (which calls it pre-seed), not Wonder Studios' $12M
+    "d174": "d142",
+    # b9-29's note: the $53M of the SEC filing is a $10M add-on to the $43M, not a new round
+    "b4-03": "d101",
+    "b9-29": "d101",
+}
+
 TOLERANCE = 0.15
 UNDISCLOSED = {"", "undisclosed", "unknown", "none"}
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -99,6 +117,21 @@ def _round(label: Any) -> str | None:
     return None if text in UNDISCLOSED else text
 
 
+def _usd_rates() -> dict[str, float]:
+    table = yaml.safe_load((DEFAULT_SEEDS / "detection" / "fx.yaml").read_text(encoding="utf-8"))
+    return {str(k): float(v) for k, v in table["usd_per_unit"].items()}
+
+
+def _label_amount(row: dict[str, Any], rates: dict[str, float]) -> tuple[float, str] | None:
+    """The labelled amount in USD when its currency has a rate, else in its own currency."""
+    if row.get("amount") is None:
+        return None
+    amount, currency = float(row["amount"]), str(row.get("currency") or "")
+    if currency in rates:
+        return amount * rates[currency], "USD"
+    return amount, currency
+
+
 def _near(a: float, b: float) -> bool:
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b))
 
@@ -106,25 +139,30 @@ def _near(a: float, b: float) -> bool:
 def label_rounds(rows: Sequence[dict[str, Any]]) -> dict[str, str | None]:
     """Row id -> its labelled round ("company|round", "company|~amount currency"), None when
     ambiguous (no round, no amount, and the company has several labelled rounds)."""
+    by_id = {row["id"]: row for row in rows}
     by_company: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
+        if (other := by_id.get(SAME_ROUND.get(row["id"], ""))) is not None:
+            row = row | {"round": other["round"]}  # the corrected round, before amounts match
         by_company[_company(row["company"])].append(row)
+    rates = _usd_rates()
     identity: dict[str, str | None] = {}
     for company, mine in by_company.items():
         amounts: dict[str, list[tuple[float, str]]] = defaultdict(list)  # round -> amounts
         for row in mine:
             if (r := _round(row["round"])) is not None:
                 identity[row["id"]] = f"{company}|{r}"
-                if row.get("amount") is not None:
-                    amounts[identity[row["id"]]].append((float(row["amount"]), row["currency"]))
+                if (stated := _label_amount(row, rates)) is not None:
+                    amounts[identity[row["id"]]].append(stated)
         vague: list[dict[str, Any]] = []
         for row in mine:
             if row["id"] in identity:
                 continue
-            if row.get("amount") is None:
+            stated = _label_amount(row, rates)
+            if stated is None:
                 vague.append(row)
                 continue
-            amount, currency = float(row["amount"]), row["currency"]
+            amount, currency = stated
             near = [
                 (abs(a - amount), key)
                 for key, pairs in amounts.items()
@@ -136,13 +174,16 @@ def label_rounds(rows: Sequence[dict[str, Any]]) -> dict[str, str | None]:
             else:
                 key = f"{company}|~{amount:,.0f} {currency}"
                 identity[row["id"]] = key
-                amounts[key].append((amount, currency))
+                amounts[key].append(stated)
         known = {identity[r["id"]] for r in mine if r["id"] in identity}
         for row in vague:
             if len(known) <= 1:
                 identity[row["id"]] = next(iter(known), f"{company}|?")
             else:
                 identity[row["id"]] = None
+    for row_id, other in SAME_ROUND.items():
+        if row_id in identity and other in identity:
+            identity[row_id] = identity[other]
     return identity
 
 

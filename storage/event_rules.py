@@ -8,7 +8,9 @@ The rules work on anything shaped like an event (`EventState`): the `FundingEven
 
 Same round, two articles: they agree when nothing they both know differs
 - company: the same `company_key` (the detector maps names and languages to one key);
-- round: the same known round (a missing or undisclosed round contradicts nothing);
+- round: the same known round (a missing or undisclosed round contradicts nothing); two names
+  one round is reported under (A and A1, pre-seed and seed, seed and angel) when the amounts
+  agree;
 - amount: for a round a company raises once (a letter round, seed, angel), the same round is
   enough: amounts apart are one round misreported or grown, not a second Series D; otherwise
   the amounts (in USD, or both in one currency) are within the relative tolerance; a
@@ -178,6 +180,25 @@ def known_round(value: str | None) -> str | None:
 _ONCE_ROUND = re.compile(r"^(pre-)?[a-z](\d+|\+*)$|^(pre-seed|seed|angel\+?|pre-ipo)$")
 
 
+# Round names outlets give one round under: "Series A" for what the company calls its A1轮
+# (the sub-round's number dropped), "seed" for a pre-seed, "angel" for a seed.
+_SUB_ROUND = re.compile(r"^(pre-)?([a-z])-?(\d+)$")
+_NEIGHBOUR_ROUNDS = (frozenset({"pre-seed", "seed"}), frozenset({"seed", "angel"}))
+
+
+def loosely_same_round(a: str, b: str) -> bool:
+    """Two round names one round can be reported under (A and A1, pre-seed and seed, seed and
+    angel); they are one round only when the amounts agree too (`disagreement`)."""
+    a, b = a.strip().casefold(), b.strip().casefold()
+    if frozenset({a, b}) in _NEIGHBOUR_ROUNDS:
+        return True
+    for bare, sub in ((a, b), (b, a)):
+        m = _SUB_ROUND.match(sub)
+        if m and bare == f"{m.group(1) or ''}{m.group(2)}":
+            return True
+    return False
+
+
 def same_once_round(a: str | None, b: str | None) -> bool:
     """Both name the same round of a kind a company raises once (see `_ONCE_ROUND`)."""
     a, b = known_round(a), known_round(b)
@@ -247,23 +268,33 @@ def _money(side: Amounts) -> str:
     return f"{text} {side.currency or ''}".strip()
 
 
+def _rounds_and_amounts_disagree(
+    first_round: str | None,
+    first: Amounts,
+    second_round: str | None,
+    second: Amounts,
+    settings: EventSettings,
+) -> str | None:
+    """Why the second side's round and amount cannot be the first's round, or None."""
+    a, b = known_round(first_round), known_round(second_round)
+    agree = amounts_agree(first, second, settings.amount_tolerance)
+    if a is not None and b is not None and a.casefold() != b.casefold():
+        if agree is True and loosely_same_round(a, b):
+            return None
+        return f"round {b} is not {a}"
+    if same_once_round(a, b):
+        return None
+    if agree is False:
+        return f"amount {_money(second)} is not {_money(first)}"
+    return None
+
+
 def disagreement(event: EventState, facts: Facts, settings: EventSettings) -> str | None:
     """Why the article's facts cannot be the event's round (company, round or amount), or None
     when nothing they both know differs. The date window is `within_window`'s."""
     if facts.company_key is not None and facts.company_key != event.company_key:
         return f"company {facts.company_key} is not {event.company_key}"
-    event_round = known_round(event.round)
-    if (
-        event_round is not None
-        and facts.round is not None
-        and event_round.casefold() != facts.round.casefold()
-    ):
-        return f"round {facts.round} is not {event_round}"
-    if same_once_round(event_round, facts.round):
-        return None
-    if amounts_agree(event, facts, settings.amount_tolerance) is False:
-        return f"amount {_money(facts)} is not {_money(event)}"
-    return None
+    return _rounds_and_amounts_disagree(event.round, event, facts.round, facts, settings)
 
 
 def articles_disagree(first: Facts, second: Facts, settings: EventSettings) -> str | None:
@@ -271,23 +302,22 @@ def articles_disagree(first: Facts, second: Facts, settings: EventSettings) -> s
     Only what both know counts: an article without a company or round contradicts nothing."""
     if first.company_key and second.company_key and first.company_key != second.company_key:
         return f"company {second.company_key} is not {first.company_key}"
-    if first.round and second.round and first.round.casefold() != second.round.casefold():
-        return f"round {second.round} is not {first.round}"
-    if same_once_round(first.round, second.round):
-        return None
-    if amounts_agree(first, second, settings.amount_tolerance) is False:
-        return f"amount {_money(second)} is not {_money(first)}"
-    return None
+    return _rounds_and_amounts_disagree(first.round, first, second.round, second, settings)
 
 
 def match_score(event: EventState, facts: Facts, settings: EventSettings) -> int | None:
     """3: same round, amounts agreeing or unknown; 2: same round, amounts apart (a round raised
-    once); 1: amounts agree; 0: nothing contradicts; None: they disagree."""
+    once); 1: amounts agree (rounds unknown on a side, or loosely the same); 0: nothing
+    contradicts; None: they disagree."""
     if disagreement(event, facts, settings) is not None:
         return None
     agree = amounts_agree(event, facts, settings.amount_tolerance)
     event_round = known_round(event.round)
-    if event_round is not None and facts.round is not None:
+    if (
+        event_round is not None
+        and facts.round is not None
+        and event_round.casefold() == facts.round.casefold()
+    ):
         return 2 if agree is False else 3
     return 1 if agree else 0
 

@@ -205,3 +205,45 @@ def test_sources_and_the_first_publication_date_accumulate() -> None:
     assert draft.article_count == 3
     assert draft.announced_at == DAY - timedelta(hours=5)
     assert draft.last_seen_at == DAY + timedelta(days=2)
+
+
+def test_names_one_round_is_reported_under_join_when_the_amounts_agree() -> None:
+    # "more than 100 million yuan in a series A round" beside the company's "億級A1輪融資";
+    # "$3 million seed round" beside "pre-seed" of the same $3 million
+    a1 = event(round="A1", amount=1e8, currency="CNY", amount_usd=1.376e7)
+    series_a = facts(round="A", amount=1e8, currency="CNY", amount_usd=1.376e7)
+    assert disagreement(a1, series_a, RULES) is None
+    assert (
+        articles_disagree(
+            facts(round="A1", amount=1e8, currency="CNY", amount_usd=1.376e7), series_a, RULES
+        )
+        is None
+    )
+    assert (
+        disagreement(
+            event(round="pre-seed", amount=3e6, amount_usd=3e6),
+            facts(round="seed", amount=3e6, amount_usd=3e6),
+            RULES,
+        )
+        is None
+    )
+    assert disagreement(event(round="angel"), facts(round="seed"), RULES) is None
+    assert disagreement(event(round="pre-A1"), facts(round="pre-A"), RULES) is None
+    # amounts apart, or unknown on a side: two rounds
+    assert (
+        disagreement(a1, facts(round="A", amount=5e8, currency="CNY", amount_usd=6.9e7), RULES)
+        == "round A is not A1"
+    )
+    assert (
+        disagreement(event(round="A1", amount=None, amount_usd=None), facts(round="A"), RULES)
+        == "round A is not A1"
+    )
+    # other names stay apart whatever the amounts
+    for first, second in (("A", "A+"), ("A1", "A2"), ("A", "B1"), ("pre-A", "A"), ("seed", "A")):
+        assert disagreement(event(round=first), facts(round=second), RULES) == (
+            f"round {second} is not {first}"
+        ), (first, second)
+    # the same name still beats a loose one
+    same = event(round="A", amount=1e8, currency="CNY", amount_usd=1.376e7)
+    assert choose_event([same, a1], series_a, DAY, RULES) is same
+    assert choose_event([a1, same], series_a, DAY, RULES) is same
