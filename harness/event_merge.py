@@ -244,7 +244,10 @@ def ingest_rows(detector: Detector, rows: Sequence[dict[str, Any]], url: str) ->
             result = ingest_article(session, article)
         stored.append(Stored(row, identity[row["id"]], None, verdict.detection, result.status))
     with sessions() as session:
-        events = dict(session.execute(select(Article.url, Article.event_id)).tuples().all())
+        events = {
+            url: event_id
+            for url, event_id in session.execute(select(Article.url, Article.event_id))
+        }
     for n, item in enumerate(stored):
         item.event_id = events.get(
             f"https://outlet{n:03d}.example/{item.row['set']}/{item.row['id']}"
