@@ -190,13 +190,13 @@ def loosely_same_round(a: str, b: str) -> bool:
     """Two round names one round can be reported under (A and A1, pre-seed and seed, seed and
     angel); they are one round only when the amounts agree too (`disagreement`)."""
     a, b = a.strip().casefold(), b.strip().casefold()
-    if frozenset({a, b}) in _NEIGHBOUR_ROUNDS:
-        return True
-    for bare, sub in ((a, b), (b, a)):
-        m = _SUB_ROUND.match(sub)
-        if m and bare == f"{m.group(1) or ''}{m.group(2)}":
-            return True
-    return False
+    return frozenset({a, b}) in _NEIGHBOUR_ROUNDS or refines_round(a, b) or refines_round(b, a)
+
+
+def refines_round(bare: str, sub: str) -> bool:
+    """`sub` is a numbered round of the letter round `bare` (A1 or A-1 of A, pre-A2 of pre-A)."""
+    m = _SUB_ROUND.match(sub.strip().casefold())
+    return m is not None and bare.strip().casefold() == f"{m.group(1) or ''}{m.group(2)}"
 
 
 def same_once_round(a: str | None, b: str | None) -> bool:
@@ -502,7 +502,9 @@ def _take_amount(event: EventState, facts: Facts) -> None:
 def merge_facts(event: EventState, facts: Facts) -> bool:
     """Fold an article's facts into the event; return whether anything material changed."""
     material = False
-    if known_round(event.round) is None and facts.round is not None:
+    event_round = known_round(event.round)
+    if facts.round is not None and (event_round is None or refines_round(event_round, facts.round)):
+        # a numbered round is the more precise name: "A" becomes "A1", and an A2 stays apart
         event.round = facts.round
         material = True
     more_precise = bool(event.amount_approximate) and not facts.amount_approximate

@@ -247,3 +247,14 @@ def test_names_one_round_is_reported_under_join_when_the_amounts_agree() -> None
     same = event(round="A", amount=1e8, currency="CNY", amount_usd=1.376e7)
     assert choose_event([same, a1], series_a, DAY, RULES) is same
     assert choose_event([a1, same], series_a, DAY, RULES) is same
+
+
+def test_a_numbered_round_names_the_event_more_precisely() -> None:
+    series_a = event(round="A", amount=1e8, currency="CNY", amount_usd=1.376e7)
+    a1 = facts(round="A1", amount=1e8, currency="CNY", amount_usd=1.376e7)
+    assert merge_facts(series_a, a1) is True  # the round changed: a material change
+    assert series_a.round == "A1"
+    a2 = facts(round="A2", amount=1e8, currency="CNY", amount_usd=1.376e7)
+    assert disagreement(series_a, a2, RULES) == "round A2 is not A1"
+    assert merge_facts(series_a, facts(round="A", amount=1e8, currency="CNY")) is False
+    assert series_a.round == "A1"
