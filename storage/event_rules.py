@@ -19,10 +19,11 @@ Same round, two articles: they agree when nothing they both know differs
 - date: the article was seen within the window around the event's announcement (not checked for
   a copy, whose original is the event's own article).
 An article joins the best agreeing event of its company (same round beats agreeing amounts beats
-nothing said); a copy of an earlier article (storage/dedup.py) joins its original's event only
-when its own facts agree with that event, whatever its text similarity: formulaic briefs ("X
-raises $22M pre-A led by A" / "Y raises $36M Series A led by B", "X完成Y轮融资,Z领投") look
-alike but are different rounds, and one round's investors must not reach another's event.
+nothing said; then the closest amount, then the nearest in time); a copy of an earlier article
+(storage/dedup.py) joins its original's event only when its own facts agree with that event,
+whatever its text similarity: formulaic briefs ("X raises $22M pre-A led by A" / "Y raises $36M
+Series A led by B", "X完成Y轮融资,Z领投") look alike but are different rounds, and one round's
+investors must not reach another's event.
 
 Merging: gaps are filled, an approximate amount gives way to a precise one, investors and
 sources accumulate. Investors merge by the keys the detector gives each name (`investor_keys`,
@@ -233,11 +234,28 @@ def _in_usd(side: Amounts) -> tuple[float, float] | None:
     return (span[0] * rate, span[1] * rate)
 
 
-def _spans_agree(a: tuple[float, float], b: tuple[float, float], tolerance: float) -> bool:
-    """The gap between the two intervals is within `tolerance` of the larger finite bound."""
+def _relative_gap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The gap between the two intervals, as a fraction of the larger finite bound."""
     gap = max(0.0, max(a[0], b[0]) - min(a[1], b[1]))
     scale = max((abs(v) for v in (*a, *b) if math.isfinite(v)), default=0.0)
-    return gap <= tolerance * scale
+    return 0.0 if gap == 0 else (gap / scale if scale else math.inf)
+
+
+def _spans_agree(a: tuple[float, float], b: tuple[float, float], tolerance: float) -> bool:
+    """The gap between the two intervals is within `tolerance` of the larger finite bound."""
+    return _relative_gap(a, b) <= tolerance
+
+
+def amount_gap(a: Amounts, b: Amounts) -> float | None:
+    """How far apart the two amounts are (a fraction, 0 when they meet; in USD, or both in one
+    currency), None when they cannot be compared."""
+    a_usd, b_usd = _in_usd(a), _in_usd(b)
+    if a_usd is not None and b_usd is not None:
+        return _relative_gap(a_usd, b_usd)
+    a_span, b_span = _span(a), _span(b)
+    if a_span is not None and b_span is not None and a.currency and a.currency == b.currency:
+        return _relative_gap(a_span, b_span)
+    return None
 
 
 def amounts_agree(a: Amounts, b: Amounts, tolerance: float) -> bool | None:
@@ -339,20 +357,25 @@ def choose_event(
     events: Iterable[_E], facts: Facts, seen_at: datetime, settings: EventSettings
 ) -> _E | None:
     """The event of `facts`' company that the article belongs to: within the window, agreeing,
-    the best score, then the nearest in time; None when none agrees."""
+    the best score, then the closest amount ("$200 million" belongs to the $200M round rather
+    than to the $180M one, both within the tolerance; an amount that cannot be compared counts
+    as the tolerance away), then the nearest in time; None when none agrees."""
     if facts.company_key is None:
         return None
-    best: tuple[int, float, _E] | None = None
+    best: tuple[tuple[int, float, float], _E] | None = None
     for event in events:
         if event.company_key != facts.company_key or not within_window(event, seen_at, settings):
             continue
         score = match_score(event, facts, settings)
         if score is None:
             continue
+        apart = amount_gap(event, facts)
+        apart = settings.amount_tolerance if apart is None else apart
         gap = abs((seen_at - event_anchor(event)).total_seconds())
-        if best is None or (score, -gap) > (best[0], best[1]):
-            best = (score, -gap, event)
-    return None if best is None else best[2]
+        rank = (score, -apart, -gap)
+        if best is None or rank > best[0]:
+            best = (rank, event)
+    return None if best is None else best[1]
 
 
 # --- merging ---------------------------------------------------------------------------------

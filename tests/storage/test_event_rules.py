@@ -258,3 +258,22 @@ def test_a_numbered_round_names_the_event_more_precisely() -> None:
     assert disagreement(series_a, a2, RULES) == "round A2 is not A1"
     assert merge_facts(series_a, facts(round="A", amount=1e8, currency="CNY")) is False
     assert series_a.round == "A1"
+
+
+def test_among_agreeing_events_the_closest_amount_wins_before_the_nearest_time() -> None:
+    # "$200 million" (no round) beside a $180M Series D and a $200M Series E, both within 15 %
+    series_d = event(round="D", amount=180e6, amount_usd=180e6)
+    series_e = event(round="E", amount=200e6, amount_usd=200e6)
+    series_d.announced_at = DAY + timedelta(days=2)  # the nearer in time
+    report = facts(round=None, amount=200e6, amount_usd=200e6)
+    assert choose_event([series_d, series_e], report, DAY + timedelta(days=2), RULES) is series_e
+    assert choose_event([series_e, series_d], report, DAY + timedelta(days=2), RULES) is series_e
+    # an amount that cannot be compared ranks as far as the tolerance: the exact one wins
+    unknown = event(round="E", amount=None, amount_usd=None)
+    unknown.announced_at = DAY + timedelta(days=2)
+    told_e = facts(round="E", amount=200e6, amount_usd=200e6)
+    assert choose_event([unknown, series_e], told_e, DAY + timedelta(days=2), RULES) is series_e
+    # equally close amounts: the nearest in time
+    later = event(round="E", amount=200e6, amount_usd=200e6)
+    later.announced_at = DAY + timedelta(days=2)
+    assert choose_event([series_e, later], report, DAY + timedelta(days=2), RULES) is later
