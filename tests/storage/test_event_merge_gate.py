@@ -44,7 +44,7 @@ def measured() -> Measurement:
 
 def test_every_labelled_funding_story_is_measured(measured: Measurement) -> None:
     figures = measured.figures()
-    assert figures["rows"] == BASELINE["rows"]
+    assert figures["rows"] >= BASELINE["min rows"]  # a new labelled batch only adds rows
     # most rows have a round of their own to be judged against, so the maximums mean something
     assert figures["ambiguous rows"] <= figures["rows"] // 10
     assert figures["labelled rounds"] >= figures["rows"] // 2
