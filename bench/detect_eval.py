@@ -1,11 +1,13 @@
 """Score the funding detector on a hand-labeled JSON Lines corpus.
 
-Usage: python bench/detect_eval.py [CORPUS | --corpus PATH] [--vocab DIR]
+Usage: python bench/detect_eval.py [CORPUS | --corpus PATH] [--vocab DIR] [--valuations]
 CORPUS defaults to ../shared/corpus/dev.jsonl relative to the repository root;
 tests/detection/fixtures/stress.jsonl is the project's own harder stress set. Each line
 holds id, title, text, lang and the labels flag, is_funding, is_ai_video, company, amount,
-currency, round. Prints flag precision/recall/F1, accuracy of is_funding and is_ai_video,
-and on true positives the accuracy of amount+currency, round and company.
+currency, round, valuation_usd. Prints flag precision/recall/F1, accuracy of is_funding and
+is_ai_video, and on true positives the accuracy of amount+currency, round, company and
+valuation (right when both are null or within 2 %: labels convert at rounded rates).
+``--valuations`` lists every true positive whose label or output states a valuation.
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ def _amount_ok(pred: dict, gold: dict) -> bool:
     return abs(a - b) <= 0.01 * abs(b)
 
 
+def _valuation_ok(pred: float | None, gold: float | None) -> bool:
+    if pred is None or gold is None:
+        return pred is None and gold is None
+    return abs(pred - gold) <= 0.02 * abs(gold)
+
+
 def _company_ok(detector: Detector, pred: str | None, gold: str | None) -> bool:
     if pred is None or gold is None:
         return pred is None and gold is None
@@ -42,8 +50,9 @@ def _company_ok(detector: Detector, pred: str | None, gold: str | None) -> bool:
 def evaluate(detector: Detector, rows: list[dict]) -> dict:
     tp = fp = fn = 0
     funding_ok = video_ok = 0
-    fields = {"amount+currency": 0, "round": 0, "company": 0}
+    fields = {"amount+currency": 0, "round": 0, "company": 0, "valuation": 0}
     wrong: list[str] = []
+    valuations: list[str] = []
     for row in rows:
         pred = detector.detect(row.get("title", ""), row["text"], row.get("lang")).to_dict()
         gold_flag = bool(row["flag"])
@@ -55,7 +64,12 @@ def evaluate(detector: Detector, rows: list[dict]) -> dict:
                 "amount+currency": _amount_ok(pred, row),
                 "round": pred["round"] == row.get("round"),
                 "company": _company_ok(detector, pred["company"], row.get("company")),
+                "valuation": _valuation_ok(pred["valuation_usd"], row.get("valuation_usd")),
             }
+            if pred["valuation_usd"] is not None or row.get("valuation_usd") is not None:
+                valuations.append(f"{row['id']}: {'ok ' if checks['valuation'] else 'BAD'} "
+                                  f"labeled {row.get('valuation_usd')}, "
+                                  f"predicted {pred['valuation_usd']}")  # fmt: skip
             for name, ok in checks.items():
                 fields[name] += ok
                 if not ok:
@@ -82,12 +96,15 @@ def evaluate(detector: Detector, rows: list[dict]) -> dict:
         "is_ai_video accuracy": video_ok / n if n else 0.0,
         **{f"{k} accuracy (TP)": v / tp if tp else 0.0 for k, v in fields.items()},
         "wrong": wrong,
+        "valuations": valuations,
     }  # fmt: skip
 
 
 def _show(record: dict, name: str) -> str:
     if name == "amount+currency":
         return f"{record.get('amount')} {record.get('currency')}"
+    if name == "valuation":
+        return repr(record.get("valuation_usd"))
     return repr(record.get(name))
 
 
@@ -102,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         help="JSON Lines corpus to score (same as the positional argument)",
     )
     parser.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB_DIR)
+    parser.add_argument(
+        "--valuations",
+        action="store_true",
+        help="list every true positive whose label or output states a valuation",
+    )
     args = parser.parse_args(argv)
     args.corpus = args.corpus_opt or args.corpus or DEFAULT_CORPUS
     if not args.corpus.is_file():
@@ -125,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     print("misclassified / wrong fields:" if result["wrong"] else "misclassified: none")
     for line in result["wrong"]:
         print(f"  {line}")
+    if args.valuations:
+        right = sum(line.split(": ", 1)[1].startswith("ok") for line in result["valuations"])
+        print(f"valuation stated (label or output) on {len(result['valuations'])} true "
+              f"positives, right on {right}:")  # fmt: skip
+        for line in result["valuations"]:
+            print(f"  {line}")
     return 0
 
 
