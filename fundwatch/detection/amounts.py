@@ -15,8 +15,10 @@ from .patterns import (
     RANGE_BEFORE,
     RANGE_JOIN_BEFORE,
     ROUND_BEFORE_WORTH,
+    VALUATION_EARLIER_BEFORE,
 )
 from .toolkit import Toolkit
+from .valuation import OTHER_VALUE, VALUATION, figure_role
 
 
 def eligible_money(
@@ -45,7 +47,7 @@ def _eligible_money(
             continue
         after = p.folded[m.end : m.end + 24]
         before = p.folded[max(sent.start, m.start - 48) : m.start]
-        if _is_range(before, after, found, i):
+        if _is_range(before, after, found, i) and not _valuation_between(p, sent, found, i):
             continue
         if any(same_clause(p, sent, h.start, m.start) for h in history):
             continue  # "去年曾拿下两轮超千万美金的融资": an amount of history
@@ -53,11 +55,11 @@ def _eligible_money(
             h for h in sent.hits if m.start - 48 <= h.end <= m.start + 1 and not round_worth(p, h)
         ]
         near_after = [h for h in sent.hits if m.end <= h.start <= m.end + 14]
-        if any(
-            h.kind == "valuation" and same_clause(p, sent, h.start, m.start) for h in near_before
-        ) or any(
-            h.kind == "valuation" and same_clause(p, sent, m.end, h.start) for h in near_after
-        ):
+        worth_round = {h.start for h in sent.hits if round_worth(p, h)}
+        role = figure_role(p, sent, m, worth_round)
+        if role == OTHER_VALUE:
+            continue  # "up from $500 million", "$1 trillion market value": no round figure
+        if role == VALUATION:
             hypothetical = any(
                 h.kind == "hypothetical" and h.start < m.start
                 and same_clause(p, sent, h.start, m.start)
@@ -96,6 +98,25 @@ def round_worth(p: Passage, h: Hit) -> bool:
         h.kind == "valuation"
         and h.term == "worth"
         and bool(ROUND_BEFORE_WORTH.search(p.folded, max(0, h.start - 24), h.start))
+    )
+
+
+def _valuation_between(p: Passage, sent: Sentence, found: list[Money], i: int) -> bool:
+    """ "a $200 million round, lifting its valuation to $4 billion", "融资1亿美元,估值达到31亿":
+    a valuation word between two figures joins no range; "valued ... from $1B to $4B" states
+    a change, whose second figure is the new value."""
+    if i == 0:
+        return False
+    start, end = found[i - 1].end + sent.start, found[i].start + sent.start
+    if any(h.kind == "valuation" and start <= h.start < end for h in sent.hits):
+        return True
+    prev = found[i - 1].start + sent.start
+    return bool(
+        VALUATION_EARLIER_BEFORE.search(p.folded[max(sent.start, prev - 24) : prev])
+        and any(
+            h.kind == "valuation" and h.end <= prev and same_clause(p, sent, h.start, prev)
+            for h in sent.hits
+        )
     )
 
 

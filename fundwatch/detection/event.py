@@ -13,7 +13,7 @@ from .cues import has_raise_cue, strong_cues, valid_cues
 from .matcher import Hit
 from .money import Money
 from .passage import Passage, Sentence, Trace
-from .patterns import RAISE_KINDS
+from .patterns import NAMED_APPOSITION, RAISE_KINDS, VALUES_AT
 from .rounds import RoundMention
 from .subject import (
     find_company,
@@ -52,13 +52,20 @@ def mentions(kit: Toolkit, p: Passage, sent: Sentence, event: Event, key: str | 
     return any(h.kind == "company" and h.value.key == key for h in sent.hits)
 
 
-def valuation_only(sent: Sentence) -> bool:
-    if not any(h.kind == "valuation" and h.term != "value" for h in sent.hits):
+def valuation_only(kit: Toolkit, p: Passage, sent: Sentence, key: str | None) -> bool:
+    """A sentence that states a valuation ("The deal values Luma at more than $4bn") of the
+    event's company or of no named one (a rival's value is not the round's)."""
+    if not any(h.kind == "valuation" and h.term != "value" for h in sent.hits) and not (
+        VALUES_AT.search(p.folded, sent.start, sent.end)
+    ):
         return False
-    return not any(h.kind == "company" for h in sent.hits) or (
-        all(h.value is not None for h in sent.hits if h.kind == "company")
-        and len({h.value.key for h in sent.hits if h.kind == "company"}) <= 1
-    )
+    named = [h for h in sent.hits if h.kind == "company"]
+    if not all(h.value is not None and kit.companies.same(h.value.key, key) for h in named):
+        return False
+    # "Framewell, a Paris startup, is valued at $2 billion": a named subject in
+    # apposition that is not the event's company
+    subject = NAMED_APPOSITION.match(p.full, sent.start, sent.end)
+    return subject is None or kit.companies.same(kit.companies.key(subject.group(1)), key)
 
 
 def _not_one_raise(sent: Sentence) -> bool:
@@ -102,7 +109,7 @@ def find_event(
         if len(gathered) >= GATHER_LIMIT:
             break
         if not has_raise_cue(sent):
-            if event is not None and not other_seen and valuation_only(sent):
+            if event is not None and not other_seen and valuation_only(kit, p, sent, key):
                 gathered.append((sent, []))  # "The round values the company at $600m."
             continue
         if other_seen and event is not None and not mentions(kit, p, sent, event, key):
@@ -113,7 +120,7 @@ def find_event(
         if strong or any(h.kind == "funding_weak" for h in cues):
             amounts, _ = eligible_money(kit, p, sent, cues)
         if not strong and not amounts:
-            if event is not None and not other_seen and valuation_only(sent):
+            if event is not None and not other_seen and valuation_only(kit, p, sent, key):
                 gathered.append((sent, []))  # "The round values the company at $600m."
             continue
         if event is None and not title_raise and enumerated_raises(p, idx):

@@ -107,11 +107,56 @@ RAISE_KINDS = ("funding", "funding_weak")
 # "a funding round worth ...", "a Series A worth several hundred million yuan": the round's size
 ROUND_BEFORE_WORTH = re.compile(
     r"\b(?:round|funding|financing|investment|deal|seed|pre-seed|"
-    r"(?:pre-)?series\s+[a-h]\d?\+?)\s+$"
+    r"(?:pre-)?series\s+[a-h]\d?\+?)(?:,?\s+(?:this|that|which)\s+(?:one|is|was))?\s+$"
 )
 RANGE_BEFORE = re.compile(r"between\s*$|介于\s*$")
 RANGE_AFTER = re.compile(r"\s*(?:-|–|~|至|到|to|and)\s*(?:[$€£¥]|us\$|rmb)?\s*\d")
 RANGE_JOIN_BEFORE = re.compile(r"(?:-|–|~|至|到|\bto|\band)\s*$")
+
+# -- valuation (valuation.py) ------------------------------------------------------------
+# "the new deal values the New York-based company at $1.5 billion", "values Luma at more than"
+VALUES_AT_BEFORE = re.compile(
+    r"\bvalu(?:e|es|ed|ing)\s+(?:[^\s,;:]+\s+){0,6}?at\s+(?:[a-z]+\s+){0,2}$"
+)
+# "Framewell, a Paris startup, ...": a sentence whose subject is a name in apposition
+NAMED_APPOSITION = re.compile(
+    r"\s*((?!(?:The|It|Its|This|That)\b)[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}),\s+(?:a|an)\s"
+)
+VALUES_AT = re.compile(r"\bvalu(?:e|es|ing)\s+(?:[^\s,;:]+\s+){0,6}?at\b")
+# a clause that only continues the valuation of the clause before: ",达到53亿美元"
+VALUATION_CONTINUES = re.compile(
+    r"\s*(?:并|且|已|再|一举|进一步|几乎|接近|now\s+)?"
+    r"(?:达到|达|升至|增至|涨至|提升至|提高至|跃升至|来到|突破|超过|超|逾|"
+    r"reaching|to reach|hitting|topping|to)[^\d,;]{0,10}$"
+)
+# an earlier value: "up from $500 million", "从20亿美元升至…", "当时公司在C轮融资后估值" (before
+# the figure) ...
+VALUATION_EARLIER_BEFORE = re.compile(
+    r"(?:\b(?:up|down)\s+)?\bfrom\s+(?:[a-z]+\s+)?$|从\s*$|(?:当时|彼时|那时)[^,;。]{0,16}(?:轮|融资)[^,;。]{0,8}$"
+)
+# ... "valued at $440M only a few months back", "the valuation it had a year earlier" (after)
+VALUATION_EARLIER_AFTER = re.compile(
+    r"[^,;.]{0,32}?\b(?:days?|weeks?|months?|years?)\s+(?:back|ago|earlier|before)\b"
+    r"|[^,;.]{0,24}?\b(?:last|previously|in\s+its\s+(?:previous|prior|last))\b"
+    r"|[^,;。]{0,8}?(?:此前|之前|去年|前年|上一轮|上轮)"
+)
+# a valuation word that names the figure after it: "valuation of $600 million", "估值为"
+VALUATION_OF_FIGURE = re.compile(
+    r"[a-z\s-]{0,12}?\b(?:of|at)\s+(?:[a-z]+\s+){0,2}(?:us\$|[$€£¥]|\d)|\s*(?:为|是|达|约)"
+)
+# a multiple between the valuation word and the figure: "valued at 20 times its $50m revenue"
+VALUATION_MULTIPLE = re.compile(r"\b(?:times|multiples?)\b|\d\s*x\b|(?<!翻)倍")
+# "worth"/"value" after these names no company's value: "$1 trillion market value",
+# "assets worth $12 billion", "a stake worth"
+VALUATION_NOT_COMPANY_BEFORE = re.compile(
+    r"(?:\b(?:market|assets?|stakes?|shares?|holdings?|portfolio|property|estate)\s+|市)$"
+)
+# a person's 身价 is their wealth: "创始人身价"
+VALUATION_PERSON_BEFORE = re.compile(r"(?:创始人|创办人|董事长|首富|本人|个人|夫妇|家族)的?$")
+# another company's value: "rival Lumora is valued at", "竞争对手的估值"
+VALUATION_RIVAL = re.compile(r"\b(?:rivals?|competitors?)\b|对手|竞品")
+# a post-money valuation wins over a pre-money or unqualified one
+VALUATION_POST_MONEY = re.compile(r"post-money|post money|投后")
 
 # "小冰已是10亿美金公司", "a $1 billion company": a figure that sizes the company is its value
 VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")

@@ -18,6 +18,7 @@ from .rounds import UNDISCLOSED
 from .sector import confidence, note_sector, weights
 from .subject import affiliation
 from .toolkit import Toolkit
+from .valuation import pick_valuation
 from .vocab import CompanyEntry
 
 
@@ -38,18 +39,17 @@ def read_figures(
     kit: Toolkit, p: Passage, trace: Trace, event: Event, gathered: Gathered
 ) -> Figures:
     amount: Money | None = None
-    valuation: Money | None = None
+    valuations: list[Money] = []
     round_name: str | None = None
     leads: list[str] = []
     others: list[str] = []
     for sent, cues in gathered:
-        amounts, valuations = eligible_money(kit, p, sent, cues)
+        amounts, stated = eligible_money(kit, p, sent, cues)
         if not cues:
             amounts = []
         if amount is None and amounts:
             amount = amounts[0]
-        if valuation is None and valuations:
-            valuation = valuations[0]
+        valuations += stated
         if round_name is None:
             rounds = rounds_in(kit, p, sent)
             # "a strategic investment as part of an expanded seed round": the named round wins
@@ -87,6 +87,9 @@ def read_figures(
     if amount is not None:
         trace.note(f"amount:{p.full[amount.start : amount.end].strip()}")
         amount = resolve_symbol(kit, p, amount)
+    valuation = pick_valuation(p, valuations)
+    if valuation is not None:
+        trace.note(f"valuation:{p.full[valuation.start : valuation.end].strip()}")
     return Figures(
         amount, valuation, round_name or UNDISCLOSED, lead_out, lead_keys, investors, investor_keys
     )
