@@ -261,6 +261,11 @@ ZH_LOOKALIKES = [
         "嵐山資本宣布完成5億元新基金的募集,{company}是其已投企業",
     ),
     _v("获奖", "{company}获得年度最佳AI视频产品奖", "{company}獲得年度最佳AI影片產品獎"),
+    _v(
+        "加速器",
+        "{company}入选岚山加速器,入选公司将获得一定投资资金",
+        "{company}入選嵐山加速器,入選公司將獲得一定投資資金",
+    ),
 ]
 EN_LOOKALIKES = [
     _e("launch", "{company} launches its new text-to-video model"),

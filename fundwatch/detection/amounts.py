@@ -11,6 +11,7 @@ from .money import MIN_FUNDING_AMOUNT, Money
 from .passage import Passage, Sentence, same_clause
 from .patterns import (
     AMOUNT_VETOES,
+    FUND_SIZED_AFTER,
     RANGE_AFTER,
     RANGE_BEFORE,
     RANGE_JOIN_BEFORE,
@@ -49,6 +50,8 @@ def _eligible_money(
         before = p.folded[max(sent.start, m.start - 48) : m.start]
         if _is_range(before, after, found, i) and not _valuation_between(p, sent, found, i):
             continue
+        if FUND_SIZED_AFTER.match(p.folded, m.end):
+            continue  # "closes its $100M fund": the size of a VC's fund
         if any(same_clause(p, sent, h.start, m.start) for h in history):
             continue  # "去年曾拿下两轮超千万美金的融资": an amount of history
         near_before = [

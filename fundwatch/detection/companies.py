@@ -49,6 +49,8 @@ _EN_DASH_APPOSITION = re.compile(
     rf"\s*({_CAP_RUN})\s+[\u2014\u2013]\s[^\u2014\u2013]+[\u2014\u2013]"
 )
 _EN_TRAILING_APPOSITION = re.compile(r",\s*[^,]{1,60},?\s*$")
+# the period of an abbreviated legal form ending a subject: "Acme Inc.", "Acme Co."
+_EN_ABBREVIATION_END = re.compile(r"(\b[A-Z][a-z]{1,3})\.\s*$")
 _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
 _EN_FIRST_SUBJECT = re.compile(
     rf"\s*(?:[A-Z][\w-]*-based\s+)?({_CAP_RUN})\s+(?:also\s+|today\s+|has\s+)?[a-z]+(?:s|ed)\b"
@@ -130,6 +132,21 @@ _ZH_TRAILING_PAREN = re.compile(r"[((][^()()]{1,40}[))]\s*$")
 _ZH_QUOTED_END = re.compile(r"[「“\"《『]([^「」“”\"《》『』]{1,20})[」”\"》』]\s*$")
 _ZH_TW_DATE_END = re.compile(r"[今昨前明][((]\s*\d{1,2}\s*[))]日\s*$")
 _ZH_DESCRIPTION_ENDS = ("公司", "企业", "创企", "初创", "厂商")
+# "帧影公司", "小冰公司", "Vidora公司": a short name before 公司 is a name; a trade, a place, a
+# kind or a relation before it ("视频公司", "美国公司", "上市公司", "投资公司") describes
+_ZH_NAME_BEFORE_GONGSI = re.compile(r"([\u4e00-\u9fff]{2,4}|[a-z][a-z0-9 .&'\-]{1,30})公司")
+_ZH_DESCRIPTIVE_STEM = re.compile(
+    r"视频|影视|影像|传媒|媒体|动画|游戏|芯片|半导体|模型|生成|智能|科技|技术|数据|机器人|软件|"
+    r"硬件|网络|互联网|内容|文化|娱乐|电商|汽车|医疗|教育|金融|国产|国内|海外|外国|本土|美国|"
+    r"中国|日本|韩国|欧洲|创业|初创|新创|独角兽|上市|控股|关联|投资|资本|基金|证券|银行|保险|"
+    r"咨询|广告|营销|制作|影业|某|一家|多家|这家|那家|该|此|小型|中型|大型|头部|龙头|明星|领先|"
+    r"知名|老牌|新兴|同类|竞争|对手|合资|外资|民营|国有|国企|央企|空壳|运营|管理|服务|平台|算力|"
+    r"ai|母|子|分|总|"
+    # a relation or a selection: "入选公司", "被投公司", "上述公司", "其他公司", "两家公司"
+    r"入选|入围|候选|目标|被投|参股|合作|上述|其他|其它|相关|同行|所有|各|这些|那些|多数|少数|"
+    r"部分|不少|[两三四五六七八九十几数多]家|新|老|本|我|你|他|她|它|对方|自家|旗下|下属|附属|"
+    r"参与|涉事|所属|获奖|获投|出海|境外|境内|国外|外地|本地|当地|全球|国际|跨国|巨头|大厂|腰部"
+)
 # "这家成立刚满一年的AI视频生成公司", "该视频生成创企": a demonstrative opening the clause and a
 # company noun closing it, right before the verb, point back to the company already named
 _ZH_DEMONSTRATIVE_SUBJECT = re.compile(
@@ -176,6 +193,12 @@ def _opening_clause(text: str, start: int) -> bool:
     """The clause at ``start`` opens its sentence, or only clauses of time come before it
     ("2025年3月,由…创立的某某,刚…")."""
     return all(_subjectless(part) for part in _ZH_BOUNDARY.split(text[:start]))
+
+
+def _named_gongsi(folded: str) -> bool:
+    """ "帧影公司": a short name before 公司, no word of trade, place or kind in it."""
+    m = _ZH_NAME_BEFORE_GONGSI.fullmatch(folded)
+    return m is not None and _ZH_DESCRIPTIVE_STEM.search(m.group(1)) is None
 
 
 class CompanyBook:
@@ -285,8 +308,9 @@ class CompanyBook:
                 break
         tokens = [re.sub(r"['’]s$", "", t) for t in tokens]
         tokens = [t for t in tokens if not _EN_MONEY_TOKEN.fullmatch(t)]
-        while tokens and tokens[0].lower().endswith("-based"):
-            tokens.pop(0)  # "Paris-based Clipforge"
+        based = [i for i, t in enumerate(tokens[:-1]) if t.lower().endswith("-based")]
+        if based:
+            tokens = tokens[based[-1] + 1 :]  # "Paris-based Clipforge", "San Francisco-based X"
         while tokens and self._fold(tokens[0]) in self._stop:
             tokens.pop(0)
         while (
@@ -328,7 +352,7 @@ class CompanyBook:
 
     def subject_en(self, left: str) -> str | None:
         """Company named right before a raise verb: "Acme, a video startup, has raised"."""
-        text = self._strip_aux(left)
+        text = _EN_ABBREVIATION_END.sub(r"\1", self._strip_aux(left))  # "Acme Inc. raises"
         # apposition: "Acme, a video startup based in Paris, has raised"
         for candidate in (left, text if text.rstrip().endswith(",") else text + ","):
             m = _EN_APPOSITION.search(candidate)
@@ -478,8 +502,12 @@ class CompanyBook:
             return None
         if not _ZH_GENERIC.sub("", folded).strip():
             return None  # "新创", "初创企业", "AI公司": a description, no name
-        if folded.endswith(_ZH_DESCRIPTION_ENDS) and not any(
-            folded.endswith(s) and len(folded) > len(s) for s in self._suffixes if s != "公司"
+        if (
+            folded.endswith(_ZH_DESCRIPTION_ENDS)
+            and not any(
+                folded.endswith(s) and len(folded) > len(s) for s in self._suffixes if s != "公司"
+            )
+            and not _named_gongsi(folded)
         ):
             return None  # "国产GPU公司", "某AI视频创企": a description, no name
         return name

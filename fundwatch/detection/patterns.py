@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 
 # -- passage: sentences and clauses --------------------------------------------------------
-SENTENCE_END = re.compile(r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])\.\s+(?=[A-Z\"'“(])")
+# (not after an abbreviated legal form or title: "Acme Inc. Raises $5M", "Mr. Li")
+SENTENCE_END = re.compile(
+    r"[。!?!?;;\n]+|(?<=[a-z0-9)\"'”’%])(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bMr)"
+    r"(?<!\bMs)(?<!\bDr)\.\s+(?=[A-Z\"'“(])"
+)
 CLAUSE_END = re.compile(r"[,;:()、]|\s[-\u2013\u2014]\s|\u2014")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # the end of a negation's reach: "暂无视频产品", "no plans to move into video"
@@ -157,6 +161,12 @@ VALUATION_PERSON_BEFORE = re.compile(r"(?:创始人|创办人|董事长|首富|�
 VALUATION_RIVAL = re.compile(r"\b(?:rivals?|competitors?)\b|对手|竞品")
 # a post-money valuation wins over a pre-money or unqualified one
 VALUATION_POST_MONEY = re.compile(r"post-money|post money|投后")
+
+# "closes its $100M fund", "完成5亿元新基金的募集": a figure that sizes a fund is no round
+FUND_SIZED_AFTER = re.compile(
+    r"\s*(?:(?:new|debut|first|second|third|venture|seed|early-stage|growth|flagship|"
+    r"opportunity|dedicated|ai)\s+){0,3}funds?\b|\s*的?(?:新|首期|二期|三期|专项)?基金"
+)
 
 # "小冰已是10亿美金公司", "a $1 billion company": a figure that sizes the company is its value
 VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")
