@@ -266,6 +266,16 @@ ZH_LOOKALIKES = [
         "{company}入选岚山加速器,入选公司将获得一定投资资金",
         "{company}入選嵐山加速器,入選公司將獲得一定投資資金",
     ),
+    _v(
+        "赛道多家公司",
+        "今年以来,AI视频赛道已有多家公司完成新一轮融资,{company}仍在观望",
+        "今年以來,AI視頻賽道已有多家公司完成新一輪融資,{company}仍在觀望",
+    ),
+    _v(
+        "去年融资",
+        "{company}去年完成了1.2亿元A轮融资,今年推出新产品",
+        "{company}去年完成了1.2億元A輪融資,今年推出新產品",
+    ),
 ]
 EN_LOOKALIKES = [
     _e("launch", "{company} launches its new text-to-video model"),
@@ -277,6 +287,8 @@ EN_LOOKALIKES = [
     ),
     _e("IPO", "{company} raises $100 million in its IPO on Nasdaq"),
     _e("IPO filing", "{company} files for an IPO"),
+    _e("fund raise", "Northgate Ventures raises a $100M fund to back startups like {company}"),
+    _e("last year", "Last year, {company} raised $12M in a seed round; today it launched a model"),
 ]
 
 ZH_SLOTS: dict[str, list[Value]] = {

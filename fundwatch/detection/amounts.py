@@ -16,6 +16,7 @@ from .patterns import (
     RANGE_BEFORE,
     RANGE_JOIN_BEFORE,
     ROUND_BEFORE_WORTH,
+    ROUND_TOTAL_BEFORE,
     VALUATION_EARLIER_BEFORE,
 )
 from .toolkit import Toolkit
@@ -72,7 +73,8 @@ def _eligible_money(
                 valuations.append(m)
             continue
         if any(
-            h.kind == "aggregate" and m.start - 24 <= h.end <= m.start + 1 for h in near_before
+            h.kind == "aggregate" and m.start - 24 <= h.end <= m.start + 1 and not round_total(p, h)
+            for h in near_before
         ) or any(h.kind == "aggregate" and h.start <= m.end + 10 for h in near_after):
             continue
         if any(
@@ -89,6 +91,11 @@ def _eligible_money(
             continue
         amounts.append(m)
     return amounts, valuations
+
+
+def round_total(p: Passage, h: Hit) -> bool:
+    """ "完成总额1.2亿元的A轮融资": the total right after the raise verb sizes this round."""
+    return bool(ROUND_TOTAL_BEFORE.search(p.folded, max(0, h.start - 4), h.start))
 
 
 def round_worth(p: Passage, h: Hit) -> bool:

@@ -49,6 +49,12 @@ _EN_DASH_APPOSITION = re.compile(
     rf"\s*({_CAP_RUN})\s+[\u2014\u2013]\s[^\u2014\u2013]+[\u2014\u2013]"
 )
 _EN_TRAILING_APPOSITION = re.compile(r",\s*[^,]{1,60},?\s*$")
+# "On Tuesday, the startup X, ...", "Today, the AI video startup X has": a phrase of time
+# opening the sentence is no name in apposition
+_EN_TIME_OPENER = re.compile(
+    r"(?:On|In|At|By|During|Since|After|Before|Earlier|Later|Last|This|Today|Yesterday|"
+    r"Meanwhile|Now)\b"
+)
 # the period of an abbreviated legal form ending a subject: "Acme Inc.", "Acme Co."
 _EN_ABBREVIATION_END = re.compile(r"(\b[A-Z][a-z]{1,3})\.\s*$")
 _EN_AND_END = re.compile(r"\s(?:and|&)\s*$")
@@ -86,7 +92,8 @@ _EN_PREPOSITION = re.compile(r"\b(?:across|in|for|to|of|with|from|at|on|into|ove
 _ZH_ADVERBIAL_START = re.compile(r"(?:在|于)(?!此前|之前|去年|前年)")
 _ZH_BOUNDARY = re.compile(r"[,,;;::。!?!?\n()()\[\]【】|]")
 _ZH_TIME = re.compile(
-    r"^(?:\s|[-–•·*]|据.{0,10}?(?:获悉|报道|消息)|据悉|据了解|据介绍|据称|当时|彼时|那时|"
+    r"^(?:\s|[-–•·*]|据.{0,10}?(?:获悉|报道|报导|消息)|[^,,。;;「」“”]{1,10}?获悉|据悉|据了解|据介绍|据称|当时|彼时|"
+    r"那时|"
     r"\d{4}\s*年(?:初|底|末)?|\d{1,2}\s*月(?:初|底|末)?|\d{1,2}\s*日|今年|近日|日前|今日|"
     r"今天|昨日|昨天|近期|目前|本周|上周|最近|近来|同时|此外|另外|其中|其次|首先|而且|而|并且|并|就有|就|"
     r"但是|但|不过|然而)+"
@@ -193,6 +200,12 @@ def _opening_clause(text: str, start: int) -> bool:
     """The clause at ``start`` opens its sentence, or only clauses of time come before it
     ("2025年3月,由…创立的某某,刚…")."""
     return all(_subjectless(part) for part in _ZH_BOUNDARY.split(text[:start]))
+
+
+def _apposition(text: str) -> re.Match[str] | None:
+    """ "Acme, a video startup, (said it)": a name in apposition, not a phrase of time."""
+    m = _EN_APPOSITION.search(text)
+    return m if m and not _EN_TIME_OPENER.match(m.group(1)) else None
 
 
 def _named_gongsi(folded: str) -> bool:
@@ -339,7 +352,7 @@ class CompanyBook:
     def refers_back_en(self, left: str) -> bool:
         """The subject before a raise verb is a pronoun or "the company"."""
         text = self._strip_aux(left)
-        if _EN_APPOSITION.search(left) or _EN_APPOSITION.search(text + ","):
+        if _apposition(left) or _apposition(text + ","):
             return False
         # "The startup, based in London, has just raised": drop the apposition
         bare = _EN_TRAILING_APPOSITION.sub("", text)
@@ -355,9 +368,11 @@ class CompanyBook:
         text = _EN_ABBREVIATION_END.sub(r"\1", self._strip_aux(left))  # "Acme Inc. raises"
         # apposition: "Acme, a video startup based in Paris, has raised"
         for candidate in (left, text if text.rstrip().endswith(",") else text + ","):
-            m = _EN_APPOSITION.search(candidate)
+            m = _apposition(candidate)
             if m:
-                return self._clean_en(m.group(1))
+                name = self._clean_en(m.group(1))
+                if name:
+                    return name
         m = _CAP_RUN_END.search(text.rstrip().rstrip(","))
         if m and not text.rstrip().endswith(","):
             if _EN_PREPOSITION_END.search(text, 0, m.start()):
@@ -412,7 +427,9 @@ class CompanyBook:
                 return name
         return None
 
-    def _zh_candidate(self, left_display: str, left_folded: str) -> tuple[str, str]:
+    def _zh_candidate(
+        self, left_display: str, left_folded: str, verb: bool = False
+    ) -> tuple[str, str]:
         m = _ZH_TW_DATE_END.search(left_folded)
         if m:  # 某某今(3)日宣布: the Taiwanese date's brackets are no boundary
             left_display, left_folded = left_display[: m.start()], left_folded[: m.start()]
@@ -437,9 +454,12 @@ class CompanyBook:
                 # "成立三年的某某,在今年8月的最新一轮融资中筹集了…": the clause before the
                 # comma holds the subject
                 disp, fold = left_display[prev : cut - 1], left_folded[prev : cut - 1]
-            elif fold.strip() and _subjectless(fold) and _opening_clause(left_folded, prev):
-                # "由两名研究员创立的新创某某,刚募得…", "某某,近日完成…": a clause of adverbs
-                # alone takes its subject from the sentence's opening clause (its topic)
+            elif (
+                (fold.strip() or verb) and _subjectless(fold) and _opening_clause(left_folded, prev)
+            ):
+                # "由两名研究员创立的新创某某,刚募得…", "某某,近日完成…", "某某,完成…": a
+                # clause of adverbs alone (or none, when a verb opens it; not a noun: "…的
+                # 当口,融资接连发生") takes its subject from the sentence's opening clause
                 topic = self._zh_topic(left_display[prev : cut - 1], left_folded[prev : cut - 1])
                 if topic:
                     return topic
@@ -493,9 +513,10 @@ class CompanyBook:
             or _ZH_DEMONSTRATIVE_SUBJECT.search(left_folded) is not None
         )
 
-    def subject_zh(self, left_display: str, left_folded: str) -> str | None:
-        """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"."""
-        name, folded = self._zh_candidate(left_display, left_folded)
+    def subject_zh(self, left_display: str, left_folded: str, verb: bool = False) -> str | None:
+        """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"; ``verb``:
+        the word after ``left`` is a verb, not a noun that may be a subject ("融资")."""
+        name, folded = self._zh_candidate(left_display, left_folded, verb)
         if not (2 <= len(name) <= 20) or folded in _ZH_PRONOUNS or folded in self._stop:
             return None
         if re.fullmatch(r"[\d\s.,%]+", name) or _ZH_NOT_NAME.search(folded):

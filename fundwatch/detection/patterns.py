@@ -168,6 +168,10 @@ FUND_SIZED_AFTER = re.compile(
     r"opportunity|dedicated|ai)\s+){0,3}funds?\b|\s*的?(?:新|首期|二期|三期|专项)?基金"
 )
 
+# "完成总额1.2亿元的A轮融资", "获得总计5000万元投资": a total right after the verb of this
+# raise is the round's own size, not a cumulative one
+ROUND_TOTAL_BEFORE = re.compile(r"(?:完成|获得|获|募得|募集|拿下|斩获)(?:了)?\s*$")
+
 # "小冰已是10亿美金公司", "a $1 billion company": a figure that sizes the company is its value
 VALUED_COMPANY_AFTER = re.compile(r"\s*(?:的)?(?:公司|企业|独角兽|company|startup|unicorn|firm)")
 
@@ -201,6 +205,8 @@ PASSIVE_BY = re.compile(r"\s+by\b")
 BACKED_BY_BEFORE = re.compile(
     r"(?:支持|投资|青睐|加持|孵化|押注|领投|背书|力挺|看好|参投|注资|入股)的"
 )
+# raise words that are nouns as often as verbs: "融资接连发生" has 融资 as its subject
+ZH_NOUN_CUES = ("融资", "募集", "募资", "获投", "启动", "官宣")
 # "in the hope that they can compete with OpenAI's model", "rivals such as Runway": a
 # company named as the yardstick or rival of the story's subject is not the raiser
 RIVAL_BEFORE = re.compile(

@@ -19,6 +19,7 @@ from .patterns import (
     PASSIVE_BY,
     RIVAL_BEFORE,
     SAID_IT,
+    ZH_NOUN_CUES,
 )
 from .toolkit import Toolkit
 from .vocab import CompanyEntry
@@ -150,7 +151,8 @@ def extract_name(kit: Toolkit, p: Passage, sent: Sentence, h: Hit) -> str | None
             # "X领投": X is the investor; "战略投资AI视频公司「某某」": the quoted object
             name = book.object_zh(p.full[h.end : sent.end])
             return strip_description(kit, name) if name else None
-        name = book.subject_zh(left, p.folded[sent.start : h.start])
+        verb = h.kind == "verb_subject" and h.term not in ZH_NOUN_CUES
+        name = book.subject_zh(left, p.folded[sent.start : h.start], verb)
     elif h.kind == "verb_object":
         name = book.object_en(p.full[h.end : sent.end])
     elif h.kind == "verb_subject":
