@@ -29,6 +29,7 @@ from itertools import product
 
 HANS, HANT, EN = "zh-Hans", "zh-Hant", "en"
 # "(以下简称“影帧科技”)": a legal name's note, left out of a title
+LATIN_ROUND_AFTER_NAME = re.compile(r"([a-z])((?:Pre-)?[A-Z][\d+]*[轮輪])")
 LEGAL_NOTE = re.compile(r"^.*?[((]以下[简簡][称稱][“「]?(.*?)[”」]?[))]$")
 
 
@@ -162,6 +163,27 @@ ZH_HEADLINES = [
     _v("首发", "36氪首发|{company}完成{amount}{round}", "36氪首發|{company}完成{amount}{round}"),
 ]
 
+# how the sentence is built around the slots ({opening}, {company}, {verb}, {amount}, {of},
+# {round}, {investors}); an investor as the subject ignores the verb and investors slots
+ZH_STRUCTURES = [
+    _v("inline", "{opening}{company}{verb}{amount}{of}{round}{investors}。"),
+    _v(
+        "amount after",
+        "{opening}{company}{verb}{round},融资金额为{amount}{investors}。",
+        "{opening}{company}{verb}{round},融資金額為{amount}{investors}。",
+    ),
+    _v(
+        "amount next sentence",
+        "{opening}{company}{verb}{round}{investors}。本轮融资金额为{amount}。",
+        "{opening}{company}{verb}{round}{investors}。本輪融資金額為{amount}。",
+    ),
+    _v(
+        "investor subject",
+        "{opening}岚山资本领投{company}{amount}{round}。",
+        "{opening}嵐山資本領投{company}{amount}{round}。",
+    ),
+]
+
 # -- English slots -------------------------------------------------------------------------
 EN_OPENINGS = [
     _e("none", ""),
@@ -234,6 +256,21 @@ EN_SECTORS = [
     _e("text-to-video", "Its text-to-video model turns prompts into short clips."),
     _e("avatars", "It builds AI avatars that present marketing videos."),
 ]
+# ({raised}: amount and round as the form slot puts them; {a_round}: the round with its
+# amount as an attribute; {round}: the round alone)
+EN_STRUCTURES = [
+    _e("svo", "{opening}{company} {verb} {raised}{investors}."),
+    _e("the company said", "{opening}{company} {verb} {raised}{investors}, the company said."),
+    _e(
+        "at a valuation",
+        "{opening}{company} {verb} {raised}{investors} at a $300 million valuation.",
+    ),
+    _e("investor subject", "{opening}Northgate Ventures led {a_round} in {company}."),
+    _e(
+        "amount next sentence",
+        "{opening}{company} {verb} {round}{investors}. The round totals {amount}.",
+    ),
+]
 EN_HEADLINES = [
     _e("plain", "Inside the race to make AI video cheap"),
     _e("raise", "{company} raises {amount} to scale AI video generation"),
@@ -272,6 +309,16 @@ ZH_LOOKALIKES = [
         "今年以來,AI視頻賽道已有多家公司完成新一輪融資,{company}仍在觀望",
     ),
     _v(
+        "投资方旧投",
+        "岚山资本曾领投{company}2000万元A轮融资,如今推出了新基金",
+        "嵐山資本曾領投{company}2000萬元A輪融資,如今推出了新基金",
+    ),
+    _v(
+        "领投过",
+        "岚山资本领投过{company}的A轮融资,如今转向硬件",
+        "嵐山資本領投過{company}的A輪融資,如今轉向硬體",
+    ),
+    _v(
         "去年融资",
         "{company}去年完成了1.2亿元A轮融资,今年推出新产品",
         "{company}去年完成了1.2億元A輪融資,今年推出新產品",
@@ -300,6 +347,7 @@ ZH_SLOTS: dict[str, list[Value]] = {
     "investors": ZH_INVESTORS,
     "sector": ZH_SECTORS,
     "headline": ZH_HEADLINES,
+    "structure": ZH_STRUCTURES,
 }
 EN_SLOTS: dict[str, list[Value]] = {
     "opening": EN_OPENINGS,
@@ -311,6 +359,7 @@ EN_SLOTS: dict[str, list[Value]] = {
     "investors": EN_INVESTORS,
     "sector": EN_SECTORS,
     "headline": EN_HEADLINES,
+    "structure": EN_STRUCTURES,
 }
 SLOTS = {HANS: ZH_SLOTS, HANT: ZH_SLOTS, EN: EN_SLOTS}
 
@@ -330,10 +379,10 @@ def _zh_text(lang: str, s: dict[str, Value]) -> tuple[str, str]:
 
     # "完成总额1.2亿元的A轮融资": a total is told as the round's attribute
     of = "的" if s["verb"].label == "完成总额" else ""
-    body = (
-        f"{t('opening')}{t('company')}{t('verb')}{t('amount')}{of}{t('round')}{t('investors')}。"
-        f"{t('sector')}"
-    )
+    fields = {k: t(k) for k in ("opening", "company", "verb", "amount", "round", "investors")}
+    body = t("structure").format(of=of, **fields) + t("sector")
+    # "Vidora A轮融资": a Latin name and a Latin round letter are written apart
+    body = LATIN_ROUND_AFTER_NAME.sub(r"\1 \2", body)
     name = LEGAL_NOTE.sub(r"\1", t("company")).rstrip(",")  # the title's short name
     title = t("headline").format(company=name, amount=t("amount"), round=t("round"))
     return title, body
@@ -343,14 +392,28 @@ def _en_text(s: dict[str, Value]) -> tuple[str, str]:
     company = s["company"].text[0]
     if s["opening"].text[0].endswith(", "):
         company = company.replace("The ", "the ", 1)
+    a_round = f"a {s['amount'].text[0]} {s['round'].text[1]}"
     if s["form"].label == "attributive":
-        raised = f"a {s['amount'].text[0]} {s['round'].text[1]}"
+        raised = a_round
     else:
         raised = f"{s['amount'].text[0]} in {s['round'].text[0]}"
-    body = (
-        f"{s['opening'].text[0]}{company} {s['verb'].text[0]} {raised}"
-        f"{s['investors'].text[0]}. {s['sector'].text[0]}"
+    sentence = (
+        s["structure"]
+        .text[0]
+        .format(
+            opening=s["opening"].text[0],
+            company=company.rstrip(",") if s["structure"].label == "investor subject" else company,
+            verb=s["verb"].text[0],
+            raised=raised,
+            a_round=a_round,
+            round=s["round"].text[0],
+            amount=s["amount"].text[0],
+            investors=s["investors"].text[0],
+        )
     )
+    if s["structure"].label == "investor subject":
+        sentence = sentence.replace(" in The ", " in the ")
+    body = f"{sentence} {s['sector'].text[0]}"
     name = company.split(",")[0].split("startup ")[-1]
     amount = "new funding" if s["amount"].amount is None else s["amount"].text[0]
     title = s["headline"].text[0].format(company=name, amount=amount)
@@ -362,15 +425,35 @@ def natural(lang: str, s: dict[str, Value]) -> bool:
     if lang == EN:
         # "raises a an undisclosed amount ...": an undisclosed amount is no attribute;
         # "San Francisco-based The AI video startup"
+        structure = s["structure"].label
         return not (
             (s["form"].label == "attributive" and s["amount"].label == "undisclosed")
             or (
                 s["opening"].label in ("location", "London's")
                 and s["company"].label == "the startup"
             )
+            # "San Francisco-based Northgate Ventures led ...": the place is the investor's
+            or (structure == "investor subject" and s["opening"].label in ("location", "London's"))
+            or (structure == "investor subject" and s["amount"].label == "undisclosed")
+            or (structure == "amount next sentence" and s["amount"].label == "undisclosed")
+            # "Acme said it raised $5M, the company said"
+            or (
+                structure == "the company said"
+                and s["verb"].label.startswith(("said", "announced"))
+            )
         )
     # "募得天使轮融资": 募得 states the money it raised
-    return not (s["verb"].label in ("募得", "完成总额") and s["amount"].label == "none")
+    structure = s["structure"].label
+    return not (
+        (s["verb"].label in ("募得", "完成总额") and s["amount"].label == "none")
+        or (structure in ("amount after", "amount next sentence") and s["amount"].label == "none")
+        or (structure != "inline" and s["verb"].label == "完成总额")
+        # "总部位于上海的岚山资本领投…": the place is the investor's; "领投Vidora,…"
+        or (
+            structure == "investor subject"
+            and (s["opening"].label == "location" or s["company"].label == "topic,")
+        )
+    )
 
 
 def build_case(lang: str, s: dict[str, Value], tag: str = "") -> Case:

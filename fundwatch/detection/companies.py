@@ -122,7 +122,7 @@ _ZH_GENERIC_WORDS = (
 )  # fmt: skip
 _ZH_GENERIC = re.compile("|".join(sorted(_ZH_GENERIC_WORDS, key=len, reverse=True)))
 _ZH_NOT_NAME = re.compile(
-    r"融资|投资|估值|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|[万亿]元|美元|美金|港元|港币|人民币|新台币|"
+    r"融资|投资|领投|跟投|参投|注资|估值|由|轮|累计|共计|合计|总计|迄今|至今|明年|后年|预计|^(?:完成|获得|获|宣布|披露|公布|透露|显示|发生|共|实现)|[\d千百十]\s*[万亿]|[万亿]元|美元|美金|港元|港币|人民币|新台币|"
     r"欧元|英镑|日元|^(?:[暂没未不再又]|无(?:需|法|论|意|任何|新|融资|投资|此|该))|(?:赛道|领域|行业|市场|板块|概念|方面)$|[着了们在是这那被把让又都就也还而其之或吗呢吧已]|[\d一二两三四五六七八九十几数多单每]\s*(?:个|月|年|日|天|周|家|笔|起|位)|"
     # a clause of condition or modality, not a name: "若只问…", "最多可募得", "初创企业可用的"
     r"^(?:若|如果|假如|只|最多)|(?:可|可用|能够)$|"
@@ -171,6 +171,16 @@ _ZH_THIS_ROUND = re.compile(
     r"(?:这|本|此|该)一?(?:轮|笔|次)\s*(?:(?:[\d.,]+\s*[千百万亿]*|[千百万亿]+)\s*"
     r"(?:美元|美金|元|人民币|港元|港币|欧元|日元|英镑|新台币)?)?"
 )
+# "岚山资本领投影帧科技2000万美元A轮融资", "领投了Vidora的A轮融资": the object of an investing
+# verb runs up to the round's amount, its name or 融资
+_ZH_ROUND_OBJECT = re.compile(
+    r"(?:了)?\s*([^,,。;;::「」“”『』()()\s的]{2,20}?)\s*(?:[((][^()()]{1,40}[))])?\s*的?\s*"
+    r"(?=(?:近|超|约|逾|数|几)?\d|(?:近|超|约|逾|数|几)[千百万亿]|"
+    r"[千百万亿]+(?:级|(?:元|美元|美金|人民币|港元|港币|新台币|日元|欧元))|"
+    r"(?:pre-?)?[a-h][+\d]*\s*轮|天使|种子|战略融资|新一轮|融资)"
+)
+_ZH_ROUND_IN_CLAUSE = re.compile(r"[^,,。;;]*?(?:融资|轮)")
+_ZH_DEMONSTRATIVE_START = re.compile(r"^(?:此|该|本|这|其|各|多)")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
 _ZH_PRONOUNS = (
     "该公司", "公司", "其", "该", "这家公司", "这家", "他们", "它", "本轮", "此轮", "该企业",
@@ -533,17 +543,31 @@ class CompanyBook:
             return None  # "国产GPU公司", "某AI视频创企": a description, no name
         return name
 
+    def _round_object(self, right_display: str) -> str | None:
+        """ "(领投)影帧科技2000万美元A轮融资": a name the round's words follow."""
+        folded = self._fold(right_display)
+        m = _ZH_ROUND_OBJECT.match(folded)
+        if m is None or not _ZH_ROUND_IN_CLAUSE.match(folded, m.end(1)):
+            return None
+        if len(folded) != len(right_display):
+            return None  # offsets differ: the folded match cannot be read back
+        return right_display[m.start(1) : m.end(1)]
+
     def object_zh(self, right_display: str) -> str | None:
         """Quoted company right after a Chinese object verb: "战略投资AI视频公司「帧语」"."""
         m = _ZH_QUOTED_OBJECT.match(right_display)
         if m:
             return m.group(1).strip()
-        # "押注AI视频生成公司影动科技,…": the name right after a description
-        m = _ZH_DESCRIBED_OBJECT.match(right_display)
-        if m is None:
-            return None
-        name = m.group(1).strip()
+        # "押注AI视频生成公司影动科技,…": the name right after a description; "领投影帧科技
+        # 2000万美元A轮融资": the name before the round's words
+        described = _ZH_DESCRIBED_OBJECT.match(right_display)
+        for name in (described.group(1) if described else None, self._round_object(right_display)):
+            if name and self._object_name(name.strip()):
+                return name.strip()
+        return None
+
+    def _object_name(self, name: str) -> bool:
+        if _ZH_DEMONSTRATIVE_START.match(name):
+            return False  # "领投了此次融资": no name
         folded = self._fold(name)
-        if _ZH_NOT_NAME.search(folded) or folded in self._stop or folded in _ZH_PRONOUNS:
-            return None
-        return name
+        return not (_ZH_NOT_NAME.search(folded) or folded in self._stop or folded in _ZH_PRONOUNS)
