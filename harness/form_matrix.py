@@ -99,6 +99,9 @@ ZH_COMPANIES = [
     ),
     _v("described zh", "AI视频公司帧影", "AI影片公司幀影", company="帧影"),
     _v("topic,", "Vidora,", company="Vidora"),
+    _v("「zh」", "「帧影」", "「幀影」", company="帧影"),
+    _v("platform zh", "AI视频生成平台帧影", "AI影片生成平台幀影", company="帧影"),
+    _v("Latin(zh)", "Vidora(影帧科技)", "Vidora(影幀科技)", company="Vidora"),
 ]
 ZH_VERBS = [
     _v("完成", "完成"),
@@ -115,6 +118,10 @@ ZH_VERBS = [
     _v("正式完成", "正式完成"),
     _v("宣布获得", "宣布获得", "宣布獲得"),
     _v("完成总额", "完成总额", "完成總額"),
+    _v("宣布完成了", "宣布完成了"),
+    _v("近日完成", "近日完成"),
+    _v("再获", "再获", "再獲"),
+    _v("获得了", "获得了", "獲得了"),
 ]
 ZH_AMOUNTS = [
     _v("1.2亿元", "1.2亿元", "1.2億元", amount=120_000_000, currency="CNY"),
@@ -129,6 +136,11 @@ ZH_AMOUNTS = [
     _v("千万级人民币", "千万级人民币", "千萬級人民幣", amount=10_000_000, currency="CNY"),
     _v("2000万美金", "2000万美金", "2000萬美金", amount=20_000_000, currency="USD"),
     _v("5亿日元", "5亿日元", "5億日元", amount=500_000_000, currency="JPY"),
+    _v("1.2亿人民币", "1.2亿人民币", "1.2億人民幣", amount=120_000_000, currency="CNY"),
+    _v("数千万美元", "数千万美元", "數千萬美元", currency="USD"),
+    _v("上亿元", "上亿元", "上億元", amount=100_000_000, currency="CNY"),
+    _v("亿元级", "亿元级", "億元級", amount=100_000_000, currency="CNY"),
+    _v("数亿元人民币", "数亿元人民币", "數億元人民幣", currency="CNY"),
     _v("none", ""),
 ]
 ZH_ROUNDS = [
@@ -143,6 +155,9 @@ ZH_ROUNDS = [
     _v("天使+轮", "天使+轮融资", "天使+輪融資", round="angel+"),
     _v("Pre-B轮", "Pre-B轮融资", "Pre-B輪融資", round="pre-B"),
     _v("A轮", "A轮融资", "A輪融資", round="A"),
+    _v("Pre-A+轮", "Pre-A+轮融资", "Pre-A+輪融資", round="pre-A+"),
+    _v("B2轮", "B2轮融资", "B2輪融資", round="B2"),
+    _v("C+轮", "C+轮融资", "C+輪融資", round="C+"),
 ]
 ZH_INVESTORS = [
     _v("none", ""),
@@ -216,6 +231,11 @@ EN_VERBS = [
     _e("nabs", "nabs"),
     _e("today announced", "today announced"),
     _e("has secured", "has secured"),
+    _e("announces", "announces"),
+    _e("gets", "gets"),
+    _e("snags", "snags"),
+    _e("has landed", "has landed"),
+    _e("is raising", "is raising"),
 ]
 EN_AMOUNTS = [
     _e("$12M", "$12M", amount=12_000_000, currency="USD"),
@@ -229,6 +249,9 @@ EN_AMOUNTS = [
     _e("USD 12 million", "USD 12 million", amount=12_000_000, currency="USD"),
     _e("$500K", "$500K", amount=500_000, currency="USD"),
     _e("CHF 10m", "CHF 10m", amount=10_000_000, currency="CHF"),
+    _e("$12,000,000", "$12,000,000", amount=12_000_000, currency="USD"),
+    _e("€5 million", "€5 million", amount=5_000_000, currency="EUR"),
+    _e("12 million dollars", "12 million dollars", amount=12_000_000, currency="USD"),
 ]
 # (in-form text, attributive text): "raises $12M in a seed round" / "raises a $12M seed round"
 EN_ROUNDS = [
@@ -242,6 +265,9 @@ EN_ROUNDS = [
     Value("seed funding", ("seed funding", "seed round"), round="seed"),
     Value("pre-Series A", ("a pre-Series A round", "pre-Series A round"), round="pre-A"),
     Value("seed extension", ("a seed extension", "seed extension"), round="seed"),
+    Value("Series A-2", ("a Series A-2 round", "Series A-2 round"), round="A2"),
+    Value("Series B+", ("a Series B+ round", "Series B+ round"), round="B+"),
+    Value("strategic", ("a strategic round", "strategic round"), round="strategic"),
 ]
 EN_FORMS = [_e("in", "in"), _e("attributive", "attributive")]
 EN_INVESTORS = [
