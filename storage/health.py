@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundwatch.storage.models import Article, CrawlRun, ExtractionError, SourceState
-from fundwatch.storage.runs import source_state
+from fundwatch.storage.runs import locked_source_state
 from fundwatch.storage.timeutil import as_utc, utcnow
 
 ALERT_REPEAT = timedelta(days=1)
@@ -28,6 +28,7 @@ QUIET_FACTOR = 4.0  # quiet when the last new article is older than this many ty
 QUIET_HISTORY = 30  # newest productive runs whose gaps make the typical interval
 QUIET_MIN_ARTICLES = 5  # productive runs needed before a source can be called quiet
 LISTING_PROBLEM = "template: no article links"
+QUIET = "quiet"  # the kind of a quiet source's problem ("quiet: no new article for …")
 QUIET_FLOOR = timedelta(hours=6)  # never call a source quiet sooner than this
 
 
@@ -158,12 +159,12 @@ def check_quiet(
     changes = []
     for source in sources:
         current = health.get(source)
-        if current is not None and not current.startswith("quiet"):
+        if current is not None and not _same_kind(current, QUIET):
             continue
         problem = quiet_problem(history.get(source, []), now)
         if problem is None and current is None:
             continue
-        action = update_health(session, source, problem, now)
+        action = update_health(session, source, problem, now, only=QUIET)
         if action is not None:
             changes.append(HealthChange(source, action, problem))
     return changes
@@ -192,6 +193,11 @@ def recent_missing(session: Session, source: str, limit: int = 20) -> list[Extra
     return list(session.scalars(query))
 
 
+def _same_kind(current: str, problem: str | None) -> bool:
+    """'quiet: …' and 'quiet: …' are one kind of problem ('template', 'quiet')."""
+    return problem is not None and current.split(":", 1)[0] == problem.split(":", 1)[0]
+
+
 def update_health(
     session: Session,
     source: str,
@@ -199,14 +205,20 @@ def update_health(
     now: datetime | None = None,
     *,
     judged_template: bool = True,
+    only: str | None = None,
 ) -> str | None:
     """Keep the source's current problem. Returns "alert" (new problem, or a day since the
     last alert), "recovered" (a problem ended), or None (nothing to tell).
 
-    judged_template=False (the run checked no page: nothing new) keeps a template problem:
-    only pages extracted right again clear it."""
+    The decision is taken on the source's row locked for this transaction
+    (runs.locked_source_state): a crawl's end and the daemon's quiet check judging the same
+    episode at once tell the operator once. judged_template=False (the run checked no page:
+    nothing new) keeps a template problem: only pages extracted right again clear it.
+    only="quiet" (the quiet check): a problem of another kind on the row stands."""
     now = now or utcnow()
-    state = source_state(session, source)
+    state = locked_source_state(session, source)
+    if only is not None and state.health is not None and not _same_kind(state.health, only):
+        return None
     if problem is None:
         if state.health is None:
             return None
@@ -215,8 +227,7 @@ def update_health(
         state.health = state.health_since = state.health_alerted_at = None
         return "recovered"
     last = as_utc(state.health_alerted_at)
-    kind = problem.split(":", 1)[0]
-    same_kind = state.health is not None and state.health.split(":", 1)[0] == kind
+    same_kind = state.health is not None and _same_kind(state.health, problem)
     state.health = problem
     if not same_kind:
         state.health_since = now

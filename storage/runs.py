@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fundwatch.storage.crawl_outcome import RAN_STATUSES, CrawlOutcome
@@ -44,6 +46,29 @@ def source_state(session: Session, name: str) -> SourceState:
         session.add(state)
         session.flush()
     return state
+
+
+def locked_source_state(session: Session, name: str) -> SourceState:
+    """The source's row as committed now, held until this transaction ends, so that two
+    transactions deciding from it (a crawl's end and the daemon's quiet check, both about to
+    tell the operator) take turns and the second sees what the first wrote.
+
+    PostgreSQL: the row is created if missing (ON CONFLICT DO NOTHING waits for a concurrent
+    creator instead of failing), then read with SELECT ... FOR UPDATE. SQLite: every write
+    transaction already holds the database's write lock from its BEGIN IMMEDIATE."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SourceState)
+        .values(name=name, status="new", consecutive_failures=0, disabled=False)
+        .on_conflict_do_nothing()
+    )
+    query = (
+        select(SourceState)
+        .where(SourceState.name == name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).one()
 
 
 def record_outcome(

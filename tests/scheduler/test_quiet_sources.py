@@ -4,6 +4,7 @@ whose crawls of a quiet source keep failing (so no crawl's end ever judges it)."
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -138,4 +139,48 @@ def test_daemon_flags_a_quiet_source_whose_crawls_keep_failing(
     daemon._wake.wait(1.5)  # three more checks: the alert is not repeated within the day
     assert len(quiet_alerts()) == 1
     daemon.stop()
+    engine.dispose()
+
+
+def test_the_crawl_end_and_the_quiet_job_judging_at_once_alert_once(database_url: str) -> None:
+    """The daemon's quiet check and a crawl's end verdict meet on the same quiet episode, each in
+    its own transaction: the second waits for the first and finds the operator already told
+    (with and without a source_state row to start from)."""
+    engine = create_db_engine(database_url)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        productive_history(session, "known", NOW - timedelta(days=2))
+        productive_history(session, "fresh", NOW - timedelta(days=2))
+        session.add(SourceState(name="known", status="ok", consecutive_failures=0))
+    names = ["fresh", "known"]
+    crawl_ends: dict[str, str | None] = {}
+
+    def crawl_end() -> None:  # what TemplateHealthPipeline.judge does at each crawl's end
+        problem = "quiet: no new article for 2.0 days (typically one every 1.0 h)"
+        later = NOW + timedelta(seconds=1)
+        for name in reversed(names):
+            try:
+                with sessions.begin() as session:
+                    crawl_ends[name] = update_health(session, name, problem, later)
+            except Exception as exc:
+                crawl_ends[name] = type(exc).__name__
+
+    session = sessions()
+    try:
+        session.begin()
+        job = check_quiet(session, names, NOW)  # the daemon's job, not committed yet
+        assert [(c.source, c.action) for c in job] == [("fresh", "alert"), ("known", "alert")]
+        crawl = threading.Thread(target=crawl_end)
+        crawl.start()
+        crawl.join(1.5)  # an unguarded crawl end decides now, on the committed row
+        session.commit()
+    finally:
+        session.close()
+    crawl.join(30)
+    assert not crawl.is_alive()
+    assert crawl_ends == {"fresh": None, "known": None}
+    with sessions() as session:
+        for name in names:
+            state = session.get(SourceState, name)
+            assert state.health.startswith("quiet:") and as_utc(state.health_alerted_at) == NOW
     engine.dispose()
