@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -144,8 +145,9 @@ class StorePipeline(_Component):
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=store_worker.init_worker,
-                # load the detector while the crawl starts; the schema is checked
-                initargs=(settings, True, False),
+                # load the detector while the crawl starts; the schema is checked; the writer
+                # exits when this process is gone (a SIGKILL of it alone leaves no orphan)
+                initargs=(settings, True, False, os.getpid()),
             )
         else:
             store_worker.init_worker(settings)

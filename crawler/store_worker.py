@@ -11,6 +11,10 @@ not affect the others.
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -30,6 +34,10 @@ if TYPE_CHECKING:
     from fundwatch.detection import Detector
     from fundwatch.records import Article
 
+log = logging.getLogger(__name__)
+
+PARENT_POLL_SECONDS = 0.5  # how often a writer process checks that its crawl is still there
+_STORING = threading.Lock()  # held while an article's transaction is open
 _SESSIONS: sessionmaker[Session] | None = None
 _CHANNELS: Sequence[Route] = ()
 _SETTINGS: Settings | None = None
@@ -52,11 +60,21 @@ def load_alert_channels(settings: Settings) -> Sequence[Route]:
     return tuple(load_channels(settings))
 
 
-def init_worker(settings: Settings, detect: bool = False, check_schema: bool = True) -> None:
+def init_worker(
+    settings: Settings,
+    detect: bool = False,
+    check_schema: bool = True,
+    parent_pid: int | None = None,
+) -> None:
     """Open the database; with detect=True also load the detector now (while the crawl process
     starts fetching) rather than on the first article. check_schema=False: the crawl process
-    has checked (and migrated) the schema already, so the writer does not import Alembic."""
+    has checked (and migrated) the schema already, so the writer does not import Alembic.
+    parent_pid: this is a writer process of that crawl process, and exits when it is gone."""
     global _SESSIONS, _CHANNELS, _SETTINGS, _DETECTOR
+    if parent_pid is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent_pid,), name="fundwatch-parent", daemon=True
+        ).start()
     if _SESSIONS is not None and settings == _SETTINGS:
         return  # a writer thread of another crawl in this process (a worker) opened it
     _SETTINGS = settings
@@ -67,6 +85,24 @@ def init_worker(settings: Settings, detect: bool = False, check_schema: bool = T
     _CHANNELS = load_alert_channels(settings)
     if detect:
         _detector()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """A writer process whose crawl died by SIGKILL (a kill of that process alone, the OOM
+    killer) would wait for work forever: its queue's write end lives in the writer too, so it
+    never sees EOF. Once the crawl is gone (this process was re-parented), the article being
+    stored is committed or rolled back, and the writer exits. Nothing is lost: whatever the
+    crawl had not seen stored stays pending in the frontier (storing an article and leaving
+    the frontier are one transaction)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    with _STORING:  # no article is half-way through its transaction now, nor starts one
+        log.warning("crawl process %d is gone: its article writer exits", parent_pid)
+        if _SESSIONS is not None:
+            bind = _SESSIONS.kw.get("bind")
+            if bind is not None:
+                bind.dispose()  # close the database connections rather than drop them
+        os._exit(0)
 
 
 def ready() -> bool:
@@ -80,7 +116,7 @@ def store(article: Article, frontier_key: str | None = None) -> IngestResult:
     that was requested and the one it was stored under), so a crash can neither lose it nor
     leave it pending after it was stored."""
     assert _SESSIONS is not None, "init_worker() was not called"
-    with _SESSIONS.begin() as session:
+    with _STORING, _SESSIONS.begin() as session:
         result = ingest_article(session, article, alert_channels=_CHANNELS)
         forget(session, {frontier_key or "", url_key(article.url)})
         return result

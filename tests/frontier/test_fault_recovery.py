@@ -4,6 +4,7 @@ the fault clears, at most two runs store everything, nothing twice, one alert pe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -138,6 +139,46 @@ def test_crawl_child_killed_mid_walk(harness: Harness) -> None:
     assert harness.runs()[-1].status == "running"  # the run row the killed crawl left
     harness.site.clear_faults()
     harness.site.publish(2)  # the site goes on publishing meanwhile
+    assert _recover(harness) <= 2
+    harness.assert_every_article_once()
+    assert os.listdir(harness.tmpdir) == []
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(") ", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry))
+    return found
+
+
+def test_crawl_process_killed_alone_its_writer_exits(harness: Harness) -> None:
+    """F-43: SIGKILL of the crawl process alone (the OOM killer, `kill -9 PID`), not of its
+    process group: its article writer notices the crawl is gone and exits instead of living
+    on as an orphan; the next crawl stores everything once."""
+    harness.site.publish(15)
+    harness.write_catalog(harness.site.entry())
+    harness.site.slow(r"^/news/page/2/$", 60)
+    crawl = harness.start_crawl()
+    _wait(lambda: harness.site.hits(r"^/news/page/2/$") >= 1, 120, "page 2 requested")
+    writers = _children(crawl.pid)
+    assert writers, "the crawl's writer process"
+    os.kill(crawl.pid, signal.SIGKILL)
+    crawl.wait(30)
+    try:
+        _wait(lambda: all(_zombie(pid) for pid in writers), 15, "the orphaned writer to exit")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(crawl.pid, signal.SIGKILL)  # whatever is left of the crawl's group
+    harness.site.clear_faults()
+    harness.site.publish(2)
     assert _recover(harness) <= 2
     harness.assert_every_article_once()
     assert os.listdir(harness.tmpdir) == []
