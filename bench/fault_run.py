@@ -65,6 +65,8 @@ def one_round(harness: Harness, fault: str, rng: random.Random, runner: CrawlRun
         crawl = harness.start_crawl()
         end = time.monotonic() + 180
         while site.hits(r"^/news/page/2/$") == before and time.monotonic() < end:
+            if crawl.poll() is not None:  # it stopped at page 1 (nothing unseen there)
+                break
             time.sleep(0.1)
         time.sleep(rng.uniform(0, 1.0))
         os.killpg(crawl.pid, signal.SIGKILL)
