@@ -7,8 +7,10 @@ receiver in this process (retry after 1 s, 2 s, ... at most 5 s). Every round (1
 one fault: none, listing page 2 answering 500/503, an article answering 503, the daemon killed
 with SIGKILL (restarted 1-5 s later; its crawl child lives on as an orphan), the receiver
 answering 500/502/503, hanging past the channel's deadline, or closed (connection refused), or
-the daemon SIGKILLed while the receiver holds a delivery (sent, not recorded). When the time is
-up, the faults stop, and the daemon runs until every article is stored and every alert sent.
+the daemon SIGKILLed while the receiver holds a delivery (sent, not recorded), or the crawl
+process alone SIGKILLed mid-walk (the OOM killer; its article writer must not outlive it). When
+the time is up, the faults stop, and the daemon runs until every article is stored and every
+alert sent; no process of the run may be left.
 
 Prints per fault (an article counts under the fault of the round it was published in):
 published / stored / lost / duplicated; and per funding round: alerts lost (never received),
@@ -21,9 +23,11 @@ repeating an id already received (at-least-once: the receiver drops them by `web
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +45,7 @@ from sqlalchemy import select
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from fundwatch.storage.models import AlertOutbox  # noqa: E402
+from fundwatch.storage.models import AlertOutbox, CrawlRun  # noqa: E402
 from harness.alert_receivers import free_port  # noqa: E402
 from harness.fault_world import SECRET_VARIABLE, Harness  # noqa: E402
 from harness.news_site import NewsSite  # noqa: E402
@@ -51,6 +55,7 @@ FAULTS = (
     "listing_5xx",
     "article_5xx",
     "kill_daemon",
+    "kill_crawl",
     "hook_5xx",
     "hook_timeout",
     "hook_down",
@@ -67,7 +72,8 @@ class Hook:
         self.port = free_port()
         self.rng = rng
         self.mode = "ok"
-        self.requests: list[tuple[str, int | None, int]] = []  # (webhook-id, event id, status)
+        # (webhook-id, event id, status, mode when the request came)
+        self.requests: list[tuple[str, int | None, int, str]] = []
         self.held = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -95,7 +101,8 @@ class Hook:
                 except (ValueError, KeyError, TypeError):
                     event_id = None
                 with hook._lock:
-                    hook.requests.append((self.headers.get("webhook-id", ""), event_id, status))
+                    message_id = self.headers.get("webhook-id", "")
+                    hook.requests.append((message_id, event_id, status, mode))
                 if mode == "slow":
                     time.sleep(HOOK_DEADLINE + 1.0)
                 elif mode == "hold":
@@ -173,7 +180,14 @@ def wait_until(condition: Callable[[], bool], limit: float) -> bool:
     return condition()
 
 
-def one_round(fault: str, site: NewsSite, hook: Hook, daemon: Daemon, rng: random.Random) -> None:
+def running_crawl(harness: Harness) -> int | None:
+    """The pid of the daemon's crawl child now running, if any."""
+    rows = harness._query(select(CrawlRun.pid).where(CrawlRun.status == "running"))
+    return next((row[0] for row in rows if row[0]), None)
+
+
+def one_round(fault: str, harness: Harness, hook: Hook, daemon: Daemon, rng: random.Random) -> None:
+    site = harness.site
     length = rng.uniform(10, 20)
     if fault == "listing_5xx":
         site.fail(r"^/news/page/2/$", rng.choice((500, 503)), times=2)
@@ -191,6 +205,15 @@ def one_round(fault: str, site: NewsSite, hook: Hook, daemon: Daemon, rng: rando
         daemon.kill()
         time.sleep(rng.uniform(1, 5))
         daemon.start()
+        time.sleep(length / 2)
+    elif fault == "kill_crawl":  # the crawl process alone (the OOM killer), mid-walk
+        site.slow(r"^/news/page/2/$", 600)
+        before = site.hits(r"^/news/page/2/$")
+        if wait_until(lambda: site.hits(r"^/news/page/2/$") > before, length * 2):
+            pid = running_crawl(harness)
+            if pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         time.sleep(length / 2)
     elif fault == "kill_mid_send":
         hook.held.clear()
@@ -269,7 +292,7 @@ def main() -> int:
                 fault = rng.choice(FAULTS)
                 now[0] = fault
                 began = time.monotonic()
-                one_round(fault, site, hook, daemon, rng)
+                one_round(fault, harness, hook, daemon, rng)
                 rounds.append(fault)
                 print(
                     f"round {len(rounds)}: {fault:13} {time.monotonic() - began:5.1f} s, "
@@ -294,6 +317,8 @@ def main() -> int:
             print(f"after the faults: settled={done} in {time.monotonic() - began:.0f} s")
             exit_code = daemon.stop()
         hook.stop()
+        time.sleep(2)  # a writer notices its crawl's end within 0.5 s
+        orphans = harness.processes_left()
 
         stored = harness.stored()
         by_id = {f"{site.base}/a/{i}.html": i for i in site.ids}
@@ -327,11 +352,13 @@ def main() -> int:
         ids_of: dict[int | None, set[str]] = defaultdict(set)
         accepted: Counter[str] = Counter()
         seen: Counter[str] = Counter()
-        for message_id, event_id, status in hook.requests:
+        in_time: Counter[str] = Counter()  # answered 2xx at once: the relay could record it
+        for message_id, event_id, status, mode in hook.requests:
             ids_of[event_id].add(message_id)
             seen[message_id] += 1
             if 200 <= status < 300:
                 accepted[message_id] += 1
+                in_time[message_id] += 1 if mode == "ok" else 0
         received = {e for e in events if ids_of.get(e)}
         twice = sorted(e for e in events if len(ids_of.get(e, ())) > 1)
         never_accepted = sorted(
@@ -339,6 +366,7 @@ def main() -> int:
         )
         repeats = sum(n - 1 for n in seen.values() if n > 1)
         accepted_again = sum(n - 1 for n in accepted.values() if n > 1)
+        in_time_again = sorted(i for i, n in in_time.items() if n > 1)
         print(
             f"funding rounds {len(events)}: alerts received for {len(received)}, "
             f"lost {len(events - received)}, never answered 2xx {len(never_accepted)}, "
@@ -349,7 +377,13 @@ def main() -> int:
             f"{repeats} (of them answered 2xx again: {accepted_again}; the receiver drops "
             f"them by webhook-id); outbox {dict(outbox())}"
         )
+        print(
+            f"ids answered 2xx in time more than once (only a daemon kill between the answer "
+            f"and its record explains one): {len(in_time_again)} {in_time_again[:10]}"
+        )
+        print(f"processes left behind (crawls, article writers): {len(orphans)} {orphans}")
         bad = total["lost"] + total["duplicated"] + len(events - received) + len(twice)
+        bad += len(orphans)
         return 0 if bad == 0 and not never_accepted else 1
 
 

@@ -207,7 +207,10 @@ def main() -> int:
         )
         leftover = [e for e in harness.frontier() if e.state == "pending"]
         print(f"frontier pending at the end: {len(leftover)}")
-        return 0 if total["lost"] == 0 and total["duplicated"] == 0 else 1
+        time.sleep(1.0)  # an article writer notices its crawl's end within 0.5 s
+        orphans = harness.processes_left()
+        print(f"processes left behind (crawls, article writers): {len(orphans)} {orphans}")
+        return 0 if total["lost"] == 0 and total["duplicated"] == 0 and not orphans else 1
 
 
 if __name__ == "__main__":

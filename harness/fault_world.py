@@ -138,6 +138,21 @@ class Harness:
         rows = self._query(select(Article.event_id).where(Article.event_id.is_not(None)))
         return {row[0] for row in rows}
 
+    def processes_left(self) -> list[int]:
+        """Processes running with this harness's database in their environment (a crawl, its
+        article writer, a daemon), other than this one: none may outlive a run."""
+        marker = f"FUNDWATCH_DATABASE_URL={self.database_url}".encode()
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != os.getpid():
+                try:
+                    with open(f"/proc/{entry}/environ", "rb") as handle:
+                        if marker in handle.read().split(b"\0"):
+                            found.append(int(entry))
+                except OSError:
+                    continue
+        return found
+
     def missing(self) -> set[str]:
         return self.site.urls() - set(self.stored())
 
