@@ -294,6 +294,10 @@ def main() -> int:
                 began = time.monotonic()
                 one_round(fault, harness, hook, daemon, rng)
                 rounds.append(fault)
+                if daemon.process is not None and daemon.process.poll() is not None:
+                    log.flush()
+                    tail = log_path.read_text()[-2000:]
+                    raise SystemExit(f"the daemon exited by itself:\n{tail}")
                 print(
                     f"round {len(rounds)}: {fault:13} {time.monotonic() - began:5.1f} s, "
                     f"load {os.getloadavg()[0]:.1f}",

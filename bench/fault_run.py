@@ -54,9 +54,12 @@ def one_round(harness: Harness, fault: str, rng: random.Random, runner: CrawlRun
     site = harness.site
     if fault == "listing_5xx":
         site.fail(r"^/news/page/2/$", rng.choice((500, 503)), times=2)
-    elif fault == "article_5xx":
+    elif fault == "article_5xx":  # one not stored yet (a stored one is not requested again)
+        stored = harness.stored()
+        fresh = [i for i in site.ids if f"{site.base}/a/{i}.html" not in stored]
         newest = max(site.ids)
-        site.fail(rf"^/a/{rng.randint(max(1, newest - 8), newest)}\.html$", 503, times=2)
+        target = rng.choice(fresh) if fresh else newest
+        site.fail(rf"^/a/{target}\.html$", 503, times=2)
     elif fault == "writer_down":
         harness.write_alerts("FW_BENCH_UNSET_VARIABLE")
     if fault == "kill_child":
