@@ -27,6 +27,7 @@ import httpx
 from lxml import etree
 from parsel import Selector
 
+from fundwatch.crawler.charsets import page_text
 from fundwatch.crawler.extraction import Extracted, extract_generic
 from fundwatch.crawler.generic import coverage
 from fundwatch.crawler.listings import EPOCH_MS, looks_like_json
@@ -59,6 +60,11 @@ def _get(client: httpx.Client, url: str) -> httpx.Response | None:
     except httpx.HTTPError:
         return None
     return response if response.status_code == 200 else None
+
+
+def response_text(response: httpx.Response) -> str:
+    """The page as a crawl reads it (crawler/charsets.py: <meta> over a blanket header)."""
+    return page_text(response.content, response.headers.get("content-type"))
 
 
 def looks_like_feed(text: str) -> bool:
@@ -489,8 +495,9 @@ def infer_article(
         if response is None:
             continue
         checked += 1
-        article_page = Selector(text=response.text)
-        generic = extract_generic(response.text, article_url)
+        text = response_text(response)
+        article_page = Selector(text=text)
+        generic = extract_generic(text, article_url)
         if generic.title:
             titles[title_selector(article_page, generic.title) or ""] += 1
         if generic.body:
@@ -702,7 +709,7 @@ def discover(url: str, transport: httpx.BaseTransport | None = None) -> Discover
             found.notes.append(f"{url} could not be fetched")
             return found
         name = source_name(url)
-        text = response.text
+        text = response_text(response)
         if looks_like_feed(text):
             found.is_feed = True
             found.entry = {"name": name, "kind": "feed", "url": str(response.url), "every": "30m"}

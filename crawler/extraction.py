@@ -38,6 +38,8 @@ class Extracted:
     breadcrumb: str | None = None
     origin_url: str | None = None
     origin_name: str | None = None
+    canonical: str | None = None  # the page's <link rel=canonical>, when usable (the stored URL)
+    next_page: str | None = None  # the article's next page, when it is split over several
     rules: dict[str, str] = field(default_factory=dict)  # field -> the rule that produced it
     warnings: list[str] = field(default_factory=list)
 

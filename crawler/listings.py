@@ -35,6 +35,7 @@ class ListedPage:
     hints: dict[str, dict[str, Any]] = field(default_factory=dict)  # link -> title, published
     next_page: str | None = None
     problem: str | None = None  # why nothing could be read (shown in logs and the preview)
+    notes: list[str] = field(default_factory=list)  # links skipped, and why (one line each)
 
 
 def at_path(document: Any, path: str) -> Any:
@@ -80,6 +81,27 @@ def next_by_param(url: str, param: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(pairs)))
 
 
+# a value that is script, not a URL: `javascript:…`, `location.href='…'`, `window.open("…")`
+_SCRIPT = re.compile(
+    r"^\s*javascript:|[\w.\]]\s*(=|\()\s*['\"]|^\s*[\w.$]+\s*\(.*\)\s*;?\s*$|;\s*$|^\s*return\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"""(['"])([^'"\s<>]+)\1""")
+_URLISH = re.compile(r"^(https?://|//|/|\./|\.\./)|^[\w\-./]+\.[a-z]{2,5}([?#]|$)|\?", re.I)
+
+
+def link_in(value: str) -> str | None:
+    """The URL a link value names: the value itself, or, when it is JavaScript
+    (`javascript:void(0)`, an onclick `location.href='/a/5.html'`, `window.open('/a/5.html')`),
+    the first quoted URL or path in it; None for script that names no URL."""
+    if not _SCRIPT.search(value):
+        return value
+    for _, quoted in _QUOTED.findall(value):
+        if _URLISH.search(quoted) and not quoted.lower().startswith("javascript:"):
+            return quoted
+    return None
+
+
 def _http(links: list[str]) -> list[str]:
     return [link for link in links if link.startswith(("http://", "https://"))]
 
@@ -100,7 +122,16 @@ def _html_page(text: str, url: str, listing: ListingSelectors) -> ListedPage:
     base = get_base_url(text[:4096], url)  # a <base href> in the head counts, as for browsers
     query = listing.article_links or "a::attr(href)"
     raw = [value.strip() for value in select(page, query).getall() if value and value.strip()]
-    result = ListedPage(_http([urljoin(base, href) for href in raw]))
+    hrefs = [link_in(value) for value in raw]
+    result = ListedPage(_http([urljoin(base, href) for href in hrefs if href]))
+    scripts = [value for value, href in zip(raw, hrefs, strict=True) if href is None]
+    if scripts:
+        shown = ", ".join(dict.fromkeys(value[:60] for value in scripts[:3]))
+        result.notes.append(
+            f"{len(scripts)} link(s) on {url} are JavaScript that names no URL ({shown}): "
+            "skipped. When the URL is in another attribute, select it in listing.article_links: "
+            "::attr(onclick) (location.href='…', window.open('…') are read) or ::attr(data-href)"
+        )
     if listing.next_page:
         href = select(page, listing.next_page).get()
         result.next_page = urljoin(base, href.strip()) if href and href.strip() else None

@@ -17,6 +17,7 @@ import httpx
 from parsel import Selector
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
+from fundwatch.crawler.charsets import page_text
 from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
 from fundwatch.crawler.items import ArticleItem
@@ -48,11 +49,13 @@ class SourcePreview:
     warnings: list[str] = field(default_factory=list)
 
 
-def fetch(client: httpx.Client, url: str) -> tuple[str, str]:
-    """(text, final URL); raises httpx.HTTPError with the URL in its message."""
+def fetch(client: httpx.Client, url: str, encoding: str | None = None) -> tuple[str, str]:
+    """(text, final URL), decoded as a crawl decodes it (crawler/charsets.py); raises
+    httpx.HTTPError with the URL in its message."""
     response = client.get(url)
     response.raise_for_status()
-    return response.text, str(response.url)
+    text = page_text(response.content, response.headers.get("content-type"), encoding)
+    return text, str(response.url)
 
 
 def listing_links(html: str, url: str, source: SiteSource) -> tuple[list[str], str | None]:
@@ -99,7 +102,7 @@ def preview_article(
 ) -> ArticlePreview:
     result = ArticlePreview(url)
     try:
-        html, final = fetch(client, url)
+        html, final = fetch(client, url, source.encoding)
     except httpx.HTTPError as exc:
         result.warnings.append(f"could not fetch: {exc}")
         return result
@@ -169,12 +172,13 @@ def preview_source(
             report.links = list(urls)
         else:
             try:
-                text, final = fetch(client, entry)
+                text, final = fetch(client, entry, source.encoding)
             except httpx.HTTPError as exc:
                 report.warnings.append(f"entry {entry} could not be fetched: {exc}")
                 return report
             if isinstance(source, SiteSource):
                 report.links, report.next_page, listed, problem = listing_page(text, final, source)
+                report.warnings += read_listing(text, final, source.listing).notes
                 if not report.links:
                     report.warnings.append(
                         f"no article links on {final} ("

@@ -21,6 +21,7 @@ class Stat(StrEnum):
     FLAGGED = "fundwatch/flagged"
     LANGUAGE_FROM_TEXT = "fundwatch/language_from_text"
     SKIPPED_STORED = "fundwatch/skipped_stored"
+    SKIPPED_OLD = "fundwatch/skipped_old"  # sitemap entries dated before max_age
     FRONTIER_ADDED = "fundwatch/frontier_added"
     FRONTIER_DUE = "fundwatch/frontier_due"
     GIVEN_UP = "fundwatch/given_up"

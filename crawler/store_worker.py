@@ -26,7 +26,7 @@ from fundwatch.crawler.resources import schema_check_wanted
 from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.canonical import url_key
-from fundwatch.storage.frontier import forget
+from fundwatch.storage.frontier import forget, stored_as
 from fundwatch.storage.ingest import IngestResult, ingest_article
 
 if TYPE_CHECKING:
@@ -113,12 +113,15 @@ def ready() -> bool:
 
 def store(article: Article, frontier_key: str | None = None) -> IngestResult:
     """Store one article; in the same transaction it leaves the crawl frontier (under the URL
-    that was requested and the one it was stored under), so a crash can neither lose it nor
-    leave it pending after it was stored."""
+    it was stored under; the URL that was requested, when another, stays known as `stored_as`),
+    so a crash can neither lose it nor leave it pending after it was stored."""
     assert _SESSIONS is not None, "init_worker() was not called"
     with _STORING, _SESSIONS.begin() as session:
         result = ingest_article(session, article, alert_channels=_CHANNELS)
-        forget(session, {frontier_key or "", url_key(article.url)})
+        stored_key = url_key(article.url)
+        forget(session, {stored_key})
+        if frontier_key and frontier_key != stored_key:  # fetched under another URL
+            stored_as(session, frontier_key, article.url)
         return result
 
 

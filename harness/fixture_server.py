@@ -11,6 +11,10 @@ variant file when there is one: `list/?page=2` serves `list/index@page=2.html`, 
 serves `a@x=1.html` (else the plain file, as before). A path without a suffix that names no
 file serves the `.json` (else `.html`) file of that name: `api/list?page=2` serves
 `api/list@page=2.json`. `.php`, `.asp(x)`, `.shtml` and `.jsp` pages are served as HTML.
+A folder holding a `_charset` file serves its text files (and those of its subfolders) with that
+charset in the Content-Type header, right or wrong (a server that mislabels its pages).
+`X.xml.gz` that names no file serves `X.xml` gzipped (after the replacements). `{{TODAY-N}}` in
+text files becomes the date N days before today (UTC), as YYYY-MM-DD.
 
 Faults on request (in the style of Scrapy's tests/mockserver.py):
   /_fault/status/<code>?retry_after=S    that status (with Retry-After when given)
@@ -41,9 +45,11 @@ import gzip
 import hashlib
 import json
 import mimetypes
+import re
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -60,6 +66,14 @@ CONTENT_TYPES = {
     ".txt": "text/plain",
     ".json": "application/json",
 }
+
+
+_TODAY = re.compile(rb"\{\{TODAY-(\d+)\}\}")
+
+
+def _days_ago(match: re.Match[bytes]) -> bytes:
+    day = datetime.now(UTC).date() - timedelta(days=int(match.group(1)))
+    return day.isoformat().encode()
 
 
 class FixtureHandler(BaseHTTPRequestHandler):
@@ -142,6 +156,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
             variant = target.with_name(f"{target.stem}@{unquote(query)}{target.suffix}")
             if variant.is_file():
                 target = variant
+        plain = target.with_suffix("")
+        gzipped = target.suffix == ".gz" and not target.exists() and plain.is_file()
+        if gzipped:
+            target = plain
         if not target.is_file():
             self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html")
             return
@@ -151,10 +169,19 @@ class FixtureHandler(BaseHTTPRequestHandler):
             host = self.headers.get("Host", f"127.0.0.1:{self.server.server_port}")
             body = body.replace(b"{{BASE}}", f"http://{host}".encode())
             body = body.replace(b"{{PORT}}", str(self.server.server_port).encode())
+            body = _TODAY.sub(_days_ago, body)
         content_type = CONTENT_TYPES.get(suffix) or (
             mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         )
-        if content_type.startswith("text/") or suffix in (".xml", ".rss", ".atom"):
+        declared = next(
+            (folder / "_charset" for folder in target.parents if (folder / "_charset").is_file()),
+            None,
+        )
+        if gzipped:
+            body, content_type = gzip.compress(body, mtime=0), "application/gzip"
+        elif suffix in TEXT_SUFFIXES and declared is not None:
+            content_type += "; charset=" + declared.read_text("ascii").strip()
+        elif content_type.startswith("text/") or suffix in (".xml", ".rss", ".atom"):
             try:
                 body.decode("utf-8")
             except UnicodeDecodeError:

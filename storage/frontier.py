@@ -23,6 +23,9 @@ from fundwatch.storage.timeutil import utcnow
 
 PENDING = "pending"
 GIVEN_UP = "given_up"
+# the URL was fetched and its article stored under another URL (a redirect, or the page's
+# canonical link: an AMP or mobile URL); kept so the URL is not fetched again when found again
+STORED_AS = "stored_as"
 DEFAULT_MAX_ATTEMPTS = 6
 DEFAULT_RETRY_BASE = timedelta(minutes=5)
 MAX_RETRY_DELAY = timedelta(hours=12)
@@ -75,7 +78,8 @@ def record_found(
 
 
 def known_keys(session: Session, keys: Iterable[str]) -> set[str]:
-    """Which of these URL keys are in the frontier (pending or given up)."""
+    """Which of these URL keys are in the frontier (pending, given up, or stored as another
+    URL)."""
     keys = list(keys)
     found: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -114,6 +118,16 @@ def forget(session: Session, keys: Iterable[str]) -> None:
             delete(FrontierEntry).where(FrontierEntry.url_key.in_(keys)),
             execution_options={"synchronize_session": False},
         )
+
+
+def stored_as(session: Session, key: str, url: str) -> None:
+    """The frontier URL `key` was stored as the article at `url`: it stays known, not pending."""
+    session.execute(
+        update(FrontierEntry)
+        .where(FrontierEntry.url_key == key)
+        .values(state=STORED_AS, last_error=f"stored as {url}"[:2000]),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def record_failure(
@@ -158,7 +172,8 @@ def counts_by_source(session: Session) -> dict[str, dict[str, int]]:
     )
     counts: dict[str, dict[str, int]] = {}
     for source, state, count in rows:
-        counts.setdefault(source, {PENDING: 0, GIVEN_UP: 0})[state] = int(count)
+        if state in (PENDING, GIVEN_UP):
+            counts.setdefault(source, {PENDING: 0, GIVEN_UP: 0})[state] = int(count)
     return counts
 
 

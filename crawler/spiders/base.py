@@ -3,6 +3,7 @@ extraction with a site template or generically, and the counters of the crawl ru
 
 from __future__ import annotations
 
+import codecs
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -15,9 +16,13 @@ from twisted.python.failure import Failure
 from w3lib.encoding import resolve_encoding
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
+from fundwatch.crawler.article_pages import MAX_PAGES, joined, next_article_page
+from fundwatch.crawler.canonical_links import stated_canonical
+from fundwatch.crawler.charsets import choose_encoding
 from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
 from fundwatch.crawler.health import note_empty_page
 from fundwatch.crawler.items import ArticleItem
+from fundwatch.crawler.listings import with_listing
 from fundwatch.crawler.resources import CrawlResources, resources
 from fundwatch.crawler.stats import Stat
 from fundwatch.crawler.templates import template_for
@@ -40,12 +45,13 @@ MISSING_STATUSES = frozenset({401, 403, 404, 451})
 GONE_STATUSES = frozenset({410})
 
 
-def _decodes(body: bytes, encoding: str) -> bool:
+def _codec(encoding: str | None) -> str | None:
+    if not encoding:
+        return None
     try:
-        body.decode(resolve_encoding(encoding) or encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return codecs.lookup(resolve_encoding(encoding) or encoding).name
+    except LookupError:
+        return None
 
 
 def failure_text(failure: Failure) -> str:
@@ -277,14 +283,14 @@ class CatalogSpider(Spider):
             return response.replace(encoding=override)
         if response._bom_encoding():
             return response  # a byte-order mark beats any declaration
-        # The header's charset, then the page's <meta>, each only if the bytes decode under it
-        # (a server that says UTF-8 for a cp1252 page with a right <meta>, F-19); then UTF-8,
-        # then GB18030; failing all, the declared charset with invalid bytes replaced.
+        # crawler/charsets.py: a UTF-8 page read as UTF-8, the page's <meta> over a blanket
+        # header that names another charset, else the first declared (or UTF-8, GB18030)
+        # charset under which the bytes decode (F-19)
         header, meta = response._headers_encoding(), response._body_declared_encoding()
-        for encoding in dict.fromkeys(e for e in (header, meta, "utf-8", "gb18030") if e):
-            if _decodes(response.body, encoding):
-                return response if encoding == header else response.replace(encoding=encoding)
-        return response
+        encoding = choose_encoding(response.body, header, meta)
+        if encoding is None or encoding == _codec(header):
+            return response
+        return response.replace(encoding=encoding)
 
     def template_for(self, url: str) -> SiteSource | None:
         if isinstance(self.source, SiteSource):
@@ -296,17 +302,27 @@ class CatalogSpider(Spider):
         text = self.decoded(response, template)
         if text is None:
             return Extracted(), "none", template
+        extracted, how = self._extract(text, template)
+        # an AMP or mobile page names the article's own URL (crawler/canonical_links.py)
+        listings = [*self.source.entry_urls, *(template.start_urls if template else [])]
+        extracted.canonical = stated_canonical(text.selector, response.url, listings)
+        spec = template.article if template is not None and how == "template" else None
+        query = spec.next_page if spec else None
+        extracted.next_page = next_article_page(text.selector, response.url, query)
+        return extracted, how, (template if how == "template" else None)
+
+    def _extract(self, text: TextResponse, template: SiteSource | None) -> tuple[Extracted, str]:
         if template is not None:
-            extracted = extract_with_template(text, template.article, response.url)
+            extracted = extract_with_template(text, template.article, text.url)
             if extracted.body.strip() or not self._generic_fallback:
-                return extracted, "template", template
+                return extracted, "template"
             log.info(
                 "%s: template %s found no text on %s; trying generic extraction",
                 self.name,
                 template.name,
-                response.url,
+                text.url,
             )
-        return extract_generic(text.text, response.url), "generic", None
+        return extract_generic(text.text, text.url), "generic"
 
     def make_item(
         self,
@@ -317,8 +333,10 @@ class CatalogSpider(Spider):
     ) -> ArticleItem:
         spec = (template or self.source).article
         origin = template or self.source
+        if extracted.canonical and extracted.canonical != url:
+            log.info("%s: %s names %s as its canonical URL", self.name, url, extracted.canonical)
         return ArticleItem(
-            url=url,
+            url=extracted.canonical or url,
             source=self.source.name,
             title=extracted.title,
             body=extracted.body,
@@ -354,6 +372,47 @@ class CatalogSpider(Spider):
             item.published = item.published or fallback.published
         return item
 
+    def whole(self, item: ArticleItem, extracted: Extracted, response: Response) -> Iterator[Any]:
+        """The article, or the request for its next page when it is split over several
+        (crawler/article_pages.py): the item travels along and is yielded after the last."""
+        if not extracted.next_page:
+            yield item
+            return
+        yield self.more_request(item, extracted.next_page, [response.url])
+
+    def more_request(self, item: ArticleItem, url: str, seen: list[str]) -> Request:
+        return Request(
+            url,
+            callback=self.parse_more,
+            errback=self.on_more_error,
+            cb_kwargs={"item": item, "seen": seen},
+            meta={FRONTIER_KEY: item.frontier_key, "fundwatch_more": True},
+            dont_filter=True,
+        )
+
+    def parse_more(self, response: Response, item: ArticleItem, seen: list[str]) -> Iterator[Any]:
+        extracted, _, _ = self.extract(response)
+        seen = [*seen, response.url]
+        if not extracted.body.strip():
+            item.warnings.append(f"page {len(seen)} of the article ({response.url}) has no text")
+        item.body = joined(item.body, extracted.body, item.title)
+        following = extracted.next_page
+        if following and following not in seen and len(seen) < MAX_PAGES:
+            yield self.more_request(item, following, seen)
+            return
+        if following and len(seen) >= MAX_PAGES:
+            log.warning("%s: %s has more than %d pages", self.name, item.url, MAX_PAGES)
+        log.info("%s: %s joined from %d pages", self.name, item.url, len(seen))
+        yield item
+
+    def on_more_error(self, failure: Failure) -> Iterator[Any]:
+        """A later page failed: the article is stored with the pages it has, and says so."""
+        self.on_error(failure)
+        request = failure.request  # type: ignore[attr-defined]
+        item: ArticleItem = request.cb_kwargs["item"]
+        item.warnings.append(f"{request.url}: {failure_text(failure)}: the article is incomplete")
+        yield item
+
     def article_request(self, url: str, key: str | None = None, **cb_kwargs: Any) -> Request:
         return Request(
             url,
@@ -371,7 +430,9 @@ class CatalogSpider(Spider):
         self.article_failed(key, f"{url}: {failure_text(failure)}")
         return iter(())
 
-    def parse_article(self, response: Response, **_: Any) -> Iterator[ArticleItem]:
+    def parse_article(
+        self, response: Response, listed: dict[str, Any] | None = None, **_: Any
+    ) -> Iterator[Any]:
         extracted, how, template = self.extract(response)
         key = response.meta.get(FRONTIER_KEY)
         if not extracted.title and not extracted.body.strip():
@@ -392,4 +453,6 @@ class CatalogSpider(Spider):
             return
         item = self.make_item(response.url, extracted, how, template)
         item.frontier_key = key
-        yield item
+        if listed:  # a JSON listing's title and time fill in what the page lacks
+            with_listing(item, listed)
+        yield from self.whole(item, extracted, response)

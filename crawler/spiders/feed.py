@@ -179,7 +179,7 @@ class FeedSpider(CatalogSpider):
             return
         item = self.item_over_fallback(fallback, extracted, how, template)
         item.author = item.author or fallback.author
-        yield item
+        yield from self.whole(item, extracted, response)
 
     def on_entry_article_error(self, failure: Failure) -> Iterator[Any]:
         """A transient failure (5xx, timeout, dropped connection) keeps the entry pending for

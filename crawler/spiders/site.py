@@ -21,8 +21,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from fundwatch.configuration import SiteSource
-from fundwatch.crawler.items import ArticleItem
-from fundwatch.crawler.listings import ListedPage, read_listing, with_listing
+from fundwatch.crawler.listings import ListedPage, read_listing
 from fundwatch.crawler.middlewares.conditional import NO_VALIDATORS
 from fundwatch.crawler.spiders.base import CONDITIONAL, CatalogSpider, failure_text, log
 from fundwatch.crawler.stats import Stat
@@ -137,6 +136,8 @@ class SiteSpider(CatalogSpider):
             return
         listed = self.listed(response)
         links = listed.links
+        for note in listed.notes:  # e.g. javascript: links that name no URL, skipped
+            log.warning("%s: %s", self.name, note)
         self.count(Stat.LISTING_LINKS, len(links))  # template health (crawler/health.py)
         self.count(Stat.LISTING_CHECKED)
         listing = self.source.listing
@@ -182,16 +183,6 @@ class SiteSpider(CatalogSpider):
 
     def requests_for(self, item: Found) -> Iterator[Any]:
         yield self.article_request(item.url, item.url_key, listed=item.hint)
-
-    def parse_article(
-        self, response: Response, listed: dict[str, Any] | None = None, **_: Any
-    ) -> Iterator[ArticleItem]:
-        """The article as its page gives it; a JSON listing's title and time fill in what the
-        page lacks (its time also replaces a relative one: "3 hours ago")."""
-        for item in super().parse_article(response):
-            if listed:
-                with_listing(item, listed)
-            yield item
 
     def _older_than_since(self, links: list[str], since: datetime) -> bool:
         """A backfill `--since`: every link of this page is stored and published before it."""

@@ -19,6 +19,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from fundwatch.configuration import SitemapSource
+from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.extraction import Extracted
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.spiders.base import (
@@ -30,6 +31,7 @@ from fundwatch.crawler.spiders.base import (
 )
 from fundwatch.crawler.stats import Stat
 from fundwatch.storage.frontier import Found
+from fundwatch.storage.timeutil import utcnow
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 _PARSER = etree.XMLParser(
@@ -125,6 +127,7 @@ class SitemapSpider(CatalogSpider):
             else:
                 self.count(Stat.ERRORS)
             return
+        entries = self.recent(entries, response.url, kind)
         if kind == "sitemapindex":
             for entry in entries:
                 yield Request(
@@ -152,6 +155,32 @@ class SitemapSpider(CatalogSpider):
             yield from self.requests_for(item)
         self.mark_complete(response.url)
 
+    def recent(self, entries: list[SitemapEntry], url: str, kind: str) -> list[SitemapEntry]:
+        """Without the entries dated before `max_age` ago (child sitemaps by <lastmod>, URLs by
+        news:publication_date, else <lastmod>); an entry with no readable date is kept."""
+        max_age = self.source.max_age_delta
+        if max_age is None:
+            return entries
+        cutoff = utcnow() - max_age
+        kept = []
+        for entry in entries:
+            when = parse_published(entry.news_published or entry.lastmod, self.source.timezone)
+            if when is None or when >= cutoff:
+                kept.append(entry)
+        if len(kept) < len(entries):
+            what = "child sitemaps" if kind == "sitemapindex" else "URLs"
+            log.info(
+                "%s: %d %s of %s dated before %s skipped (max_age %s)",
+                self.name,
+                len(entries) - len(kept),
+                what,
+                url,
+                cutoff.date().isoformat(),
+                self.source.max_age,
+            )
+            self.count(Stat.SKIPPED_OLD, len(entries) - len(kept))
+        return kept
+
     def requests_for(self, item: Found) -> Iterator[Any]:
         hint = item.hint or {}
         fallback = self.make_item(item.url, Extracted(title=hint.get("title") or ""), "sitemap")
@@ -174,4 +203,5 @@ class SitemapSpider(CatalogSpider):
                 fallback.frontier_key, f"{response.url}: no article found", Stat.NOT_STORED
             )
             return
-        yield self.item_over_fallback(fallback, extracted, how, template)
+        item = self.item_over_fallback(fallback, extracted, how, template)
+        yield from self.whole(item, extracted, response)

@@ -176,9 +176,14 @@ class ArticleSelectors(_Strict):
     # the origin line of a repost ("来源：36氪", "來源:中央社", "原文地址:", "Source:"): a name,
     # URL or host; without it the body's own origin line is looked for (crawler/outlets.py)
     origin: str | None = None
+    # the link to the article's next page when it is split over several (下一页); without it,
+    # a "下一页" / "next page" link to `N_2.html` or `?page=2` is followed (crawler/article_pages)
+    next_page: str | None = None
     strip: list[str] = Field(default_factory=list)
 
-    @field_validator("title", "published", "body", "breadcrumb", "author", "source_link", "origin")
+    @field_validator(
+        "title", "published", "body", "breadcrumb", "author", "source_link", "origin", "next_page"
+    )
     @classmethod
     def _selector(cls, value: str | None) -> str | None:
         return None if value is None else check_selector(value)
@@ -301,8 +306,32 @@ class SitemapSource(_SourceBase):
     url: str
     url_pattern: str | None = None
     news_only: bool = False
+    # skip child sitemaps and URLs whose <lastmod> (or news:publication_date) is older than
+    # this (e.g. 30d): an index that keeps years of monthly sitemaps is not read whole
+    max_age: str | None = None
 
     _url = field_validator("url")(classmethod(lambda cls, v: check_http_url(v)))
+
+    @field_validator("max_age")
+    @classmethod
+    def _age(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @field_validator("url_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        return value
+
+    @property
+    def max_age_delta(self) -> timedelta | None:
+        return parse_duration(self.max_age) if self.max_age else None
 
     @property
     def entry_urls(self) -> list[str]:
