@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from parsel import Selector
+from scrapy.utils.gz import gunzip
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
+from fundwatch.crawler.article_pages import MAX_PAGES, joined, next_article_page
+from fundwatch.crawler.canonical_links import stated_canonical
 from fundwatch.crawler.charsets import page_text
 from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.listings import read_listing, with_listing
 from fundwatch.crawler.outlets import origin_in_body, outlet_of, parse_origin
+from fundwatch.crawler.spiders.sitemap import MAX_SITEMAP_BYTES, parse_sitemap
 from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
 from fundwatch.storage.canonical import canonicalize_url
 from fundwatch.storage.health import MOST
@@ -78,11 +82,11 @@ def listing_page(
     return list(links), listed.next_page, links, listed.problem
 
 
-def feed_links(text: str) -> list[tuple[str, str, str | None]]:
-    """(link, title, published) of each feed entry."""
+def feed_links(text: str, url: str = "") -> list[tuple[str, str, str | None]]:
+    """(link, title, published) of each feed entry (relative links read against `url`)."""
     import feedparser
 
-    parsed = feedparser.parse(text)
+    parsed = feedparser.parse(text, response_headers={"content-location": url} if url else None)
     return [
         (entry.get("link", ""), entry.get("title", ""), entry.get("published"))
         for entry in parsed.entries
@@ -107,14 +111,21 @@ def preview_article(
         result.warnings.append(f"could not fetch: {exc}")
         return result
     extracted: Extracted
+    page = Selector(text=html)
     if isinstance(source, SiteSource):
-        extracted = extract_with_template(Selector(text=html), source.article, final)
+        extracted = extract_with_template(page, source.article, final)
         how = "template"
         if not extracted.body.strip():
             result.warnings.append("template found no text; a crawl of a site stores nothing")
     else:
         extracted, how = extract_generic(html, final), "generic"
     spec = source.article if isinstance(source, SiteSource) else None
+    canonical = stated_canonical(page, final, source.entry_urls)
+    if canonical:
+        extracted.rules["url"] = f"<link rel=canonical> of {final}"
+    pages = more_pages(client, page, final, source, extracted, result.warnings)
+    if pages > 1:
+        extracted.rules["body"] = f"{extracted.rules.get('body', how)}, {pages} pages joined"
     if listed:  # what a JSON listing says of the article fills in what the page lacks
         item = ArticleItem(url, source.name, title=extracted.title, published=extracted.published)
         with_listing(item, listed)
@@ -135,6 +146,7 @@ def preview_article(
         name, origin_url = origin_in_body(body)
     origin_url = extracted.origin_url or origin_url
     result.fields = {
+        "url": canonical or final,
         "title": normalize_inline(extracted.title),
         "published": published,
         "published_text": extracted.published,
@@ -153,6 +165,70 @@ def preview_article(
     if extracted.published and published is None:
         result.warnings.append(f"unrecognized publication time {extracted.published!r}")
     return result
+
+
+def more_pages(
+    client: httpx.Client,
+    page: Selector,
+    url: str,
+    source: SiteSource | FeedSource | SitemapSource,
+    extracted: Extracted,
+    warnings: list[str],
+) -> int:
+    """Join the article's later pages to `extracted.body` as a crawl does
+    (crawler/article_pages.py); the number of pages read."""
+    query = source.article.next_page if isinstance(source, SiteSource) else None
+    seen = [url]
+    following = next_article_page(page, url, query)
+    while following and following not in seen and len(seen) < MAX_PAGES:
+        try:
+            html, final = fetch(client, following, source.encoding)
+        except httpx.HTTPError as exc:
+            warnings.append(f"page {len(seen) + 1} could not be fetched: {exc}")
+            break
+        page = Selector(text=html)
+        if isinstance(source, SiteSource):
+            more = extract_with_template(page, source.article, final)
+        else:
+            more = extract_generic(html, final)
+        extracted.body = joined(extracted.body, more.body, extracted.title)
+        seen.append(following)
+        following = next_article_page(page, final, query)
+    return len(seen)
+
+
+def sitemap_entries(
+    client: httpx.Client, url: str, source: SitemapSource, depth: int = 0
+) -> list[str]:
+    """The article URLs of a sitemap as a crawl reads them: an index's child sitemaps
+    (gzipped or not) followed, entries older than max_age left out, url_pattern applied."""
+    response = client.get(url)
+    response.raise_for_status()
+    body = response.content
+    if body[:2] == b"\x1f\x8b":
+        body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+    kind, entries = parse_sitemap(body)
+    max_age = source.max_age_delta
+    if max_age is not None:
+        cutoff = datetime.now(UTC) - max_age
+        dated = [
+            (entry, parse_published(entry.news_published or entry.lastmod, source.timezone))
+            for entry in entries
+        ]
+        entries = [entry for entry, when in dated if when is None or when >= cutoff]
+    if kind == "sitemapindex":
+        if depth >= 2:
+            return []
+        found: list[str] = []
+        for entry in entries:
+            found += sitemap_entries(client, entry.loc, source, depth + 1)
+        return found
+    if source.news_only:
+        entries = [entry for entry in entries if entry.is_news]
+    links = [entry.loc for entry in entries]
+    if source.url_pattern:
+        links = [link for link in links if re.search(source.url_pattern, link)]
+    return links
 
 
 def preview_source(
@@ -186,13 +262,16 @@ def preview_source(
                         + ")"
                     )
             elif isinstance(source, FeedSource):
-                report.links = [link for link, _, _ in feed_links(text)]
+                report.links = [link for link, _, _ in feed_links(text, final)]
                 if not report.links:
                     report.warnings.append(f"no entries in the feed {final}")
             else:
-                report.links = sitemap_links(text)
-                if source.url_pattern:
-                    report.links = [u for u in report.links if re.search(source.url_pattern, u)]
+                try:
+                    report.links = sitemap_entries(client, entry, source)
+                except httpx.HTTPError as exc:
+                    report.warnings.append(f"a sitemap could not be fetched: {exc}")
+                if not report.links:
+                    report.warnings.append(f"no article URLs in the sitemap {final}")
         for url in report.links[:limit]:
             report.articles.append(preview_article(client, url, source, listed.get(url)))
     checked = [a for a in report.articles if a.fields]

@@ -99,7 +99,11 @@ class FeedSpider(CatalogSpider):
         if head.startswith(_HTML_START):
             self.mark_unhealthy(f"{response.url} returned an HTML page, not a feed")
             return
-        headers = {"content-type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+        headers = {
+            "content-type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+            # relative entry links (without xml:base) are read against the feed's own URL
+            "content-location": response.url,
+        }
         parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
         if not parsed.entries:
             what = "no entries" if parsed.get("version") else "not an RSS or Atom feed"

@@ -146,7 +146,10 @@ class SitemapSpider(CatalogSpider):
         hints = {
             entry.loc: {
                 "title": entry.news_title or "",
-                "published": entry.news_published or entry.lastmod,
+                # <lastmod> is when the page last changed: a publication time only for a page
+                # that states none (news:publication_date is one)
+                "published": entry.news_published,
+                "lastmod": entry.lastmod,
             }
             for entry in entries
         }
@@ -190,11 +193,13 @@ class SitemapSpider(CatalogSpider):
             item.url,
             callback=self.parse_entry_article,
             errback=self.on_article_error,
-            cb_kwargs={"fallback": fallback},
+            cb_kwargs={"fallback": fallback, "lastmod": hint.get("lastmod")},
             meta={FRONTIER_KEY: item.url_key},
         )
 
-    def parse_entry_article(self, response: Response, fallback: ArticleItem) -> Iterator[Any]:
+    def parse_entry_article(
+        self, response: Response, fallback: ArticleItem, lastmod: str | None = None
+    ) -> Iterator[Any]:
         extracted, how, template = self.extract(response)
         if not extracted.title and not extracted.body.strip():
             self.count(Stat.ERRORS)
@@ -204,4 +209,5 @@ class SitemapSpider(CatalogSpider):
             )
             return
         item = self.item_over_fallback(fallback, extracted, how, template)
+        item.published = item.published or lastmod
         yield from self.whole(item, extracted, response)
