@@ -30,7 +30,7 @@ from parsel import Selector
 from fundwatch.crawler.charsets import page_text
 from fundwatch.crawler.extraction import Extracted, extract_generic
 from fundwatch.crawler.generic import coverage
-from fundwatch.crawler.listings import EPOCH_MS, looks_like_json
+from fundwatch.crawler.listings import EPOCH_MS, link_in, looks_like_json
 from fundwatch.crawler.titles import fold
 from fundwatch.storage.canonical import canonicalize_url
 
@@ -421,6 +421,25 @@ def _script_shell(page: Selector) -> bool:
     )
 
 
+# where a listing keeps its article URLs: href, then the attributes of script-driven links
+_LINK_ATTRIBUTES = ("href", "data-href", "data-url", "onclick")
+_ATTRIBUTE_SELECTORS = {
+    "href": "a::attr(href)",
+    "data-href": "[data-href]::attr(data-href)",
+    "data-url": "[data-url]::attr(data-url)",
+    "onclick": "[onclick]::attr(onclick)",
+}
+
+
+def _link_holders(page: Selector) -> list[tuple[Selector, str]]:
+    """(element, attribute) of every link on the page: <a href>, then data-href / data-url
+    cards and onclick handlers (`location.href='/a/5.html'`)."""
+    found = [(anchor, "href") for anchor in page.css("a[href]")]
+    for attribute in _LINK_ATTRIBUTES[1:]:
+        found += [(element, attribute) for element in page.css(f"[{attribute}]")]
+    return found
+
+
 def infer_site(
     client: httpx.Client, url: str, html: str, name: str
 ) -> tuple[dict[str, Any] | None, list[str]]:
@@ -429,13 +448,18 @@ def infer_site(
     host = urlsplit(url).hostname or ""
     links: list[str] = []
     texts: dict[str, str] = {}
-    for anchor in page.css("a[href]"):
+    via: dict[str, str] = {}  # link -> the attribute it was read from
+    for element, attribute in _link_holders(page):
+        href = link_in(element.attrib[attribute].strip())
+        if not href:
+            continue
         try:
-            link = canonicalize_url(urljoin(url, anchor.attrib["href"].strip()))
+            link = canonicalize_url(urljoin(url, href))
         except ValueError:
             continue
         links.append(link)
-        text = " ".join("".join(anchor.css("::text").getall()).split())
+        via.setdefault(link, attribute)
+        text = " ".join("".join(element.css("::text").getall()).split())
         texts[link] = max(texts.get(link, ""), text, key=len)
     cluster = article_cluster(links, host, texts)
     if cluster is None:
@@ -450,6 +474,11 @@ def infer_site(
     pattern, members = cluster
     notes.append(f"{len(members)} article links match {pattern}")
     listing: dict[str, Any] = {"article_url_pattern": pattern}
+    used = {via[member] for member in members if member in via}
+    if used - {"href"}:  # cards with data-href, anchors whose onclick holds the URL
+        listing["article_links"] = ", ".join(
+            _ATTRIBUTE_SELECTORS[attribute] for attribute in _LINK_ATTRIBUTES if attribute in used
+        )
     nxt = next_page_selector(page)
     if nxt:
         listing["next_page"] = nxt

@@ -27,7 +27,7 @@ from fundwatch.crawler.article_pages import continues, next_article_page
 from fundwatch.crawler.canonical_links import stated_canonical
 from fundwatch.crawler.charsets import choose_encoding, page_text
 from fundwatch.crawler.listings import link_in
-from tests.crawler.test_yaml_only_sites import entry_of, preview
+from tests.crawler.test_yaml_only_sites import add, entry_of, preview
 from tests.support.crawl_world import REPO, FixtureWorld
 
 MOJIBAKE = ("\ufffd", "Ã", "Â", "Ö", "¿", "ì")
@@ -259,7 +259,7 @@ def test_a_gzipped_sitemap_index_read_back_max_age(world: FixtureWorld) -> None:
 def test_amp_pages_are_stored_under_their_canonical_url(world: FixtureWorld) -> None:
     crawl_ok(world, "ampsite")
     articles = stored(world, "ampsite")
-    assert sorted(articles) == ["ampsite/news/55.html", "ampsite/news/56.html"]
+    assert sorted(articles) == [f"ampsite/news/{n}.html" for n in (55, 56, 57)]
     assert articles["ampsite/news/55.html"].title == "镜界科技完成1亿元A轮融资"
     assert "广告" not in articles["ampsite/news/55.html"].body
     # a re-crawl does not fetch the AMP URLs again; a sitemap naming the article URLs stores
@@ -318,3 +318,23 @@ def test_check_names_the_new_fields_with_file_entry_and_field(world: FixtureWorl
     assert "'bad_age': field 'max_age': invalid duration '30x'" in out, out
     assert "'bad_pages': field 'article.next_page': invalid selector" in out, out
     world.catalog.write_text(catalog, "utf-8")
+
+
+def test_add_infers_entries_for_the_round2_sites(world: FixtureWorld) -> None:
+    """`fundwatch add` on the listings: the charset, the data-href / onclick links and the AMP
+    links; each inferred entry, as it is, stores what the hand-written one does."""
+    gbk = add(world, f"{world.base}/sites/gbknews/list.html", "gbk_added")
+    js = add(world, f"{world.base}/sites/jslinks/list.html", "js_added")
+    assert js["listing"]["article_links"] == (
+        "[data-href]::attr(data-href), [onclick]::attr(onclick)"
+    )
+    amp = add(world, f"{world.base}/sites/ampsite/list.html", "amp_added")
+    world.add_sources([gbk, js, amp])
+    for name, count in (("gbk_added", 3), ("js_added", 4), ("amp_added", 3)):
+        result = world.crawl(name)
+        assert f"{name}: ok" in result.stdout, result.stdout + result.stderr[-3000:]
+        assert len(world.articles(name)) == count, name
+    for article in world.articles("gbk_added"):
+        title, body = GBK_STORIES[article.url.split("/sites/", 1)[1]]
+        assert (article.title, article.body) == (title, body)
+    assert all("/news/" in a.url for a in world.articles("amp_added"))  # canonical URLs
