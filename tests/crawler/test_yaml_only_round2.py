@@ -296,6 +296,7 @@ def test_check_names_the_new_fields_with_file_entry_and_field(world: FixtureWorl
     catalog = world.catalog.read_text("utf-8")
     bad = [
         {"name": "bad_age", "kind": "sitemap", "url": "http://x.cn/s.xml", "max_age": "30x"},
+        {"name": "bad_regex", "kind": "sitemap", "url": "http://x.cn/s.xml", "url_pattern": "(a"},
         {
             "name": "bad_pages",
             "kind": "site",
@@ -317,6 +318,7 @@ def test_check_names_the_new_fields_with_file_entry_and_field(world: FixtureWorl
     assert done.returncode != 0
     assert "'bad_age': field 'max_age': invalid duration '30x'" in out, out
     assert "'bad_pages': field 'article.next_page': invalid selector" in out, out
+    assert "'bad_regex': field 'url_pattern': invalid regular expression '(a'" in out, out
     world.catalog.write_text(catalog, "utf-8")
 
 
