@@ -7,7 +7,12 @@ The rules work on anything shaped like an event (`EventState`): the `FundingEven
 `EventDraft` in memory.
 
 Same round, two articles: they agree when nothing they both know differs
-- company: the same `company_key` (the detector maps names and languages to one key);
+- company: the same `company_key` (the detector maps the names it knows, in every language, to
+  one key); or, for a company it does not know, a key in Han script and one in Latin letters
+  whose pinyin agrees (生数 and "shengshu", storage/pinyin_keys.py), and then only when the
+  round or the amount agrees as well (the same round with amounts not apart, or agreeing
+  amounts): two outlets, one Chinese and one English, report one round, but the name alone
+  (or a name and a round raised once, with amounts apart) is not enough to join them;
 - round: the same known round (a missing or undisclosed round contradicts nothing); two names
   one round is reported under (A and A1, pre-seed and seed, seed and angel) when the amounts
   agree;
@@ -44,6 +49,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from fundwatch.storage.pinyin_keys import across_scripts
 from fundwatch.storage.timeutil import as_utc
 
 if TYPE_CHECKING:
@@ -307,19 +313,67 @@ def _rounds_and_amounts_disagree(
     return None
 
 
+def same_company(a: str, b: str) -> bool:
+    """The same company key, or keys in two scripts whose pinyin agrees (`across_scripts`):
+    a candidate only, which `disagreement` confirms with the round or the amount."""
+    return a == b or across_scripts(a, b)
+
+
+def _rounds_or_amounts_agree(
+    first_round: str | None,
+    first: Amounts,
+    second_round: str | None,
+    second: Amounts,
+    settings: EventSettings,
+) -> bool:
+    """Something both know agrees: the same round (amounts not apart), or the amounts."""
+    a, b = known_round(first_round), known_round(second_round)
+    agree = amounts_agree(first, second, settings.amount_tolerance)
+    if a is not None and b is not None and a.casefold() == b.casefold():
+        return agree is not False
+    return agree is True
+
+
+def _companies_disagree(
+    first_key: str,
+    first_round: str | None,
+    first: Amounts,
+    second_key: str,
+    second_round: str | None,
+    second: Amounts,
+    settings: EventSettings,
+) -> str | None:
+    if first_key == second_key:
+        return None
+    if not across_scripts(first_key, second_key):
+        return f"company {second_key} is not {first_key}"
+    if _rounds_or_amounts_agree(first_round, first, second_round, second, settings):
+        return None
+    return f"company {second_key} is {first_key} in pinyin, but neither round nor amount agrees"
+
+
 def disagreement(event: EventState, facts: Facts, settings: EventSettings) -> str | None:
     """Why the article's facts cannot be the event's round (company, round or amount), or None
     when nothing they both know differs. The date window is `within_window`'s."""
-    if facts.company_key is not None and facts.company_key != event.company_key:
-        return f"company {facts.company_key} is not {event.company_key}"
+    if facts.company_key is not None:
+        why = _companies_disagree(
+            event.company_key, event.round, event, facts.company_key, facts.round, facts, settings
+        )
+        if why is not None:
+            return why
     return _rounds_and_amounts_disagree(event.round, event, facts.round, facts, settings)
 
 
 def articles_disagree(first: Facts, second: Facts, settings: EventSettings) -> str | None:
     """Why two articles' facts cannot be one round (for a near copy and its original), or None.
     Only what both know counts: an article without a company or round contradicts nothing."""
-    if first.company_key and second.company_key and first.company_key != second.company_key:
-        return f"company {second.company_key} is not {first.company_key}"
+    if first.company_key and second.company_key:
+        why = _companies_disagree(
+            first.company_key, first.round, first, second.company_key, second.round, second,
+            settings,
+        )  # fmt: skip
+        if why is not None:
+            return why
     return _rounds_and_amounts_disagree(first.round, first, second.round, second, settings)
 
 
@@ -357,14 +411,17 @@ def choose_event(
     events: Iterable[_E], facts: Facts, seen_at: datetime, settings: EventSettings
 ) -> _E | None:
     """The event of `facts`' company that the article belongs to: within the window, agreeing,
-    the best score, then the closest amount ("$200 million" belongs to the $200M round rather
-    than to the $180M one, both within the tolerance; an amount that cannot be compared counts
-    as the tolerance away), then the nearest in time; None when none agrees."""
+    the best score, then its own key before a key in the other script (`same_company`), then
+    the closest amount ("$200 million" belongs to the $200M round rather than to the $180M
+    one, both within the tolerance; an amount that cannot be compared counts as the tolerance
+    away), then the nearest in time; None when none agrees."""
     if facts.company_key is None:
         return None
-    best: tuple[tuple[int, float, float], _E] | None = None
+    best: tuple[tuple[int, bool, float, float], _E] | None = None
     for event in events:
-        if event.company_key != facts.company_key or not within_window(event, seen_at, settings):
+        if not same_company(event.company_key, facts.company_key):
+            continue
+        if not within_window(event, seen_at, settings):
             continue
         score = match_score(event, facts, settings)
         if score is None:
@@ -372,7 +429,7 @@ def choose_event(
         apart = amount_gap(event, facts)
         apart = settings.amount_tolerance if apart is None else apart
         gap = abs((seen_at - event_anchor(event)).total_seconds())
-        rank = (score, -apart, -gap)
+        rank = (score, event.company_key == facts.company_key, -apart, -gap)
         if best is None or rank > best[0]:
             best = (rank, event)
     return None if best is None else best[1]

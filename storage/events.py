@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fundwatch.storage.event_rules import (
@@ -26,6 +26,7 @@ from fundwatch.storage.event_rules import (
 )
 from fundwatch.storage.models import FundingEvent
 from fundwatch.storage.outbox import AlertChannelSpec, enqueue_alerts
+from fundwatch.storage.pinyin_keys import across_scripts, is_han, is_latin
 from fundwatch.storage.timeutil import utcnow
 
 __all__ = ["EventOutcome", "EventSettings", "Facts", "find_event", "record_article_event"]
@@ -51,13 +52,44 @@ def find_event(
     """The event this article belongs to, locked for update (PostgreSQL), or None."""
     if facts.company_key is None:
         return None
-    candidates = session.scalars(
-        select(FundingEvent)
-        .where(FundingEvent.company_key == facts.company_key, FundingEvent.withdrawn_at.is_(None))
-        .order_by(FundingEvent.id.desc())
-    ).all()
+    live = FundingEvent.withdrawn_at.is_(None)
+    candidates = list(
+        session.scalars(
+            select(FundingEvent)
+            .where(FundingEvent.company_key == facts.company_key, live)
+            .order_by(FundingEvent.id.desc())
+        )
+    )
+    other_script = _other_script_ids(session, facts.company_key, seen_at, settings)
+    if other_script:
+        candidates += session.scalars(
+            select(FundingEvent)
+            .where(FundingEvent.id.in_(other_script))
+            .order_by(FundingEvent.id.desc())
+        )
     chosen = choose_event(candidates, facts, seen_at, settings)
     return None if chosen is None else _locked(session, chosen.id)
+
+
+def _other_script_ids(
+    session: Session, company_key: str, seen_at: datetime, settings: EventSettings
+) -> list[int]:
+    """Live events whose key is `company_key` in the other script (生数 for "shengshu"), among
+    those whose anchor can be within the window: the keys are compared as stored, so every
+    event stored so far can be found, with no column of its own. The narrow scan (id and key of
+    the window's events) is done only for a key all Han or all Latin."""
+    if not (is_han(company_key) or is_latin(company_key)):
+        return []
+    since = seen_at - settings.window
+    # the anchor is announced_at, else first_seen_at: one of the two is within the window
+    rows = session.execute(
+        select(FundingEvent.id, FundingEvent.company_key).where(
+            FundingEvent.withdrawn_at.is_(None),
+            FundingEvent.company_key != company_key,
+            or_(FundingEvent.first_seen_at >= since, FundingEvent.announced_at >= since),
+        )
+    )
+    return [event_id for event_id, key in rows if across_scripts(company_key, key)]
 
 
 def record_article_event(

@@ -33,6 +33,7 @@ from fundwatch.storage.events import record_article_event
 from fundwatch.storage.fingerprints import Fingerprint, fingerprint
 from fundwatch.storage.models import Article as ArticleRow
 from fundwatch.storage.outbox import AlertChannelSpec
+from fundwatch.storage.pinyin_keys import han_romanised, latin_stems
 from fundwatch.storage.timeutil import as_utc
 
 if TYPE_CHECKING:
@@ -69,6 +70,10 @@ def lock_keys(url_key: str, print_: Fingerprint, company_key: str | None) -> lis
         keys.update(_lock_key(f"band{i}", str(b)) for i, b in enumerate(print_.sketch.bands))
     if company_key:
         keys.add(_lock_key("company", company_key))
+        # a key in the other script can join the same event (storage/pinyin_keys.py): both
+        # writers take the lock of the romanised name they share
+        spelled = han_romanised(company_key) or latin_stems(company_key)
+        keys.update(_lock_key("company-latin", form) for form in spelled)
     return sorted(keys)
 
 

@@ -28,6 +28,7 @@ from fundwatch.storage.articles import DETECTION_COLUMNS, detection_values
 from fundwatch.storage.event_rules import EventDraft, EventSettings, event_values
 from fundwatch.storage.models import AlertOutbox, Article, FundingEvent
 from fundwatch.storage.outbox import AlertChannelSpec, enqueue_alerts
+from fundwatch.storage.pinyin_keys import across_scripts, han_romanised, latin_stems
 from fundwatch.storage.regroup import (
     Group,
     Regrouping,
@@ -105,6 +106,26 @@ def _events(session: Session, *conditions: Any) -> list[FundingEvent]:
     return list(session.scalars(select(FundingEvent).where(*conditions)))
 
 
+def _other_script_ids(session: Session, keys: Sequence[str], *conditions: Any) -> set[int]:
+    """Events whose key is one of `keys` in the other script (生数 for "shengshu"): regrouped
+    articles may join them (storage/pinyin_keys.py). A narrow scan of ids and keys, done only
+    when a key is all Han or all Latin."""
+    by_form: dict[str, list[str]] = {}
+    for key in keys:
+        for form in han_romanised(key) | latin_stems(key):
+            by_form.setdefault(form, []).append(key)
+    if not by_form:
+        return set()
+    rows = session.execute(select(FundingEvent.id, FundingEvent.company_key).where(*conditions))
+    return {
+        event_id
+        for event_id, event_key in rows
+        for form in han_romanised(event_key) | latin_stems(event_key)
+        for key in by_form.get(form, [])
+        if across_scripts(key, event_key)
+    }
+
+
 def plan_redetect(
     session: Session,
     detections: Mapping[int, Detection],
@@ -162,8 +183,11 @@ def plan_redetect(
         ):
             if event.id not in touched:
                 outside[event.id] = _draft(event)
+    other_script = _other_script_ids(session, keys, live)
     wanted = sorted(
-        {e for e in original_event.values() if e is not None} - set(touched) - set(outside)
+        ({e for e in original_event.values() if e is not None} | other_script)
+        - set(touched)
+        - set(outside)
     )
     for chunk in _chunks(wanted):
         outside.update(

@@ -29,6 +29,7 @@ from fundwatch.storage.event_rules import (
     note_article,
     start_event,
 )
+from fundwatch.storage.pinyin_keys import across_scripts, han_romanised, latin_stems
 from fundwatch.storage.timeutil import as_utc
 
 if TYPE_CHECKING:
@@ -141,6 +142,30 @@ class Regrouping:
     withdrawn: list[int]  # stored events that no article reports any more
 
 
+class _ByCompany:
+    """Groups by company key, found also by a key in the other script (生数 by "shengshu")."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[Group]] = {}
+        self._by_spelling: dict[str, list[Group]] = {}  # romanised name -> groups
+
+    def add(self, group: Group) -> None:
+        key = group.draft.company_key
+        self._by_key.setdefault(key, []).append(group)
+        for form in han_romanised(key) | latin_stems(key):
+            self._by_spelling.setdefault(form, []).append(group)
+
+    def get(self, key: str) -> list[Group]:
+        found = list(self._by_key.get(key, []))
+        seen = {id(g) for g in found}
+        for form in han_romanised(key) | latin_stems(key):
+            for group in self._by_spelling.get(form, []):
+                if id(group) not in seen and across_scripts(group.draft.company_key, key):
+                    found.append(group)
+                    seen.add(id(group))
+        return found
+
+
 def regroup(
     articles: Sequence[StoredArticle],
     touched: Mapping[int, EventDraft],
@@ -152,9 +177,9 @@ def regroup(
     """
     groups: list[Group] = [Group(draft, stored=True, before=replace(draft)) for draft in outside]
     by_event: dict[int, Group] = {g.draft.id: g for g in groups if g.draft.id is not None}
-    by_company: dict[str, list[Group]] = {}
+    by_company = _ByCompany()
     for group in groups:
-        by_company.setdefault(group.draft.company_key, []).append(group)
+        by_company.add(group)
     of_article: dict[int, Group] = {}
     ordered = sorted(articles, key=lambda a: a.id)
     regrouped_ids = {a.id for a in ordered}
@@ -173,7 +198,7 @@ def regroup(
             if group is not None and disagreement(group.draft, said, settings) is not None:
                 group = None
         if group is None and facts is not None and facts.company_key is not None:
-            same_company = by_company.get(facts.company_key, [])
+            same_company = by_company.get(facts.company_key)
             chosen = choose_event([g.draft for g in same_company], facts, article.seen_at, settings)
             group = next((g for g in same_company if g.draft is chosen), None)
         if group is None:
@@ -181,7 +206,7 @@ def regroup(
                 continue
             group = Group(start_event(facts, as_utc(article.fetched_at) or article.seen_at))
             groups.append(group)
-            by_company.setdefault(facts.company_key, []).append(group)
+            by_company.add(group)
         elif facts is not None:
             merge_facts(group.draft, facts)
         stored_at = as_utc(article.fetched_at) or article.seen_at

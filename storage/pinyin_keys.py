@@ -1,0 +1,121 @@
+"""Company keys across scripts: 生数 and "shengshu" through the Hanyu pinyin of the Han name.
+
+A company the detector's list (seeds/detection/companies.yaml) does not know gets its key from
+its spelling: 生数科技 gives "生数", "ShengShu AI" gives "shengshu". One round reported by a
+Chinese and an English outlet then has two keys. The event rules (storage/event_rules.py) let
+two such keys meet when one is all Han characters, the other all Latin letters and digits, and
+the toneless pinyin of the Han key (written without spaces) is the Latin key, each without a
+company suffix (科技, 智能, 网络, 公司 ...; technology, tech, ai, labs, inc ...). The name alone
+never joins: the rules also want the round or the amount to agree.
+
+pypinyin reads Traditional characters as well (愛詩 and 爱诗 are both "aishi") and picks a
+character's reading from the words around it; only that reading is tried. Keys are compared as
+stored, so events stored before this rule join too, with no new column.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+$")
+_LATIN = re.compile(r"^[a-z0-9]*[a-z][a-z0-9]*$")
+
+# Company suffixes after a Han name, as pinyin syllables (Simplified and Traditional read
+# alike: 网络 and 網絡 are both "wang luo"), the longest first.
+_HAN_SUFFIXES: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(s.split())
+            for s in (
+                "gu fen you xian gong si",  # 股份有限公司
+                "you xian ze ren gong si",  # 有限责任公司
+                "you xian gong si",  # 有限公司
+                "gong si",  # 公司
+                "ji tuan",  # 集团
+                "ke ji",  # 科技
+                "ji shu",  # 技术
+                "xin xi",  # 信息
+                "wang luo",  # 网络
+                "zhi neng",  # 智能
+                "ren gong zhi neng",  # 人工智能
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# Company suffixes after a Latin key (keys are folded: lower case, no spaces or dots).
+LATIN_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {"technology", "technologies", "tech", "ai", "labs", "lab", "inc", "ltd", "co", "corp"},
+        key=len,
+        reverse=True,
+    )
+)
+# a Han name of one character, or a Latin one of under four letters, names too many companies
+_MIN_SYLLABLES = 2
+_MIN_LATIN = 4
+
+
+def is_han(key: str) -> bool:
+    return bool(_HAN.match(key))
+
+
+def is_latin(key: str) -> bool:
+    return bool(_LATIN.match(key))
+
+
+@lru_cache(maxsize=4096)
+def han_romanised(key: str) -> frozenset[str]:
+    """The Latin keys a Han key's pinyin can stand for: "生数科技" -> {"shengshukeji",
+    "shengshu"} (ü also as u: 绿 is "lv" and "lu"); empty for a key not all Han, or of one
+    character."""
+    if not is_han(key) or len(key) < _MIN_SYLLABLES:
+        return frozenset()
+    syllables = lazy_pinyin(key, style=Style.NORMAL, v_to_u=False)
+    stems = [syllables]
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _HAN_SUFFIXES:
+            n = len(suffix)
+            if len(syllables) - n >= _MIN_SYLLABLES and tuple(syllables[-n:]) == suffix:
+                syllables = syllables[:-n]
+                stems.append(syllables)
+                changed = True
+                break
+    forms = {"".join(s) for s in stems}
+    return frozenset(forms | {f.replace("v", "u") for f in forms})
+
+
+@lru_cache(maxsize=4096)
+def latin_stems(key: str) -> frozenset[str]:
+    """A Latin key and what is left of it without company suffixes: "shengshuai" ->
+    {"shengshuai", "shengshu"}; empty for a key that is not all Latin letters and digits, or
+    is shorter than four."""
+    if not is_latin(key) or len(key) < _MIN_LATIN:
+        return frozenset()
+    stems = {key}
+    changed = True
+    while changed:
+        changed = False
+        for suffix in LATIN_SUFFIXES:
+            if key.endswith(suffix) and len(key) - len(suffix) >= _MIN_LATIN:
+                key = key[: -len(suffix)]
+                stems.add(key)
+                changed = True
+                break
+    return frozenset(stems)
+
+
+def across_scripts(a: str, b: str) -> bool:
+    """One key Han, the other Latin, and the Han name's pinyin is the Latin name (each without
+    company suffixes): 生数 and "shengshu", 愛詩 and "aishi". False for two keys of one script."""
+    if is_han(a) and is_latin(b):
+        return not han_romanised(a).isdisjoint(latin_stems(b))
+    if is_latin(a) and is_han(b):
+        return not han_romanised(b).isdisjoint(latin_stems(a))
+    return False
