@@ -330,3 +330,39 @@ def test_scope_by_source_and_date(world: World, capsys: pytest.CaptureFixture[st
     assert "Lumaro" not in out
     assert main(["redetect", "--dry-run", "--since", "2026-07-01"]) == 0
     assert "nothing to re-detect" in capsys.readouterr().out
+
+
+def test_a_report_that_gains_its_flag_joins_the_round_of_its_name_in_the_other_script(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Only the English report is re-detected (--source): the Chinese report's event, keyed 影途,
+    is outside the re-detected set and must be found by "yingtu", its pinyin."""
+    sessions = session_factory(create_db_engine(database_url))
+    detector = load_detector(DEFAULT_SEEDS / "detection")
+    stories = [
+        (Brief("影途科技", "8000万元", "A轮", "红杉中国", chinese=True).text(), {}),
+        (Brief("Yingtu", "$11 million", "Series A", "HongShan").text(), {"flag": False}),
+    ]
+    for n, ((title, body), override) in enumerate(stories):
+        verdict = judge(detector, title, body, None)
+        record = records.Article(
+            url=f"https://outlet{n}.example/yingtu",
+            source=f"outlet{n}.example",
+            title=title,
+            body=body,
+            language=verdict.language,
+            published_at=DAY + timedelta(hours=n),
+            detection=replace(verdict.detection, **override),
+        )
+        with sessions.begin() as session:
+            ingest_article(session, record)
+    [chinese] = live_events(sessions).values()
+    assert chinese.company_key == "影途" and chinese.article_count == 1
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FUNDWATCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("FUNDWATCH_SEEDS", str(DEFAULT_SEEDS))
+    monkeypatch.delenv("FUNDWATCH_ALERTS", raising=False)
+    monkeypatch.delenv("FUNDWATCH_CONFIG", raising=False)
+    assert main(["redetect", "--source", "outlet1.example"]) == 0
+    [event] = live_events(sessions).values()
+    assert (event.id, event.article_count) == (chinese.id, 2)

@@ -129,3 +129,20 @@ def test_nothing_changed_reports_nothing() -> None:
     touched = {40: stored(40, YARVID)}
     result = regroup([article(1, YARVID, event=40, new=dict(YARVID))], touched, [], EventSettings())
     assert result.changes == [] and [g.id for g in result.groups] == [40]
+
+
+def test_a_regrouped_report_joins_the_event_of_its_name_in_the_other_script() -> None:
+    chinese = stored(50, said("影途", "A", 11e6, "红杉中国"))
+    chinese.article_count = 1
+    english = said("Yingtu", "A", 11e6, "HongShan")  # yingtu: 影途 in pinyin, same round
+    elsewhere = said("Yingtu", "A", 3e6, "Cedar Partners")  # the pinyin, but amounts apart
+    articles = [
+        article(9, {"flag": False}, event=None, new=english),
+        article(10, {"flag": False}, event=None, new=elsewhere),
+    ]
+    result = regroup(articles, {}, [chinese], EventSettings())
+    assert sorted((c.kind, c.event_id, c.articles) for c in result.changes) == [
+        ("created", None, (10,)),
+        ("joined", 50, (9,)),
+    ]
+    assert chinese.article_count == 2
