@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+$")
 _LATIN = re.compile(r"^[a-z0-9]*[a-z][a-z0-9]*$")
 
@@ -75,6 +73,10 @@ def han_romanised(key: str) -> frozenset[str]:
     character."""
     if not is_han(key) or len(key) < _MIN_SYLLABLES:
         return frozenset()
+    # imported on first use: its dictionaries take 0.15 s to load, which a command that never
+    # meets a Han key (most of the CLI) should not pay
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(key, style=Style.NORMAL, v_to_u=False)
     stems = [syllables]
     changed = True
