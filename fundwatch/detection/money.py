@@ -3,7 +3,8 @@
 Parses, on folded text (lower case, simplified Chinese):
 ``1380万美金``, ``1380 万美金``, ``1亿元人民币``, ``4.4亿美元``, ``五千万元``, ``数千万元``,
 ``亿级人民币``, ``超4亿元``, ``$13.8m``, ``$60 million``, ``us$1.2 billion``, ``€20m``,
-``£5 million``, ``100 million yuan``, ``rmb 50m``, ``hk$2bn``, ``tens of millions of dollars``.
+``£5 million``, ``100 million yuan``, ``rmb 50m``, ``hk$2bn``, ``tens of millions of dollars``,
+``twelve million us dollars``.
 
 A figure stated vaguely keeps its stated value and is marked approximate (``亿级`` -> 1e8,
 ``超4亿`` -> 4e8); "several" forms (``数亿``, ``几千万``, ``tens of millions``, "eight
@@ -52,6 +53,14 @@ _BOUNDS: dict[str, tuple[float, float | None]] = {
     **dict.fromkeys(("近", "将近", "接近", "nearly", "almost", "just under", "up to"), _AT_MOST),
     **dict.fromkeys(("约", "大约", "左右", "about", "around", "approximately", "roughly", "some",
                      "an estimated", "close to"), _AROUND),
+}  # fmt: skip
+# a count spelled out before "million"/"billion": "twelve million US dollars"
+_EN_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100,
 }  # fmt: skip
 # "eight figures": a number with that many digits
 _FIGURES = {"six": 1e5, "seven": 1e6, "eight": 1e7, "nine": 1e8, "ten": 1e9}
@@ -137,6 +146,11 @@ class MoneyParser:
             rf"\s+of|"
             rf"(?P<q2>several|a few|a couple of|multiple)\s+(?P<h2>hundred\s+|tens of\s+)?"
             rf"(?P<u2>million|billion)(?:\s+of)?)\s+(?P<cur>{words})(?![a-z])"
+        )
+        spelled = _alternation(_EN_NUMBER_WORDS)
+        self._en_spelled = re.compile(
+            rf"(?<![\w$€£¥-])(?P<num>{spelled})\s+(?P<mult>million|billion)\s+(?:of\s+)?"
+            rf"(?P<cur>{words})(?![a-z])"
         )
         self._en_figures = re.compile(
             rf"(?:(?P<sym>{symbols})\s*)?\b(?P<n>six|seven|eight|nine|ten)[- ]figures?\b"
@@ -240,6 +254,12 @@ class MoneyParser:
                 unit = _FIGURES[m["n"]]
                 currency = self._currency(m["sym"], None) if m["sym"] else "USD"
                 add(Money(m.start(), m.end(), None, currency, True, False, unit, 10 * unit))
+        for m in self._en_spelled.finditer(text):
+            if free(m.start(), m.end()) and (currency := self._words.get(m["cur"])):
+                value = _EN_NUMBER_WORDS[m["num"]] * _EN_MULT[m["mult"]]
+                word = self._approx_word(text, m.start())
+                add(Money(m.start(), m.end(), _as_number(value), currency, word is not None,
+                          False, *bounded(value, word)))  # fmt: skip
         for pattern in (self._en_sym, self._en_word):
             for m in pattern.finditer(text):
                 if not free(m.start(), m.end()):

@@ -205,6 +205,12 @@ PASSIVE_BY = re.compile(r"\s+by\b")
 BACKED_BY_BEFORE = re.compile(
     r"(?:支持|投资|青睐|加持|孵化|押注|领投|背书|力挺|看好|参投|注资|入股)的"
 )
+# "Wonder Studios, an AI studio backed by executives from OpenAI, has collected ...": a
+# known company inside an apposition's backing phrase backs the subject, it is not the subject
+EN_BACKING_APPOSITION = re.compile(
+    r"^\s*[A-Z][^,]{0,60},\s+(?:an?|the)\s+[^,]{0,80}?\b(?:backed|supported|funded|"
+    r"incubated|advised)\s+by\b[^,]*$"
+)
 # raise words that are nouns as often as verbs: "融资接连发生" has 融资 as its subject
 ZH_NOUN_CUES = ("融资", "募集", "募资", "获投", "启动", "官宣")
 # "in the hope that they can compete with OpenAI's model", "rivals such as Runway": a

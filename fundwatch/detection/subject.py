@@ -14,6 +14,7 @@ from .patterns import (
     DESCRIBED_OBJECT,
     DESCRIPTION_HEAD,
     DIGEST_TITLE,
+    EN_BACKING_APPOSITION,
     FORMER,
     MONEY_OBJECT,
     PASSIVE_BY,
@@ -51,7 +52,10 @@ def find_company(kit: Toolkit, p: Passage, sent: Sentence, cues: list[Hit]) -> N
             pick = after[0] if after else known[-1]
         else:
             before = [h for h in known if h.end <= anchor.start]
-            if before and _modifies_subject(p, before[-1], anchor):
+            if before and (
+                _modifies_subject(p, before[-1], anchor)
+                or _in_backing_apposition(p, sent, before[-1], anchor)
+            ):
                 # "获OpenAI高层支持的AI视频工作室帧幻募得": the known company sits in a clause
                 # describing the subject, which is named after the 的
                 name = extract_name(kit, p, sent, anchor)
@@ -100,6 +104,16 @@ def _modifies_subject(p: Passage, known: Hit, verb: Hit) -> bool:
         return False
     m = BACKED_BY_BEFORE.search(p.folded, known.end, verb.start)
     return m is not None and bool(p.folded[m.end() : verb.start].strip())
+
+
+def _in_backing_apposition(p: Passage, sent: Sentence, known: Hit, verb: Hit) -> bool:
+    """An English subject verb whose known company sits in the backing phrase of an
+    apposition ("Wonder Studios, an AI studio backed by executives from OpenAI, has
+    collected"): the company backs the subject, which opens the sentence."""
+    if verb.kind != "verb_subject" or is_cjk(p, verb):
+        return False
+    closing = p.full[known.end : verb.start]
+    return "," in closing and bool(EN_BACKING_APPOSITION.match(p.full[sent.start : known.start]))
 
 
 def named_next(p: Passage, sent: Sentence, h: Hit) -> str | None:

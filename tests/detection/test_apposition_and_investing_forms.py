@@ -1,0 +1,128 @@
+"""Backers inside an apposition and investors "investing": one invented case per fix prompted
+by blind batch 13 (real news reworded; no corpus text here).
+
+A known company named in the backing phrase of an apposition ("Framewell, an AI studio backed
+by executives from OpenAI, has collected ...") backs the subject, it is not the subject; an
+investor that "is investing $N in X" tells X's raise, as "has invested $N in X" does; a count
+spelled out before "million" with a currency word is money ("twelve million US dollars").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fundwatch.detection import Detector
+from tests.detection.form_checks import check_not_raise, check_raise
+
+RAISES = [
+    # the subject opens the sentence; the known companies sit in its apposition
+    (
+        "Hollywood's next AI studio gets money from Europe",
+        "Framewell, an AI film studio backed by executives from OpenAI and Google, has "
+        "collected $8 million in a seed round. The studio makes AI-generated series.",
+        "Framewell",
+        8_000_000,
+        "USD",
+        "seed",
+    ),
+    (
+        "Studio news",
+        "Framewell, the AI video studio supported by a former OpenAI researcher, has raised "
+        "$8 million, led by Northwind Ventures.",
+        "Framewell",
+        8_000_000,
+        "USD",
+        "undisclosed",
+    ),
+    # an investor "is investing" an amount in the company
+    (
+        "News in brief",
+        "Northwind is investing $25 million in Clipvane, an AI avatar video startup valued at "
+        "$300 million. Clipvane sells avatar videos to sales teams.",
+        "Clipvane",
+        25_000_000,
+        "USD",
+        "undisclosed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "company", "amount", "currency", "round_"), RAISES)
+def test_apposition_backers_and_investing(
+    detector: Detector,
+    title: str,
+    text: str,
+    company: str,
+    amount: int | None,
+    currency: str | None,
+    round_: str,
+) -> None:
+    check_raise(detector, title, text, company, amount, currency, round_)
+
+
+NOT_RAISES = [
+    # investing in things, not in a company
+    (
+        "Northwind's plans",
+        "Northwind is investing $2 billion in data centres across Europe for video models.",
+    ),
+    # an investor's habit, no amount and no company raising
+    (
+        "Who backs AI video?",
+        "Northwind has been investing in AI video startups since 2019, its partner said.",
+    ),
+    # a backer known company in an apposition, but no raise at all
+    (
+        "Framewell opens a London office",
+        "Framewell, an AI film studio backed by executives from OpenAI, has opened a London "
+        "office with 40 staff.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), NOT_RAISES)
+def test_investing_and_backers_without_a_round(detector: Detector, title: str, text: str) -> None:
+    check_not_raise(detector, title, text)
+
+
+def test_backer_in_apposition_is_not_the_company(detector: Detector) -> None:
+    """The known company in the apposition is a backer, never the raiser."""
+    d = detector.detect(
+        "Studio news",
+        "Framewell, an AI film studio backed by executives from OpenAI, has collected $8 "
+        "million in a seed round.",
+    )
+    assert d.company == "Framewell", d.matched
+    assert d.company_key != "openai"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("has collected twelve million US dollars", (12_000_000, "USD", False)),
+        ("raised about fifty million euros", (50_000_000, "EUR", True)),
+        ("a hundred million yuan from the city fund", (100_000_000, "CNY", False)),
+    ],
+)
+def test_spelled_out_amounts(detector: Detector, text: str, expected: tuple) -> None:
+    """A count spelled out before "million"/"billion" and a currency word is money."""
+    folded = detector.kit.folder.fold(text)
+    found = [(m.amount, m.currency, m.approximate) for m in detector.kit.money.find(folded)]
+    assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    "text", ["twelve million users watched", "one million downloads", "ten-million-view clip"]
+)
+def test_spelled_counts_are_not_money(detector: Detector, text: str) -> None:
+    folded = detector.kit.folder.fold(text)
+    assert detector.kit.money.find(folded) == []
+
+
+def test_spelled_amount_sizes_the_round(detector: Detector) -> None:
+    d = detector.detect(
+        "Studio news",
+        "Framewell, an AI film studio backed by executives from OpenAI, has collected twelve "
+        "million US dollars in a financing round.",
+    )
+    assert (d.company, d.amount, d.currency) == ("Framewell", 12_000_000, "USD"), d.matched
