@@ -183,6 +183,9 @@ _ZH_ROUND_OBJECT = re.compile(
 _ZH_ROUND_IN_CLAUSE = re.compile(r"[^,,。;;]*?(?:融资|轮)")
 _ZH_DEMONSTRATIVE_START = re.compile(r"^(?:此|该|本|这|其|各|多)")
 _QUOTES = str.maketrans("", "", "「」“”\"'《》『』‘’")
+# longest company name before a Chinese raise verb: Han characters, or letters of a Latin name
+_ZH_NAME_MAX = 20
+_LATIN_NAME_MAX = 40
 _ZH_PRONOUNS = (
     "该公司", "公司", "其", "该", "这家公司", "这家", "他们", "它", "本轮", "此轮", "该企业",
     "对方", "这家企业", "创始人", "团队", "双方", "项目", "平台",
@@ -528,7 +531,9 @@ class CompanyBook:
         """Company named before a Chinese raise verb: "AI视频公司「某某科技」宣布完成"; ``verb``:
         the word after ``left`` is a verb, not a noun that may be a subject ("融资")."""
         name, folded = self._zh_candidate(left_display, left_folded, verb)
-        if not (2 <= len(name) <= 20) or folded in _ZH_PRONOUNS or folded in self._stop:
+        # a Latin name before a Chinese verb is counted in letters ("Spire Animation Studios")
+        longest = _LATIN_NAME_MAX if name.isascii() else _ZH_NAME_MAX
+        if not (2 <= len(name) <= longest) or folded in _ZH_PRONOUNS or folded in self._stop:
             return None
         if re.fullmatch(r"[\d\s.,%]+", name) or _ZH_NOT_NAME.search(folded):
             return None

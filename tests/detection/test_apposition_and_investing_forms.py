@@ -4,7 +4,8 @@ by blind batch 13 (real news reworded; no corpus text here).
 A known company named in the backing phrase of an apposition ("Framewell, an AI studio backed
 by executives from OpenAI, has collected ...") backs the subject, it is not the subject; an
 investor that "is investing $N in X" tells X's raise, as "has invested $N in X" does; a count
-spelled out before "million" with a currency word is money ("twelve million US dollars").
+spelled out before "million" with a currency word is money ("twelve million US dollars"); a
+Latin company name before a Chinese raise verb is measured in letters, not as a Han name.
 """
 
 from __future__ import annotations
@@ -31,6 +32,16 @@ RAISES = [
         "$8 million, led by Northwind Ventures.",
         "Framewell",
         8_000_000,
+        "USD",
+        "undisclosed",
+    ),
+    # a Latin name longer than twenty letters before a Chinese raise verb
+    (
+        "动画新闻",
+        "据外媒报道,Northwind Animation Studios宣布在一轮融资中募得2000万美元,"
+        "用于制作AI生成的动画短片。",
+        "Northwind Animation Studios",
+        20_000_000,
         "USD",
         "undisclosed",
     ),
