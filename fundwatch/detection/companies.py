@@ -36,6 +36,13 @@ _EN_REFERS_BACK = re.compile(
     r"unicorn|venture|team))\s*$",
     re.IGNORECASE,
 )
+# "the team of four engineers led by Demi Guo and Chenlin Meng (has raised)": the company's own
+# team, named by the people who lead it; the people are no raiser
+_EN_TEAM_LED_BY = re.compile(
+    r"\b(?:the|its|this)\s+(?:[\w-]+\s+){0,3}?(?:team|founders|company|startup)"
+    r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?[\w-]+)?\s+(?:led|founded|co-founded|headed|run)\s+by\s+"
+    r"[A-Z][^,;:]{0,60}$"
+)
 # "Acme, a video startup based in Paris, (said it) has raised"
 _EN_APPOSITION = re.compile(
     # after a wire dateline too: "(Bloomberg) -- Acme Inc., a video startup, is raising"
@@ -371,6 +378,8 @@ class CompanyBook:
         # "The startup, based in London, has just raised": drop the apposition
         bare = _EN_TRAILING_APPOSITION.sub("", text)
         if _EN_REFERS_BACK.search(text) or _EN_REFERS_BACK.search(bare):
+            return True
+        if _EN_TEAM_LED_BY.search(text):
             return True
         # "The company recently opened a round and raised": the first verb's subject
         m = _EN_AND_END.search(text)

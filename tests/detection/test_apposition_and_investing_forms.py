@@ -5,7 +5,8 @@ A known company named in the backing phrase of an apposition ("Framewell, an AI 
 by executives from OpenAI, has collected ...") backs the subject, it is not the subject; an
 investor that "is investing $N in X" tells X's raise, as "has invested $N in X" does; a count
 spelled out before "million" with a currency word is money ("twelve million US dollars"); a
-Latin company name before a Chinese raise verb is measured in letters, not as a Han name.
+Latin company name before a Chinese raise verb is measured in letters, not as a Han name; "the
+team ... led by <people> has raised" refers back to the company.
 """
 
 from __future__ import annotations
@@ -137,3 +138,17 @@ def test_spelled_amount_sizes_the_round(detector: Detector) -> None:
         "million US dollars in a financing round.",
     )
     assert (d.company, d.amount, d.currency) == ("Framewell", 12_000_000, "USD"), d.matched
+
+
+def test_team_led_by_people_refers_back(detector: Detector) -> None:
+    """ "the team of three engineers led by Mira Chen and Tom Park has raised": the company's
+    own team, not a raiser named Tom Park; its valuation clause belongs to the event."""
+    d = detector.detect(
+        "Clipvane, the 'Sora of ads', is AI's new darling",
+        "On Monday, startup Clipvane showed a striking clip made by its AI video generator. "
+        "The demo comes after the startup raised $10 million in a seed round led by Northwind "
+        "Ventures. Since May, the team of three engineers led by Mira Chen and Tom Park has "
+        "raised more than $14 million, which values it at more than $90 million.",
+    )
+    assert (d.company, d.amount, d.round) == ("Clipvane", 10_000_000, "seed"), d.matched
+    assert d.valuation_usd == 90_000_000, d.matched
