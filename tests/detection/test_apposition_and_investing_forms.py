@@ -6,7 +6,8 @@ by executives from OpenAI, has collected ...") backs the subject, it is not the 
 investor that "is investing $N in X" tells X's raise, as "has invested $N in X" does; a count
 spelled out before "million" with a currency word is money ("twelve million US dollars"); a
 Latin company name before a Chinese raise verb is measured in letters, not as a Han name; "the
-team ... led by <people> has raised" refers back to the company.
+team ... led by <people> has raised" refers back to the company; an investor's "we're thrilled
+to" / "我们很高兴" announces a round told deep in its post.
 """
 
 from __future__ import annotations
@@ -152,3 +153,35 @@ def test_team_led_by_people_refers_back(detector: Detector) -> None:
     )
     assert (d.company, d.amount, d.round) == ("Clipvane", 10_000_000, "seed"), d.matched
     assert d.valuation_usd == 90_000_000, d.matched
+
+
+_INTERVIEW_INTRO = (
+    "本文属于我们的创始人访谈系列,我们与所投公司的创始人聊技术和市场。访谈内容经过编辑。"
+    "帧幻如何走到AI视频浪潮的前沿。大模型公司已经开启了新的技术时代。"
+    "视频占全世界数据的八成。"
+)
+
+
+def test_investor_announcement_deep_in_a_post_is_news(detector: Detector) -> None:
+    """ "我们很高兴共同领投该公司的A轮融资" after a long series intro: the investor announces it."""
+    d = detector.detect(
+        "帧幻:会做视频的AI",
+        _INTERVIEW_INTRO + "我们相信帧幻走在最前面,因此我们很高兴与北岬资本共同领投帧幻的A轮融资。",
+    )
+    assert d.is_funding and d.company == "帧幻" and d.round == "A", d.matched
+    d = detector.detect(
+        "Framewell: AI that makes films",
+        "This piece is part of our founder series. The interview has been edited. Framewell "
+        "started in 2021. Video is most of the world's data. Models now understand it. We "
+        "believe the future is video, which is why we're thrilled to co-lead Framewell's $20 "
+        "million Series A with Northwind Ventures.",
+    )
+    assert d.is_funding and d.company == "Framewell" and d.amount == 20_000_000, d.matched
+
+
+def test_glad_about_an_old_round_is_still_history(detector: Detector) -> None:
+    d = detector.detect(
+        "帧幻创始人谈AI视频",
+        _INTERVIEW_INTRO + "创始人说,很高兴去年帧幻完成了A轮融资,由北岬资本领投。",
+    )
+    assert not d.flag, d.matched
