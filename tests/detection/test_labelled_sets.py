@@ -21,7 +21,9 @@ STRESS = Path(__file__).resolve().parent / "fixtures" / "stress.jsonl"
 # written blind (before reading the detector) to measure how it does on unseen texts; `batch`
 # tells which round of writing a text came from
 BLIND = Path(__file__).resolve().parent / "fixtures" / "blind_corpus.jsonl"
-BATCH_SIZES = {2: 70, 3: 60, 4: 40, 5: 40, 6: 10, 7: 45, 8: 48, 9: 40, 10: 43, 11: 44, 12: 42, 13: 37}
+BATCH_SIZES = {
+    2: 70, 3: 60, 4: 40, 5: 40, 6: 10, 7: 45, 8: 48, 9: 40, 10: 43, 11: 44, 12: 42, 13: 37,
+}  # fmt: skip
 
 
 def _rows(path: Path) -> list[dict]:
