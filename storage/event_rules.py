@@ -9,9 +9,10 @@ The rules work on anything shaped like an event (`EventState`): the `FundingEven
 Same round, two articles: they agree when nothing they both know differs
 - company: the same `company_key` (the detector maps the names it knows, in every language, to
   one key); or, for a company it does not know, a key in Han script and one in Latin letters
-  whose pinyin agrees (生数 and "shengshu", storage/pinyin_keys.py), and then only when the
-  round or the amount agrees as well (the same round with amounts not apart, or agreeing
-  amounts): two outlets, one Chinese and one English, report one round, but the name alone
+  whose pinyin agrees (生数 and "shengshu"), or a Traditional and a Simplified key of one name
+  (影駿 and 影骏; storage/pinyin_keys.py), and then only when the round or the amount agrees as
+  well (the same round with amounts not apart, or agreeing amounts): two outlets, one Chinese
+  and one English (or one in Taipei and one in Beijing), report one round, but the name alone
   (or a name and a round raised once, with amounts apart) is not enough to join them;
 - round: the same known round (a missing or undisclosed round contradicts nothing); two names
   one round is reported under (A and A1, pre-seed and seed, seed and angel) when the amounts
@@ -314,8 +315,9 @@ def _rounds_and_amounts_disagree(
 
 
 def same_company(a: str, b: str) -> bool:
-    """The same company key, or keys in two scripts whose pinyin agrees (`across_scripts`):
-    a candidate only, which `disagreement` confirms with the round or the amount."""
+    """The same company key, or one name in two scripts (`across_scripts`: pinyin, or
+    Traditional and Simplified): a candidate only, which `disagreement` confirms with the round
+    or the amount."""
     return a == b or across_scripts(a, b)
 
 
@@ -349,7 +351,10 @@ def _companies_disagree(
         return f"company {second_key} is not {first_key}"
     if _rounds_or_amounts_agree(first_round, first, second_round, second, settings):
         return None
-    return f"company {second_key} is {first_key} in pinyin, but neither round nor amount agrees"
+    return (
+        f"company {second_key} is {first_key} in another script, "
+        "but neither round nor amount agrees"
+    )
 
 
 def disagreement(event: EventState, facts: Facts, settings: EventSettings) -> str | None:

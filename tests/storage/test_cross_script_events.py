@@ -1,8 +1,9 @@
 """One round reported in Chinese and in English, for a company the detector does not know: its
 key is 生数 in one report and "shengshu" in the other (storage/pinyin_keys.py joins them with
-the event rules of storage/event_rules.py). The rules first, with no database; then the same
-through `ingest_article` on SQLite and PostgreSQL, where the event of the other script must be
-found by the query."""
+the event rules of storage/event_rules.py); or in Traditional and Simplified characters, 雲幀
+in a Taipei outlet and 云帧 in a Beijing one (invented names). The rules first, with no
+database; then the same through `ingest_article` on SQLite and PostgreSQL, where the event of
+the other script must be found by the query."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ from fundwatch.storage.event_rules import (
     start_event,
 )
 from fundwatch.storage.ingest import IngestResult, ingest_article, lock_keys
-from fundwatch.storage.pinyin_keys import across_scripts, han_romanised, latin_stems
+from fundwatch.storage.pinyin_keys import (
+    across_scripts,
+    han_romanised,
+    latin_stems,
+    simplified,
+    traditional_and_simplified,
+)
 
 DAY = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 RULES = EventSettings()
@@ -62,10 +69,54 @@ def test_pinyin_of_the_han_key_without_company_suffixes_is_the_latin_key() -> No
     assert not across_scripts("生数", "shengshi")
     # one script each side, or neither script: nothing to romanise
     assert not across_scripts("shengshu", "shengshuai")
-    assert not across_scripts("生数", "生數")
     assert not across_scripts("可灵ai", "kelingai")
     assert not across_scripts("数", "shu")  # one character names too many companies
     assert han_romanised("shengshu") == frozenset() and latin_stems("生数") == frozenset()
+
+
+TRADITIONAL = {"company": "雲幀科技", "company_key": "雲幀"}
+SIMPLIFIED = {"company": "云帧科技", "company_key": "云帧"}
+HOMOPHONE = {"company": "云祯科技", "company_key": "云祯"}  # also "yunzhen", another name
+
+
+def test_a_traditional_and_a_simplified_key_are_one_name_and_homophones_are_not() -> None:
+    assert simplified("雲幀") == "云帧" and simplified("云帧") == "云帧"
+    assert simplified("shengshu") == "shengshu"
+    assert across_scripts("雲幀", "云帧") and across_scripts("生數", "生数")
+    assert traditional_and_simplified("愛詩網絡", "爱诗网络")
+    # the same pinyin is not the same name: 云祯 and 云帧 are both "yunzhen"
+    assert han_romanised("云祯") == han_romanised("云帧") == han_romanised("雲幀")
+    assert not across_scripts("云祯", "雲幀") and not across_scripts("云祯", "云帧")
+    assert not traditional_and_simplified("云帧", "云帧")  # one key: no second script
+    assert not across_scripts("雲", "云")  # one character names too many companies
+    assert across_scripts("雲幀", "yunzhenai")  # and the Latin pinyin still joins
+
+
+def test_a_traditional_and_a_simplified_report_of_one_round_are_one_event() -> None:
+    taipei = event(TRADITIONAL)
+    beijing = facts(SIMPLIFIED)
+    assert disagreement(taipei, beijing, RULES) is None
+    assert choose_event([taipei], beijing, DAY + timedelta(days=1), RULES) is taipei
+    assert articles_disagree(facts(SIMPLIFIED), facts(TRADITIONAL), RULES) is None
+    # agreeing amounts are enough when one side gives no round
+    no_round = facts(TRADITIONAL, round=None, amount=510_000_000.0, amount_usd=7e7)
+    assert choose_event([event(SIMPLIFIED)], no_round, DAY, RULES) is not None
+
+
+def test_the_script_alone_joins_nothing_and_a_homophone_never() -> None:
+    taipei = event(TRADITIONAL)
+    apart = facts(SIMPLIFIED, amount=50_000_000.0, amount_usd=6_900_000.0)
+    assert disagreement(taipei, apart, RULES) == (
+        "company 云帧 is 雲幀 in another script, but neither round nor amount agrees"
+    )
+    assert choose_event([taipei], apart, DAY, RULES) is None
+    silent = facts(SIMPLIFIED, round=None, amount=None, currency=None, amount_usd=None)
+    assert choose_event([taipei], silent, DAY, RULES) is None
+    # a homophone: amounts apart, or even the same round and amount, another company
+    homophone_apart = facts(HOMOPHONE, amount=50_000_000.0, amount_usd=6_900_000.0)
+    assert disagreement(taipei, homophone_apart, RULES) == "company 云祯 is not 雲幀"
+    assert choose_event([taipei], homophone_apart, DAY, RULES) is None
+    assert choose_event([taipei, event(SIMPLIFIED)], facts(HOMOPHONE), DAY, RULES) is None
 
 
 def test_a_chinese_and_an_english_report_of_one_round_are_one_event() -> None:
@@ -88,7 +139,7 @@ def test_the_pinyin_alone_joins_nothing() -> None:
     apart = facts(LATIN, amount=20_000_000.0, currency="USD", amount_usd=20_000_000.0)
     # same round (raised once) but amounts apart: one key would join, the pinyin does not
     assert disagreement(event({"company": "生数科技", "company_key": "生数"}), apart, RULES) == (
-        "company shengshu is 生数 in pinyin, but neither round nor amount agrees"
+        "company shengshu is 生数 in another script, but neither round nor amount agrees"
     )
     assert choose_event([chinese], apart, DAY, RULES) is None
     same_key = facts(HAN, amount=20_000_000.0, amount_usd=2_800_000.0)
@@ -119,6 +170,7 @@ def test_two_writers_of_one_round_in_two_scripts_share_a_lock() -> None:
 
     assert company_locks("生数") & company_locks("shengshuai")
     assert not company_locks("生数") & company_locks("aisphere")
+    assert company_locks("雲幀") & company_locks("云帧")
 
 
 class _NoPrint:
@@ -136,6 +188,10 @@ BODIES = {
     4: "A Beijing startup named ShengShu takes a small cheque from a strategic backer.",
     5: "Months later, ShengShu is said to be talking to investors about another raise.",
     6: "愛詩完成A輪融資,由多家美元基金參與,將加快PixVerse的全球推廣與模型迭代。",
+    7: "雲幀科技完成A輪融資,資金將用於影片生成模型的研發與海外市場拓展。",
+    8: "云帧科技完成A轮融资,资金将用于视频生成模型的研发与海外市场拓展。",
+    9: "云祯科技完成A轮融资,这家视频生成公司称资金将用于招聘。",
+    10: "云帧科技获得战略投资,投资方为一家产业基金。",
 }
 
 
@@ -186,3 +242,18 @@ def test_the_database_finds_the_event_of_the_other_script(database_url: str) -> 
             ("shengshu", 1),
             ("生数", 2),
         ]
+
+
+def test_the_database_joins_a_traditional_and_a_simplified_report(database_url: str) -> None:
+    sessions = session_factory(create_db_engine(database_url))
+    taipei = store(sessions, 7, DAY, **TRADITIONAL)
+    beijing = store(sessions, 8, DAY + timedelta(days=1), **SIMPLIFIED)
+    assert beijing.event_id == taipei.event_id and not beijing.event_created
+    # the homophone with the same round and amount, and the Simplified name with amounts
+    # apart: events of their own
+    homophone = store(sessions, 9, DAY + timedelta(days=1), **HOMOPHONE)
+    apart = store(sessions, 10, DAY + timedelta(days=2), **SIMPLIFIED, amount=5e7, amount_usd=7e6)
+    assert len({taipei.event_id, homophone.event_id, apart.event_id}) == 3
+    with sessions() as session:
+        rows = session.execute(select(FundingEvent.company_key, FundingEvent.article_count))
+        assert sorted(rows, key=str) == [("云帧", 1), ("云祯", 1), ("雲幀", 2)]

@@ -146,3 +146,20 @@ def test_a_regrouped_report_joins_the_event_of_its_name_in_the_other_script() ->
         ("joined", 50, (9,)),
     ]
     assert chinese.article_count == 2
+
+
+def test_a_regrouped_traditional_report_joins_the_event_of_its_simplified_name() -> None:
+    simplified = stored(51, said("云帧", "A", 11e6, "红杉中国"))
+    simplified.article_count = 1
+    traditional = said("雲幀", "A", 11e6, "紅杉中國")  # the same name in Traditional
+    homophone = said("云祯", "A", 11e6, "红杉中国")  # also "yunzhen", another company
+    articles = [
+        article(11, {"flag": False}, event=None, new=traditional),
+        article(12, {"flag": False}, event=None, new=homophone),
+    ]
+    result = regroup(articles, {}, [simplified], EventSettings())
+    assert sorted((c.kind, c.event_id, c.articles) for c in result.changes) == [
+        ("created", None, (12,)),
+        ("joined", 51, (11,)),
+    ]
+    assert simplified.article_count == 2
