@@ -27,9 +27,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(400)]
 
 
 def _wait(condition, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import WebDriverException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = condition()
+        try:
+            value = condition()
+        except WebDriverException:  # the page is being replaced: its old nodes are gone
+            value = None
         if value:
             return value
         time.sleep(0.1)

@@ -24,6 +24,12 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _foreground() -> None:
+    """Ctrl-C as in a terminal: a suite started in the background (`cmd &`) hands its children
+    SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _read_until(process: subprocess.Popen[str], pattern: str, timeout: float) -> re.Match[str]:
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
@@ -68,9 +74,10 @@ def test_serve_binds_loopback_and_prints_its_url(tmp_path: Path) -> None:
         env=_env(),
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=_foreground,
     )
     try:
-        match = _read_until(process, r"dashboard on (http://\S+/)", 60)
+        match = _read_until(process, r"dashboard on (http://\S+/)", 180)
         assert match.group(1) == f"http://127.0.0.1:{port}/"
         response = _get(match.group(1))
         assert response.status_code == 200 and "No funding events yet" in response.text
@@ -111,6 +118,7 @@ def test_demo_serve_leaves_the_dashboard_running_on_the_demo_data(tmp_path: Path
         env=_env(),
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=_foreground,
     )  # fmt: skip
     try:
         match = _read_until(process, r"Dashboard: (http://\S+/)", 240)
