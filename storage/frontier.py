@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -48,6 +48,16 @@ def retry_delay(attempts: int, base: timedelta = DEFAULT_RETRY_BASE) -> timedelt
     return min(base * (2 ** (attempts - 2)), MAX_RETRY_DELAY)
 
 
+_FRONTIER = FrontierEntry.__table__
+_INSERT_NEW = {
+    name: insert(_FRONTIER).on_conflict_do_nothing()
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+# The writer holds no FrontierEntry objects: a Core DELETE, built once, with no ORM session
+# synchronization (which cost more than the DELETE itself).
+_FORGET = delete(_FRONTIER).where(_FRONTIER.c.url_key.in_(bindparam("keys", expanding=True)))
+
+
 def record_found(
     session: Session, source: str, found_on: str | None, found: Sequence[Found]
 ) -> None:
@@ -70,11 +80,10 @@ def record_found(
         }
         for index, item in enumerate({item.url_key: item for item in found}.values())
     ]
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    for start in range(0, len(rows), 500):  # within SQLite's limit of bound parameters
-        chunk = rows[start : start + 500]
-        session.execute(insert(FrontierEntry).values(chunk).on_conflict_do_nothing())
+    # one statement, built once, executed for many rows (Core: no ORM bulk machinery, and the
+    # compiled form is cached, unlike a multi-row VALUES clause that is compiled for each size)
+    statement = _INSERT_NEW[session.get_bind().dialect.name]
+    session.connection().execute(statement, rows)
 
 
 def known_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -112,12 +121,7 @@ def forget(session: Session, keys: Iterable[str]) -> None:
     """The articles are stored (new or as a duplicate): they leave the frontier."""
     keys = [key for key in keys if key]
     if keys:
-        # no ORM session synchronization: the writer holds no FrontierEntry objects, and
-        # the evaluation SQLAlchemy does by default cost more than the DELETE itself
-        session.execute(
-            delete(FrontierEntry).where(FrontierEntry.url_key.in_(keys)),
-            execution_options={"synchronize_session": False},
-        )
+        session.connection().execute(_FORGET, {"keys": keys})
 
 
 def stored_as(session: Session, key: str, url: str) -> None:
