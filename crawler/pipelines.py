@@ -1,5 +1,6 @@
 """Item pipeline: normalize -> detect -> store. Each step is a small component wired in
-ITEM_PIPELINES; every article is stored in a transaction of its own."""
+ITEM_PIPELINES; the writer stores the articles that reach it together in one transaction, with
+the results one transaction per article would give (crawler/store_worker.py)."""
 
 from __future__ import annotations
 
@@ -99,13 +100,13 @@ class WriterUnavailable(StoreError):
 
 class StorePipeline(_Component):
     """The writer: detect (language and funding verdict, crawler.verdict) and store each article
-    with storage.ingest_article, one transaction per article.
+    with storage.ingest_batch.
 
     The writes run in one child process per spider (FUNDWATCH_STORE_WORKER = "process", the
     default: fingerprinting and SQL run on another core while this process fetches and
     extracts) or on one writer thread ("thread"); see bench/crawl.py --store. Articles that
     queue up while the writer is busy go to it together, in one call (store_worker.store_batch),
-    and each is still stored in a transaction of its own.
+    and are stored in one transaction; an article that fails is reported alone.
     """
 
     async def open_spider(self) -> None:

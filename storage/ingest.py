@@ -14,6 +14,11 @@ serialized. On PostgreSQL the transaction first takes transaction-scoped advisor
 key, the content hash, each LSH band and the company key, in sorted order (no deadlock): two
 processes storing the same story, or copies of it, or two articles about the same company, take
 turns, and the second sees the first's committed rows (READ COMMITTED).
+
+`ingest_batch` stores several articles in the caller's one transaction (the crawl's writer,
+crawler/store_worker.py): it takes the locks of all of them at once, sorted, before the first
+write, so two batches never wait for each other in a cycle; the articles are then stored in
+order, each seeing the ones before it, exactly as one transaction per article would.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
@@ -77,12 +82,20 @@ def lock_keys(url_key: str, print_: Fingerprint, company_key: str | None) -> lis
     return sorted(keys)
 
 
+# unnest() yields the array's elements in order, so the locks are taken in the given order
+_TAKE_LOCKS = text(
+    "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS BIGINT[])) AS key"
+)
+
+
 def take_locks(session: Session, keys: Iterable[int]) -> None:
-    """PostgreSQL: transaction-scoped advisory locks, in the given (sorted) order."""
+    """PostgreSQL: transaction-scoped advisory locks, in the given (sorted) order, in one
+    round trip."""
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already serializes writers
-    for key in keys:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    keys = list(keys)
+    if keys:
+        session.connection().execute(_TAKE_LOCKS, {"keys": keys})
 
 
 # One round trip for "is this URL stored?" and "which article has this exact text?"
@@ -90,6 +103,29 @@ _SEEN_AND_EXACT = select(
     select(ArticleRow.id).where(ArticleRow.url_key == bindparam("url_key")).scalar_subquery(),
     exact_original(),
 )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to be stored: its column values, fingerprint and, for a flagged funding
+    story, its facts. Preparing touches no database (a bad URL fails here, before any SQL)."""
+
+    article: Article
+    values: dict[str, Any]
+    print_: Fingerprint
+    facts: Facts | None
+
+    def lock_keys(self) -> list[int]:
+        company_key = self.facts.company_key if self.facts else None
+        return lock_keys(self.values["url_key"], self.print_, company_key)
+
+
+def prepare(article: Article) -> Prepared:
+    values = article_values(article)
+    print_ = fingerprint(values["title"], values["body"])
+    flagged = bool(values.get("flag"))
+    facts = Facts.from_values(values, article.detection) if flagged else None
+    return Prepared(article, values, print_, facts)
 
 
 def ingest_article(
@@ -101,11 +137,40 @@ def ingest_article(
     events: EventSettings | None = None,
 ) -> IngestResult:
     """Store `article` in the caller's transaction; never stores the same URL twice."""
-    values = article_values(article)
-    print_ = fingerprint(values["title"], values["body"])
-    flagged = bool(values.get("flag"))
-    facts = Facts.from_values(values, article.detection) if flagged else None
-    take_locks(session, lock_keys(values["url_key"], print_, facts.company_key if facts else None))
+    prepared = prepare(article)
+    take_locks(session, prepared.lock_keys())
+    return _ingest(session, prepared, alert_channels, dedup, events)
+
+
+def ingest_batch(
+    session: Session,
+    batch: Sequence[Prepared],
+    *,
+    alert_channels: Sequence[AlertChannelSpec] = (),
+    dedup: DedupSettings | None = None,
+    events: EventSettings | None = None,
+) -> list[IngestResult]:
+    """Store prepared articles, in order, in the caller's one transaction (the same results as
+    one `ingest_article` transaction each, in that order): the locks of all of them are taken
+    first, in one sorted set. An error leaves the transaction to be rolled back whole."""
+    take_locks(session, sorted({key for prepared in batch for key in prepared.lock_keys()}))
+    return [_ingest(session, prepared, alert_channels, dedup, events) for prepared in batch]
+
+
+def _ingest(
+    session: Session,
+    prepared: Prepared,
+    alert_channels: Sequence[AlertChannelSpec],
+    dedup: DedupSettings | None,
+    events: EventSettings | None,
+) -> IngestResult:
+    """Store one prepared article; the caller holds its locks."""
+    article, values, print_, facts = (
+        prepared.article,
+        prepared.values,
+        prepared.print_,
+        prepared.facts,
+    )
     seen, exact = (
         session.connection()  # Core execution: the ORM adds nothing to these lookups
         .execute(

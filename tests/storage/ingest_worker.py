@@ -1,9 +1,10 @@
 """Ingests the same funding stories as its twin process, for the concurrency test.
 
-Usage: python ingest_worker.py DATABASE_URL STORIES START_FILE forward|reverse
+Usage: python ingest_worker.py DATABASE_URL STORIES START_FILE forward|reverse|backward [BATCH]
 Each story is told by two outlets: an original and a rewrite at another URL, both flagged with
 the story's company key. Waits until START_FILE exists so both processes begin together, and
-prints the JSON list of its ingest statuses.
+prints the JSON list of its ingest statuses. With BATCH > 1 it stores BATCH articles per
+transaction (ingest_batch, as the crawl's writer does) instead of one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from fundwatch.records import Article, Detection
 from fundwatch.storage import FundingEvent, create_db_engine, session_factory
-from fundwatch.storage.ingest import ingest_article
+from fundwatch.storage.ingest import ingest_article, ingest_batch, prepare
 
 
 @dataclass
@@ -62,17 +63,27 @@ def records(count: int) -> list[Article]:
 
 def main() -> None:
     url, count, start_file, order = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+    batch = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     sessions = session_factory(create_db_engine(url))
     todo = records(count)
     if order == "reverse":  # b before a: the twin stores the other outlet at the same moment
         todo = [todo[i ^ 1] for i in range(len(todo))]
+    elif order == "backward":  # the last story first: the twins meet in the middle
+        todo = todo[::-1]
     deadline = time.monotonic() + 30
     while not start_file.exists() and time.monotonic() < deadline:
         time.sleep(0.005)
     statuses = []
-    for record in todo:
-        with sessions.begin() as session:
-            statuses.append(ingest_article(session, record, alert_channels=[Channel()]).status)
+    if batch > 1:
+        for start in range(0, len(todo), batch):
+            prepared = [prepare(record) for record in todo[start : start + batch]]
+            with sessions.begin() as session:
+                results = ingest_batch(session, prepared, alert_channels=[Channel()])
+            statuses.extend(result.status for result in results)
+    else:
+        for record in todo:
+            with sessions.begin() as session:
+                statuses.append(ingest_article(session, record, alert_channels=[Channel()]).status)
     print(json.dumps(statuses))
 
 

@@ -15,15 +15,33 @@ WORKER = Path(__file__).with_name("ingest_worker.py")
 STORIES = 30
 
 
-@pytest.mark.parametrize("orders", [("forward", "forward"), ("forward", "reverse")])
+@pytest.mark.parametrize(
+    ("orders", "batch"),
+    [
+        (("forward", "forward"), 1),
+        (("forward", "reverse"), 1),
+        # the crawl's writer: several articles per transaction, their locks taken together
+        # (taken article by article, two batches meeting from both ends would deadlock)
+        (("forward", "reverse"), 7),
+        (("forward", "backward"), 7),
+    ],
+)
 def test_two_processes_storing_the_same_stories_give_one_article_and_one_event_each(
-    database_url: str, tmp_path: Path, orders: tuple[str, str]
+    database_url: str, tmp_path: Path, orders: tuple[str, str], batch: int
 ) -> None:
     create_db_engine(database_url).dispose()  # schema exists before the race starts
     start_file = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), database_url, str(STORIES), str(start_file), order],
+            [
+                sys.executable,
+                str(WORKER),
+                database_url,
+                str(STORIES),
+                str(start_file),
+                order,
+                str(batch),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
