@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from fundwatch.storage.text import fold
 
 SHINGLE_SIZE = 2
 MIN_SHINGLES = 16  # shorter texts get no sketch: too few shingles to compare reliably
@@ -53,11 +56,18 @@ def _marks_of(run: str) -> str:
     return "".join(ch for ch in run if unicodedata.category(ch)[0] == "M")
 
 
+def _word_chars(folded: str) -> str:
+    return _NOT_WORD.sub(lambda run: _marks_of(run.group()), folded)
+
+
 def normalize_text(text: str) -> str:
     """NFKC, casefold, and keep only letters, digits and marks (punctuation, symbols, whitespace
     and control characters removed)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _NOT_WORD.sub(lambda run: _marks_of(run.group()), folded)
+    return _word_chars(fold(text))
+
+
+def _hash_of(normalized: str) -> str | None:
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest() if normalized else None
 
 
 def content_hash(title: str, body: str) -> str | None:
@@ -65,21 +75,23 @@ def content_hash(title: str, body: str) -> str | None:
 
     The title is left out when there is a body because copies often retitle a story.
     """
-    normalized = normalize_text(body) or normalize_text(title)
-    if not normalized:
-        return None
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    return _hash_of(normalize_text(body) or normalize_text(title))
 
 
 def units(text: str) -> list[str]:
     """CJK characters one by one, other words whole (after NFKC and casefold)."""
-    return _UNITS.findall(unicodedata.normalize("NFKC", text).casefold())
+    return _UNITS.findall(fold(text))
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[str]:
-    parts = units(text)
+    return _shingles_of(units(text), size)
+
+
+def _shingles_of(parts: list[str], size: int) -> Counter[str]:
     if len(parts) < size:
         return Counter()
+    if size == 2:
+        return Counter(map("\x1f".join, itertools.pairwise(parts)))
     return Counter(map("\x1f".join, zip(*(parts[k:] for k in range(size)), strict=False)))
 
 
@@ -87,12 +99,9 @@ def _digests(counts: Counter[str]) -> bytes:
     """One 64-byte blake2b digest per shingle, concatenated: bytes 0-7 are the SimHash input
     (little-endian), and the digest read as 16 little-endian 32-bit words gives the MinHash
     values, so one hash call per shingle serves both."""
-    return b"".join(
-        [
-            hashlib.blake2b(shingle.encode("utf-8"), digest_size=_DIGEST).digest()
-            for shingle in counts
-        ]
-    )
+    assert _DIGEST == 64  # blake2b's default digest size: no keyword to parse per call
+    blake2b = hashlib.blake2b
+    return b"".join([blake2b(shingle.encode()).digest() for shingle in counts])
 
 
 def _simhash(digests: bytes, weights: list[int]) -> int:
@@ -140,7 +149,11 @@ def sketch(
     text: str, *, size: int = SHINGLE_SIZE, min_shingles: int = MIN_SHINGLES
 ) -> Sketch | None:
     """SimHash and LSH bands of `text`, or None when it has fewer than `min_shingles` shingles."""
-    counts = shingles(text, size)
+    return _sketch_of(units(text), size, min_shingles)
+
+
+def _sketch_of(parts: list[str], size: int, min_shingles: int) -> Sketch | None:
+    counts = _shingles_of(parts, size)
     if len(counts) < min_shingles:
         return None
     digests = _digests(counts)
@@ -191,5 +204,14 @@ class Fingerprint:
 
 
 def fingerprint(title: str, body: str) -> Fingerprint:
-    """Content hash and near-duplicate sketch of an article (the sketch covers title and body)."""
-    return Fingerprint(content_hash(title, body), sketch(f"{title}\n{body[:SKETCH_CHARS]}"))
+    """Content hash and near-duplicate sketch of an article (the sketch covers title and body).
+
+    The same as content_hash(title, body) and sketch(f"{title}\\n{body[:SKETCH_CHARS]}"), with
+    the body folded once for both: folding works character by character, and a line break
+    neither changes nor joins with its neighbours."""
+    folded_title = fold(title)
+    folded_body = fold(body)
+    folded_sketch = fold(body[:SKETCH_CHARS]) if len(body) > SKETCH_CHARS else folded_body
+    hashed = _hash_of(_word_chars(folded_body) or _word_chars(folded_title))
+    parts = _UNITS.findall(f"{folded_title}\n{folded_sketch}")
+    return Fingerprint(hashed, _sketch_of(parts, SHINGLE_SIZE, MIN_SHINGLES))
