@@ -145,10 +145,10 @@ class StorePipeline(_Component):
             writer = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=store_worker.init_worker,
-                # load the detector while the crawl starts; the schema is checked; the writer
-                # exits when this process is gone (a SIGKILL of it alone leaves no orphan)
-                initargs=(settings, True, False, os.getpid()),
+                initializer=store_worker.init_writer_process,
+                # the writer exits when this process is gone (a SIGKILL of it alone leaves no
+                # orphan)
+                initargs=(settings, os.getpid()),
             )
         else:
             store_worker.init_worker(settings)

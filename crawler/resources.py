@@ -70,6 +70,12 @@ class CrawlResources:
             create_db_engine(self.settings.database_url, migrate=schema_check_wanted())
         )
 
+    def close(self) -> None:
+        """Close the database connections (if any were opened)."""
+        sessions = self.__dict__.get("sessions")
+        if sessions is not None:
+            sessions.kw["bind"].dispose()
+
     @cached_property
     def detector(self) -> Any:
         from fundwatch.detection import load_detector

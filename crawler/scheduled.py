@@ -21,6 +21,8 @@ def crawl_run(source: str, run_id: int, overrides: Mapping[str, str]) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from fundwatch.crawler.logformat import filter_at_root
+
     shared = resources()
     if source not in shared.catalog:
         logging.error("crawl run %s: %s is not in the catalog", run_id, source)
@@ -49,6 +51,7 @@ def crawl_run(source: str, run_id: int, overrides: Mapping[str, str]) -> int:
             super()._signal_shutdown_reactorless(signum, frame)
 
     process = StoppableProcess(settings)
+    filter_at_root(settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(source)
     process.crawl(crawler, run_id=run_id)
     process.start()

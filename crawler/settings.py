@@ -121,5 +121,7 @@ EXTENSIONS_BASE = {
 }
 
 LOG_LEVEL = "INFO"
+# Scrapy's, minus the DEBUG messages of every page and item when they would be dropped
+LOG_FORMATTER = "fundwatch.crawler.logformat.LogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -17,8 +17,10 @@ pending) and leaves nothing pending once stored.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -109,6 +111,26 @@ def _exit_with_parent(parent_pid: int) -> None:
             if bind is not None:
                 bind.dispose()  # close the database connections rather than drop them
         os._exit(0)
+
+
+def init_writer_process(settings: Settings, parent_pid: int) -> None:
+    """The initializer of the writer's child process: open the database without checking the
+    schema (the crawl process did), load the detector now (while the crawl starts), and let
+    the process end without the interpreter's teardown of its modules (~0.15 s of CPU): when
+    the crawl shuts the writer down, every batch has been answered and committed."""
+    init_worker(settings, detect=True, check_schema=False, parent_pid=parent_pid)
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    """Registered last, so run first at exit: close the database (SQLite moves its log into
+    the database file), flush the logs, and end the process."""
+    if _SESSIONS is not None:
+        _SESSIONS.kw["bind"].dispose()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def ready() -> bool:

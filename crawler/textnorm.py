@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from fundwatch.storage.text import fold
+
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
 # NUL and other C0 controls (PostgreSQL rejects NUL; none belongs in news text), and the bidi
@@ -24,9 +26,7 @@ def _clean(text: str) -> str:
     return _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", text))
 
 
-def fold(text: str) -> str:
-    """The matching form: NFKC (width, compatibility characters) and case folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+__all__ = ["fold", "normalize_block", "normalize_inline", "strip_lines"]
 
 
 def normalize_inline(text: str | None) -> str:
@@ -53,5 +53,9 @@ def strip_lines(text: str, markers: Iterable[str]) -> str:
     folded = [fold(marker) for marker in markers if marker]
     if not folded:
         return text
-    kept = [line for line in text.split("\n") if not any(m in fold(line) for m in folded)]
+    kept = []
+    for line in text.split("\n"):
+        folded_line = fold(line)  # once per line, not once per marker
+        if not any(marker in folded_line for marker in folded):
+            kept.append(line)
     return "\n".join(kept).strip()

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from fundwatch.storage.text import fold as matching_form
+
 # separators between a headline and the site name, spaced ones first
 _SEPARATORS = re.compile(r"\s+[|\-–—·•»:/]{1,2}\s+|\s*[｜|ㅣ]\s*|\s*[：:_]\s*|\s*[-–—]\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -17,7 +19,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Compare form: NFKC, case-folded, letters and digits only."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _NOT_WORD.sub("", matching_form(text))
 
 
 def tidy(text: str) -> str:

@@ -110,6 +110,8 @@ class CrawlWorker:
         from scrapy.utils.log import configure_logging
         from scrapy.utils.reactor import install_reactor
 
+        from fundwatch.crawler.logformat import filter_at_root
+
         install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
         from twisted.internet import reactor
 
@@ -118,12 +120,9 @@ class CrawlWorker:
         for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
             logging.root.removeHandler(handler)
         configure_logging(self.scrapy_settings, install_root_handler=True)
-        # Scrapy filters at its handlers and leaves the root logger at NOTSET, so every
-        # logger.info() of every crawl builds a record that each crawler's log counter then
-        # drops: filter at the root instead (~24 records per steady poll)
-        logging.root.setLevel(self.scrapy_settings.get("LOG_LEVEL", "WARNING"))
-        # configure_logging sets the `scrapy` logger itself to DEBUG: the same, for its loggers
-        logging.getLogger("scrapy").setLevel(self.scrapy_settings.get("LOG_LEVEL", "WARNING"))
+        # every logger.info() of every crawl would build a record that each crawler's log
+        # counter then drops (~24 records per steady poll)
+        filter_at_root(self.scrapy_settings.get("LOG_LEVEL", "WARNING"))
         shared = resources()
         shared.catalog, shared.sessions  # noqa: B018 (loaded once, before the first order)
         if self.scrapy_settings.get("FUNDWATCH_STORE_WORKER") != "process":

@@ -64,8 +64,9 @@ def canonicalize_url(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
-    with contextlib.suppress(UnicodeError):
-        host = host.encode("idna").decode("ascii")
+    if not host.isascii():  # the idna codec leaves an ASCII host as it is, slowly
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
     netloc = host
     if parts.port is not None and parts.port != DEFAULT_PORTS[scheme]:
         netloc = f"{host}:{parts.port}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import NoReturn
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -98,12 +99,15 @@ def run(args: argparse.Namespace) -> int:
 
     from scrapy.crawler import CrawlerProcess
 
+    from fundwatch.crawler.logformat import filter_at_root
     from fundwatch.crawler.stats import Stat
     from fundwatch.storage.crawl_outcome import RAN_STATUSES
 
     for handler in list(logging.root.handlers):  # Scrapy installs its own, at LOG_LEVEL
         logging.root.removeHandler(handler)
-    process = CrawlerProcess(_scrapy_settings(args))
+    settings = _scrapy_settings(args)
+    process = CrawlerProcess(settings)
+    filter_at_root(settings.get("LOG_LEVEL"))
     crawlers = []
     for name in names:
         crawler = process.create_crawler(name)
@@ -119,16 +123,18 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(f"fundwatch crawl: failed: {', '.join(failed)}", file=sys.stderr)
         code = 1
-    if args.run_id is not None:
-        exit_now(code)
-    return code
+    exit_now(code)
 
 
-def exit_now(code: int) -> None:
-    """A scheduled crawl ends here: its run is recorded and its writer is shut down, so the
-    interpreter's teardown of ~1,400 modules (~0.35 s of CPU) is skipped."""
+def exit_now(code: int) -> NoReturn:
+    """A crawl process ends here: its runs are recorded and its writer is shut down, so the
+    interpreter's teardown of ~1,400 modules (~0.2 s of CPU) is skipped. The database
+    connections are closed first (SQLite moves its write-ahead log into the database file)."""
     import os
 
+    from fundwatch.crawler.resources import resources
+
+    resources().close()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
