@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundwatch.configuration import Settings
-from fundwatch.crawler.resources import schema_check_wanted
 from fundwatch.crawler.verdict import Verdict, judge
 from fundwatch.storage import create_db_engine, session_factory
 from fundwatch.storage.canonical import url_key
@@ -87,9 +86,11 @@ def init_worker(
         return  # a writer thread of another crawl in this process (a worker) opened it
     _SETTINGS = settings
     _DETECTOR = None  # loaded from these settings' vocabulary when first needed
-    _SESSIONS = session_factory(
-        create_db_engine(settings.database_url, migrate=check_schema and schema_check_wanted())
-    )
+    if check_schema:  # here, not at the top: the writer process does not import the catalog
+        from fundwatch.crawler.resources import schema_check_wanted
+
+        check_schema = schema_check_wanted()
+    _SESSIONS = session_factory(create_db_engine(settings.database_url, migrate=check_schema))
     _CHANNELS = load_alert_channels(settings)
     if detect:
         _detector()

@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from fundwatch.storage import Base, create_db_engine
-from fundwatch.storage.engine import current_revision, head_revision
+from fundwatch.storage.engine import SCHEMA_HEAD, current_revision, head_revision
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:
@@ -18,6 +18,12 @@ def test_migrated_schema_matches_the_models(database_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
     assert current_revision(engine) == head_revision()
+
+
+def test_the_schema_head_constant_is_alembics_head() -> None:
+    """ensure_schema takes a database at SCHEMA_HEAD for up to date: a new migration must
+    update it, or databases at the previous revision would never be migrated."""
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_first_use_of_an_empty_sqlite_file_creates_the_schema(sqlite_url: str) -> None:
