@@ -38,7 +38,7 @@ from fundwatch.crawler.generic import overlap_f1
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.listings import with_listing
 from fundwatch.crawler.preview import listing_page
-from fundwatch.crawler.textnorm import normalize_block, normalize_inline
+from fundwatch.crawler.textnorm import normalize_inline, stored_body
 from harness.server import RunningServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,7 +115,8 @@ def fields(
         if extracted.published
         else None
     )
-    return normalize_inline(extracted.title), normalize_block(extracted.body), published
+    title = normalize_inline(extracted.title)
+    return title, stored_body(extracted.body, title), published
 
 
 def main() -> None:

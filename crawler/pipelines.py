@@ -20,7 +20,7 @@ from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.resources import resources
 from fundwatch.crawler.stats import Stat
-from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from fundwatch.crawler.textnorm import normalize_inline, stored_body
 from fundwatch.storage.canonical import canonicalize_url
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ class _Component:
 
 
 class NormalizePipeline(_Component):
-    """Canonical URL, NFKC text with tidy whitespace, boilerplate lines out, dates in UTC."""
+    """Canonical URL, NFC text with tidy whitespace, boilerplate lines and a first line repeating
+    the title out, dates in UTC."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
@@ -66,8 +67,7 @@ class NormalizePipeline(_Component):
             self.not_stored(item, f"{item.url}: unusable article URL: {exc}")
             raise DropItem(f"{item.source}: unusable article URL: {exc}") from None
         item.title = normalize_inline(item.title)
-        body = normalize_block(item.body)
-        item.body = strip_lines(body, item.strip)
+        item.body = stored_body(item.body, item.title, item.strip)
         item.author = normalize_inline(item.author) or None
         item.breadcrumb = normalize_inline(item.breadcrumb) or None
         if item.origin_url:

@@ -27,7 +27,7 @@ from fundwatch.crawler.items import ArticleItem
 from fundwatch.crawler.listings import read_listing, with_listing
 from fundwatch.crawler.outlets import origin_in_body, outlet_of, parse_origin
 from fundwatch.crawler.spiders.sitemap import MAX_SITEMAP_BYTES, parse_sitemap
-from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from fundwatch.crawler.textnorm import normalize_inline, stored_body
 from fundwatch.storage.canonical import canonicalize_url
 from fundwatch.storage.health import MOST
 
@@ -133,9 +133,9 @@ def preview_article(
             if value != getattr(extracted, name):
                 setattr(extracted, name, value)
                 extracted.rules[name] = "listing"
-    body = normalize_block(extracted.body)
-    if spec:
-        body = strip_lines(body, spec.strip)
+    body = stored_body(
+        extracted.body, normalize_inline(extracted.title), spec.strip if spec else ()
+    )
     published = parse_published(
         normalize_inline(extracted.published) if extracted.published else None,
         source.timezone,

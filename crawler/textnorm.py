@@ -59,3 +59,28 @@ def strip_lines(text: str, markers: Iterable[str]) -> str:
         if not any(marker in folded_line for marker in folded):
             kept.append(line)
     return "\n".join(kept).strip()
+
+
+def _same_line(line: str, title: str) -> bool:
+    """The same text once folded (NFKC, case) and with every whitespace run removed."""
+    return "".join(fold(line).split()) == "".join(fold(title).split())
+
+
+def without_title_line(body: str, title: str) -> str:
+    """The body without first lines that repeat the title (a headline the body's extraction or
+    selector took along). Only a whole line equal to the title goes: a first paragraph that
+    merely starts with the title's words stays, and so does a body that is nothing else."""
+    if not title.strip():
+        return body
+    lines = body.split("\n")
+    first = 0
+    while first < len(lines) and (not lines[first].strip() or _same_line(lines[first], title)):
+        first += 1
+    rest = "\n".join(lines[first:]).strip()
+    return rest if rest else body
+
+
+def stored_body(body: str | None, title: str, strip: Iterable[str] = ()) -> str:
+    """The body as stored: paragraphs tidied (normalize_block), the lines holding a `strip`
+    marker out, and no first line repeating the (stored) title."""
+    return without_title_line(strip_lines(normalize_block(body), strip), title)

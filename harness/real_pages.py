@@ -7,8 +7,9 @@ the repository; see the archive's README for the manifest's fields.
 
 Per page, fundwatch's result is what a crawl would store from it: generic extraction, then the
 normalize step of the pipeline (crawler/pipelines.py NormalizePipeline: titles and the
-publication text on one line, the body's paragraphs tidied, the time parsed in the publisher's
-zone with relative times counted from when the page was fetched). Scores:
+publication text on one line, the body's paragraphs tidied and a first line repeating the title
+left out, the time parsed in the publisher's zone with relative times counted from when the page
+was fetched). Scores:
 
 - title exact: the stored title equals the checked one (whitespace runs collapsed, NFC);
 - minute right: same instant to the minute, over pages whose checked date states a time;
@@ -35,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from fundwatch.crawler.dates import parse_published
 from fundwatch.crawler.extraction import extract_generic
-from fundwatch.crawler.textnorm import normalize_block, normalize_inline
+from fundwatch.crawler.textnorm import normalize_inline, stored_body
 
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "real-pages" / "real_html.tar.xz"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -151,9 +152,10 @@ def fundwatch_result(page: Page) -> Result:
     """What a crawl stores from the page: generic extraction, then NormalizePipeline's steps."""
     extracted = extract_generic(page.html, page.url)
     published = normalize_inline(extracted.published) if extracted.published else None
+    title = normalize_inline(extracted.title)
     return Result(
-        title=normalize_inline(extracted.title),
-        body=normalize_block(extracted.body),
+        title=title,
+        body=stored_body(extracted.body, title),
         published=parse_published(published, page.zone, now=page.fetched_at),
     )
 

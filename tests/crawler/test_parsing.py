@@ -16,7 +16,13 @@ from fundwatch.crawler.extraction import extract_with_template
 from fundwatch.crawler.middlewares.guard import _always_blocked, resolve
 from fundwatch.crawler.spiders.sitemap import parse_sitemap
 from fundwatch.crawler.templates import template_for
-from fundwatch.crawler.textnorm import normalize_block, normalize_inline, strip_lines
+from fundwatch.crawler.textnorm import (
+    normalize_block,
+    normalize_inline,
+    stored_body,
+    strip_lines,
+    without_title_line,
+)
 from tests.support.crawl_world import FIXTURES, REPO, write_catalog
 
 NOW = datetime(2024, 3, 22, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
@@ -114,6 +120,30 @@ def test_text_normalization_and_boilerplate_lines() -> None:
     # markers match in the folded form: an ASCII comma marker drops the full-width line
     assert strip_lines(block, ["欢迎分享,"]) == "第一段。\n第二段， 有空格。"
     assert strip_lines("原文地址：https://a.example/1\n正文", ["原文地址:"]) == "正文"
+
+
+def test_a_first_line_repeating_the_title_is_not_stored() -> None:
+    title = "Lumora raises $30M Series A"
+    body = "Lumora raises $30M Series A\nLumora said on Monday it raised $30M."
+    assert without_title_line(body, title) == "Lumora said on Monday it raised $30M."
+    # the same line once folded (width, case) and without whitespace, repeated, blank lines
+    assert without_title_line("\nＬＵＭＯＲＡ raises  $30M series A\n\n" + body, title) == (
+        "Lumora said on Monday it raised $30M."
+    )
+    assert (
+        without_title_line("镜界科技 完成1亿元A轮融资\n正文。", "镜界科技完成1亿元A轮融资")
+        == "正文。"
+    )
+    # a first paragraph that starts with the title's words is the article's own sentence
+    lead = "Lumora raises $30M Series A to build video tools, the company said.\nMore."
+    assert without_title_line(lead, title) == lead
+    # a title line further down, a body that is nothing but the title, no title: unchanged
+    later = "First paragraph.\nLumora raises $30M Series A"
+    assert without_title_line(later, title) == later
+    assert without_title_line(title, title) == title
+    assert without_title_line(body, "") == body
+    # as stored: tidied, marker lines out, the title line out
+    assert stored_body(f"  {title} \r\n\r\n正文。\n欢迎分享", title, ["欢迎分享"]) == "正文。"
 
 
 def test_seed_template_extracts_the_fixture_page_as_expected() -> None:

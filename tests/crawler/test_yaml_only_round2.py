@@ -234,6 +234,7 @@ def test_a_feed_of_summaries_with_relative_links(world: FixtureWorld, name: str)
         body = articles[key].body
         assert body.endswith(last_line), key  # the page's body, not the feed's summary
         assert "…" not in body and "Related" not in body
+        assert body.split("\n")[0] != articles[key].title  # the page's headline is no body line
     assert articles["feedsite/stories/2.html"].title == "Moviq closes $30M Series B for AI editing"
 
 
