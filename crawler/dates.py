@@ -277,3 +277,35 @@ def _without_year(found: re.Match[str], tz: ZoneInfo, now: datetime) -> datetime
         if stated <= now.astimezone(UTC) + timedelta(days=1):
             return stated
     return None
+
+
+_HOUR_WORD = re.compile(r"\d\s*[时時点]")
+
+
+def states_day_only(text: str) -> bool:
+    """Does the text state a date (with its year) and no time of day ("2026-11-30")?"""
+    text = unicodedata.normalize("NFKC", text)
+    return _dated(text) and not _CLOCK.search(text) and not _HOUR_WORD.search(text)
+
+
+def _clocked_dates(text: str) -> list[re.Match[str]]:
+    """The full dates in the text that carry a clock, in the order they are written."""
+    found = [m for pattern in (_CJK_DATE, _NUMERIC_DATE) for m in pattern.finditer(text)]
+    found = [m for m in found if m["H"] is not None and m["M"] is not None]
+    found += [m for m in _ENGLISH_DATE.finditer(text) if m["M"] is not None or m["ap"]]
+    return sorted(found, key=lambda m: m.start())
+
+
+def with_clock(day: str, text: str) -> str | None:
+    """The first date in `text` (a page's visible text) that states the same day as `day` (a
+    date without a time of day) and a clock, as written there: the day and time a page shows
+    under its headline when only the date was read from its metadata or URL."""
+    wanted = parse_published(day, "UTC")
+    if wanted is None:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    for found in _clocked_dates(text):
+        stated = parse_published(found.group(0), "UTC")
+        if stated is not None and stated.date() == wanted.date():
+            return found.group(0).strip()
+    return None

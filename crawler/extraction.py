@@ -126,6 +126,12 @@ def _origin_url(selector: Selector, query: str | None) -> str | None:
     return None
 
 
+def visible_text(selector: Selector) -> str:
+    """The text a reader sees in the page's <body>, one line per block element."""
+    body = selector.xpath("//body")
+    return _element_text(body[0].root) if body else ""
+
+
 def html_fragment_text(html: str) -> str:
     """Visible text of an HTML fragment (e.g. a body held in JSON), one line per block."""
     try:

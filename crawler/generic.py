@@ -4,7 +4,8 @@ Body: trafilatura's precision and recall extractions are both run and one is cho
 (against JSON-LD articleBody when the page has one, else by how much text precision dropped);
 the page's structured data (JSON-LD articleBody, Next.js / Nuxt state) stands in when the HTML
 holds no text. Title and publication time come from structured data first (see structured.py,
-titles.py); boilerplate lines (teasers, "read more", newsletter) are dropped (boilerplate.py).
+titles.py; a date stated without a time of day takes the clock the page's text shows beside that
+day); boilerplate lines (teasers, "read more", newsletter) are dropped (boilerplate.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from parsel import Selector
 from fundwatch.crawler import structured
 from fundwatch.crawler.blocks import join_split_blocks
 from fundwatch.crawler.boilerplate import drop_boilerplate_lines
-from fundwatch.crawler.extraction import Extracted, page_published, page_title
+from fundwatch.crawler.dates import states_day_only, with_clock
+from fundwatch.crawler.extraction import Extracted, page_published, page_title, visible_text
 from fundwatch.crawler.titles import fold
 
 MIN_BODY = 200  # characters: less than this is "the HTML has no text"
@@ -112,4 +114,11 @@ def extract_article(html: str, url: str) -> Extracted:
     if extracted.published is None and (recall.get("date") or precise.get("date")):
         extracted.published = recall.get("date") or precise.get("date")
         extracted.rules["published"] = "generic (date in text or URL)"
+    if extracted.published and states_day_only(extracted.published):
+        # the date alone (a date-only meta, the URL, the text read by trafilatura): the page's
+        # text may show that day with its clock ("2026-11-30 11:00" under the headline)
+        clocked = with_clock(extracted.published, visible_text(selector))
+        if clocked:
+            extracted.rules["published"] += f" + the clock of {clocked!r} in the page's text"
+            extracted.published = clocked
     return extracted

@@ -11,8 +11,8 @@ import pytest
 from parsel import Selector
 
 from fundwatch.configuration import load_catalog
-from fundwatch.crawler.dates import is_relative, parse_published
-from fundwatch.crawler.extraction import extract_with_template
+from fundwatch.crawler.dates import is_relative, parse_published, states_day_only, with_clock
+from fundwatch.crawler.extraction import extract_generic, extract_with_template
 from fundwatch.crawler.middlewares.guard import _always_blocked, resolve
 from fundwatch.crawler.spiders.sitemap import parse_sitemap
 from fundwatch.crawler.templates import template_for
@@ -120,6 +120,30 @@ def test_text_normalization_and_boilerplate_lines() -> None:
     # markers match in the folded form: an ASCII comma marker drops the full-width line
     assert strip_lines(block, ["欢迎分享,"]) == "第一段。\n第二段， 有空格。"
     assert strip_lines("原文地址：https://a.example/1\n正文", ["原文地址:"]) == "正文"
+
+
+def test_a_date_read_without_its_clock_takes_the_clock_the_page_shows() -> None:
+    assert states_day_only("2026-11-30") and states_day_only("Nov 30, 2026")
+    assert not states_day_only("2026-11-30 11:00") and not states_day_only("2026-11-30T11:00Z")
+    assert not states_day_only("2026年11月30日 11时") and not states_day_only("11:00")
+    # the first date on that day that carries a clock, as written; other days are not it
+    text = "相关：2026-11-29 10:00 旧闻\n标题\n2026年11月30日 星期一 下午3:05 来源：某网\n"
+    text += "评论 2026-11-30 18:00"
+    assert with_clock("2026-11-30", text) == "2026年11月30日 星期一 下午3:05"
+    assert with_clock("2026-11-30", "Posted November 30, 2026 at 3:05 p.m.") == (
+        "November 30, 2026 at 3:05 p.m."
+    )
+    assert with_clock("2026-11-30", "2026-11-29 10:00, 2026-11-30, Nov 30, 2026 2026") is None
+    # the AMP fixture page: no time in its metadata, "2026-11-30 11:00" under the headline
+    page = FIXTURES / "sites" / "ampsite" / "amp" / "55.html"
+    extracted = extract_generic(
+        page.read_text("utf-8"), "http://127.0.0.1/sites/ampsite/amp/55.html"
+    )
+    assert extracted.published == "2026-11-30 11:00"
+    assert "the clock of '2026-11-30 11:00'" in extracted.rules["published"]
+    assert parse_published(extracted.published, "Asia/Shanghai") == datetime(
+        2026, 11, 30, 3, 0, tzinfo=UTC
+    )
 
 
 def test_a_first_line_repeating_the_title_is_not_stored() -> None:
