@@ -8,6 +8,11 @@ in the catalog entry) names; without it, a link whose text says "next page" (下
 path with `_N`/`-N` (N above this page's number) before the suffix, or the same path with a
 page parameter (`page`, `p`, `pn`, `pg`, `pageno`) counted up. Each article follows at most
 MAX_PAGES pages, never one it has seen.
+
+A later page reached directly (a listing, feed or sitemap that links `123_2.html` or `?page=2`)
+is no article of its own: when its URL numbers it as page 2 or later and it links its first page
+(`123.html`, the pager's "1" or 上一页), the crawl reads the article from that first page instead
+(first_article_page), or nothing more when the first page is stored or fetched by the run.
 """
 
 from __future__ import annotations
@@ -72,6 +77,22 @@ def next_article_page(selector: Selector, url: str, query: str | None = None) ->
         target = urljoin(url, anchor.attrib["href"].strip())
         if continues(url, target):
             return target
+    return None
+
+
+def first_article_page(selector: Selector, url: str) -> str | None:
+    """The first page of the article when `url` is a later page of it that links its first
+    page (`123_2.html` linking `123.html`, `?page=3` linking `?page=1`), else None."""
+    mine = _page_of(url)
+    if mine is None or mine[2] < 2:
+        return None
+    for href in selector.xpath("//body//a/@href").getall():
+        target = urljoin(url, href.strip())
+        if not target.startswith(("http://", "https://")):
+            continue
+        theirs = _page_of(target)
+        if theirs is not None and theirs[2] == 1 and continues(target, url):
+            return target.split("#", 1)[0]
     return None
 
 

@@ -40,6 +40,7 @@ class Extracted:
     origin_name: str | None = None
     canonical: str | None = None  # the page's <link rel=canonical>, when usable (the stored URL)
     next_page: str | None = None  # the article's next page, when it is split over several
+    first_page: str | None = None  # the article's first page, when this is a later one
     rules: dict[str, str] = field(default_factory=dict)  # field -> the rule that produced it
     warnings: list[str] = field(default_factory=list)
 

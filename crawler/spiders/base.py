@@ -16,7 +16,12 @@ from twisted.python.failure import Failure
 from w3lib.encoding import resolve_encoding
 
 from fundwatch.configuration import FeedSource, SitemapSource, SiteSource
-from fundwatch.crawler.article_pages import MAX_PAGES, joined, next_article_page
+from fundwatch.crawler.article_pages import (
+    MAX_PAGES,
+    first_article_page,
+    joined,
+    next_article_page,
+)
 from fundwatch.crawler.canonical_links import stated_canonical
 from fundwatch.crawler.charsets import choose_encoding
 from fundwatch.crawler.extraction import Extracted, extract_generic, extract_with_template
@@ -28,7 +33,14 @@ from fundwatch.crawler.stats import Stat
 from fundwatch.crawler.templates import template_for
 from fundwatch.storage.articles import stored_url_keys
 from fundwatch.storage.canonical import canonicalize_url, url_key
-from fundwatch.storage.frontier import Found, due_entries, known_keys, record_failure, record_found
+from fundwatch.storage.frontier import (
+    Found,
+    due_entries,
+    known_keys,
+    record_failure,
+    record_found,
+    stored_as,
+)
 from fundwatch.storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,6 +49,7 @@ log = logging.getLogger(__name__)
 CONDITIONAL = "fundwatch_conditional"  # fetch with If-None-Match / If-Modified-Since
 ENTRY = "fundwatch_entry"  # a start URL: the source is reachable if one of them answers
 FRONTIER_KEY = "fundwatch_frontier_key"  # the crawl-frontier key of an article request
+FIRST_OF = "fundwatch_first_of"  # an article's first page, requested for a later page of it
 MAX_REASONS = 5  # first reasons kept in crawl_runs.reasons
 _HANDLE_STATUS = [304]
 # An entry URL (feed, sitemap, listing) answering these is not retried (not in
@@ -309,6 +322,7 @@ class CatalogSpider(Spider):
         spec = template.article if template is not None and how == "template" else None
         query = spec.next_page if spec else None
         extracted.next_page = next_article_page(text.selector, response.url, query)
+        extracted.first_page = first_article_page(text.selector, response.url)
         return extracted, how, (template if how == "template" else None)
 
     def _extract(self, text: TextResponse, template: SiteSource | None) -> tuple[Extracted, str]:
@@ -375,10 +389,41 @@ class CatalogSpider(Spider):
     def whole(self, item: ArticleItem, extracted: Extracted, response: Response) -> Iterator[Any]:
         """The article, or the request for its next page when it is split over several
         (crawler/article_pages.py): the item travels along and is yielded after the last."""
+        if extracted.first_page and not response.meta.get(FIRST_OF):
+            yield from self.from_first_page(item, extracted.first_page, response.url)
+            return
         if not extracted.next_page:
             yield item
             return
         yield self.more_request(item, extracted.next_page, [response.url])
+
+    def from_first_page(self, item: ArticleItem, first: str, url: str) -> Iterator[Any]:
+        """A later page of an article reached directly (crawler/article_pages.py): the article
+        is read from its first page, stored under that page's URL (this URL stays known as
+        `stored_as` it); nothing is fetched when the run fetches the first page anyway or it is
+        stored already."""
+        try:
+            key = url_key(canonicalize_url(first))
+        except ValueError:
+            yield item
+            return
+        with self.resources.sessions() as session:
+            stored = bool(stored_url_keys(session, [key]))
+        if key in self._scheduled or stored:
+            log.info(
+                "%s: %s is a later page of %s, which is read as the article", self.name, url, first
+            )
+            if item.frontier_key:
+                with self.resources.sessions.begin() as session:
+                    stored_as(session, item.frontier_key, first)
+            return
+        log.info(
+            "%s: %s is a later page of %s: reading the article from there", self.name, url, first
+        )
+        self._scheduled.add(key)
+        request = self.article_request(first, item.frontier_key)
+        request.meta[FIRST_OF] = url
+        yield request
 
     def more_request(self, item: ArticleItem, url: str, seen: list[str]) -> Request:
         return Request(

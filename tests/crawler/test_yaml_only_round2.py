@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from parsel import Selector
 
-from fundwatch.crawler.article_pages import continues, next_article_page
+from fundwatch.crawler.article_pages import continues, first_article_page, next_article_page
 from fundwatch.crawler.canonical_links import stated_canonical
 from fundwatch.crawler.charsets import choose_encoding, page_text
 from fundwatch.crawler.listings import link_in
@@ -160,6 +160,41 @@ def test_an_article_next_page_selector_in_the_entry(world: FixtureWorld) -> None
     world.add_sources([entry])
     crawl_ok(world, "multipage_named")
     assert stored(world, "multipage_named")["multipage/news/301.html"].body == MULTI_301
+
+
+def test_a_later_page_linked_directly_is_read_from_its_first_page(world: FixtureWorld) -> None:
+    """hot.html links 301.html and its page 2 (301_2.html), and 303's page 2 without page 1:
+    each article is stored once, whole, under its first page's URL."""
+    entry = entry_of(world, "multipage")
+    entry["name"] = "multipage_hot"
+    entry["start_urls"] = [f"{world.base}/sites/multipage/hot.html"]
+    world.add_sources([entry])
+    crawl_ok(world, "multipage_hot")
+    articles = stored(world, "multipage_hot")
+    assert sorted(articles) == ["multipage/news/301.html", "multipage/news/303.html"]
+    assert articles["multipage/news/301.html"].body == MULTI_301
+    assert articles["multipage/news/303.html"].body.endswith(
+        "言之的数字人已用于电商直播与企业培训场景。"
+    )
+    assert world.requested().count("/sites/multipage/news/303.html") == 1  # read from 303_2
+    # a second crawl fetches nothing again: the later pages are known as stored under page 1
+    world.server.clear_log()
+    again = crawl_ok(world, "multipage_hot")
+    assert "multipage_hot: ok" in again["stdout"]
+    assert not [path for path in world.requested() if "/news/" in path]
+
+
+def test_first_page_detection_needs_a_later_url_that_links_page_one() -> None:
+    pager = '<a href="123.html">1</a><span>2</span><a href="125.html">下一篇</a>'
+    page = Selector(text=f'<body><div class="pages">{pager}</div></body>')
+    assert first_article_page(page, "http://a.cn/news/123_2.html") == "http://a.cn/news/123.html"
+    assert first_article_page(page, "http://a.cn/news/123.html") is None  # page 1 itself
+    assert first_article_page(page, "http://a.cn/news/124_2.html") is None  # no link to 124
+    query = Selector(text='<a href="a.php?id=7&page=1">1</a><a href="a.php?id=8">8</a>')
+    assert first_article_page(query, "http://a.cn/a.php?id=7&page=2") == (
+        "http://a.cn/a.php?id=7&page=1"
+    )
+    assert first_article_page(query, "http://a.cn/a.php?id=9&page=2") is None
 
 
 def test_next_page_detection_follows_only_continuations() -> None:
