@@ -58,6 +58,13 @@ def check_http_url(value: str) -> str:
     return value.strip()
 
 
+def _duration(value: str | None) -> str | None:
+    """A duration as written ("15m", "30d"), checked; None when not given."""
+    if value is not None:
+        parse_duration(value)
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -215,12 +222,7 @@ class _SourceBase(_Strict):
             ) from None
         return value
 
-    @field_validator("every", "jitter")
-    @classmethod
-    def _duration(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_duration(value)
-        return value
+    _durations = field_validator("every", "jitter")(classmethod(lambda cls, v: _duration(v)))
 
     @field_validator("cron")
     @classmethod
@@ -312,12 +314,7 @@ class SitemapSource(_SourceBase):
 
     _url = field_validator("url")(classmethod(lambda cls, v: check_http_url(v)))
 
-    @field_validator("max_age")
-    @classmethod
-    def _age(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_duration(value)
-        return value
+    _age = field_validator("max_age")(classmethod(lambda cls, v: _duration(v)))
 
     @field_validator("url_pattern")
     @classmethod
