@@ -41,6 +41,12 @@ def _wait(condition, timeout: float = 15.0):  # type: ignore[no-untyped-def]
     raise AssertionError("timed out waiting in the browser")
 
 
+def _element(driver, by: str, value: str):  # type: ignore[no-untyped-def]
+    """The element once the page that has it is there (a click that submits a form returns
+    before the next page is loaded)."""
+    return _wait(lambda: (driver.find_elements(by, value) or [None])[0])
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def demo_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -188,26 +194,26 @@ def test_retry_an_alert_without_then_with_the_token(site, browser) -> None:  # t
     browser.delete_all_cookies()
     browser.set_window_size(*DESKTOP)
     browser.get(base + "/alerts?status=failed")
-    browser.find_element(By.CSS_SELECTOR, "button.retry").click()
+    _element(browser, By.CSS_SELECTOR, "button.retry").click()
     _wait(lambda: "Not allowed" in browser.find_element(By.TAG_NAME, "h1").text)
-    assert "needs the dashboard token" in browser.find_element(By.CSS_SELECTOR, ".problems").text
+    assert "needs the dashboard token" in _element(browser, By.CSS_SELECTOR, ".problems").text
     screenshot(browser, f"{backend}-retry-refused-desktop", DESKTOP)
     engine = create_engine(url)
     with Session(engine) as session:
         assert session.scalar(select(AlertOutbox.status).where(AlertOutbox.status == "failed"))
 
-    browser.find_element(By.LINK_TEXT, "Sign in with the token").click()
-    browser.find_element(By.NAME, "token").send_keys(WRITE_TOKEN)
-    browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    _element(browser, By.LINK_TEXT, "Sign in with the token").click()
+    _element(browser, By.NAME, "token").send_keys(WRITE_TOKEN)
+    _element(browser, By.CSS_SELECTOR, "form.stack button").click()
     _wait(lambda: browser.current_url.endswith("/alerts"))
-    browser.find_element(By.CSS_SELECTOR, "button.retry").click()
+    _element(browser, By.CSS_SELECTOR, "button.retry").click()
     _wait(lambda: "notice=retried" in browser.current_url)
-    assert "Queued again" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "Queued again" in _element(browser, By.CSS_SELECTOR, ".notice").text
     with Session(engine) as session:
         statuses = set(session.scalars(select(AlertOutbox.status)))
     engine.dispose()
     assert "failed" not in statuses and "pending" in statuses
-    browser.find_element(By.CSS_SELECTOR, ".who button").click()  # sign out
+    _element(browser, By.CSS_SELECTOR, ".who button").click()  # sign out
 
 
 @pytest.mark.parametrize(("label", "size"), [("desktop", DESKTOP), ("phone", PHONE)])
